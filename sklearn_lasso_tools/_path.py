@@ -12,12 +12,14 @@ coefficients when ``scale=True``. Logistic problems are solved by proximal Newto
 (glmnet's IRLS) whose weighted-Lasso steps run in scikit-learn's coordinate descent.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit, logsumexp
 from sklearn import config_context
+from sklearn.exceptions import ConvergenceWarning
 
 from ._compat import enet_path_weighted
 
@@ -46,6 +48,9 @@ class LinearPath:
         Fraction of the null deviance explained.
     null_deviance : float
     task : {"regression", "binary", "multinomial"}
+    scales : ndarray of shape (n_features,)
+        What standardization divided each feature by (1 for constant features or
+        ``scale=False``): ``coefs * scales`` are the penalized coefficients.
     """
 
     alphas: np.ndarray
@@ -55,6 +60,7 @@ class LinearPath:
     dev_ratio: np.ndarray
     null_deviance: float
     task: str
+    scales: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,7 @@ def default_alphas(prob, Y, task, *, n_alphas=100, eps=None, l1_ratio=1.0):
 
 
 def l1_path(X, y, *, task, alphas=100, eps=None, l1_ratio=1.0, scale=True,
-            sample_weight=None, tol=1e-7, max_iter=1000, stop_early=None):
+            sample_weight=None, tol=1e-7, max_iter=1000, stop_early=None, n_classes=None):
     """Fit the elastic-net path of a linear model with warm starts.
 
     Parameters
@@ -158,13 +164,20 @@ def l1_path(X, y, *, task, alphas=100, eps=None, l1_ratio=1.0, scale=True,
     stop_early : bool, default=None
         glmnet's rule: stop once the deviance explained exceeds 0.999 or gains less than
         a relative 1e-5. Defaults to True for a generated grid, False for given alphas.
+    n_classes : int, default=None
+        For "multinomial", the number of classes when the highest codes may be absent.
 
     Returns
     -------
     LinearPath
     """
     prob = prepare(X, sample_weight, scale=scale)
-    Y = _targets(y, task)
+    Y = _targets(y, task, n_classes)
+    if task != "regression" and _class_missing(prob.v @ Y, task):
+        raise ValueError(
+            "A class is missing from the (positively weighted) training samples; with "
+            "cross-validation, use fewer folds or stratified folds."
+        )
     if isinstance(alphas, (int, np.integer)):
         alphas = default_alphas(prob, Y, task, n_alphas=int(alphas), eps=eps, l1_ratio=l1_ratio)
         stop_early = True if stop_early is None else stop_early
@@ -172,18 +185,43 @@ def l1_path(X, y, *, task, alphas=100, eps=None, l1_ratio=1.0, scale=True,
         alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
         stop_early = bool(stop_early)
     solve = _SOLVERS[task]
-    with config_context(skip_parameter_validation=True):  # thousands of inner solves
+    # thousands of inner solves: skip their parameter checks, gather their warnings
+    with config_context(skip_parameter_validation=True), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
         betas, b0s, devs, null_dev = solve(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early)
+    _reissue(caught, tol, max_iter)
     return _to_caller_scale(prob, alphas[: len(betas)], betas, b0s, devs, null_dev, task)
 
 
-def _targets(y, task):
+def _reissue(caught, tol, max_iter):
+    """One ConvergenceWarning for all inner solves that stopped early; others as they came."""
+    unconverged = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    for w in caught:
+        if not issubclass(w.category, ConvergenceWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if unconverged:
+        gap = str(unconverged[-1].message).split("Duality gap:")[-1].strip()
+        warnings.warn(
+            f"Coordinate descent stopped at max_iter={max_iter} before reaching tol={tol} in "
+            f"{len(unconverged)} inner solves (last duality gap: {gap}). Increase max_iter, "
+            "or stop the path at a larger alpha.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def _class_missing(share, task):
+    return bool(np.any(share <= 0) or (task == "binary" and share >= 1))
+
+
+def _targets(y, task, n_classes=None):
     if task == "regression":
         return np.asarray(y, dtype=np.float64)
     if task == "binary":
         return (np.asarray(y) == 1).astype(np.float64)
     codes = np.asarray(y)
-    return (codes[:, None] == np.arange(codes.max() + 1)).astype(np.float64)
+    n_classes = codes.max() + 1 if n_classes is None else n_classes
+    return (codes[:, None] == np.arange(n_classes)).astype(np.float64)
 
 
 def _to_caller_scale(prob, alphas, betas, b0s, devs, null_dev, task):
@@ -194,7 +232,7 @@ def _to_caller_scale(prob, alphas, betas, b0s, devs, null_dev, task):
     intercepts = np.asarray(b0s) - coefs @ prob.mean
     n_nonzero = (coefs != 0).any(axis=1).sum(axis=-1) if coefs.ndim == 3 else (coefs != 0).sum(1)
     dev_ratio = 1.0 - np.asarray(devs) / null_dev
-    return LinearPath(alphas, coefs, intercepts, n_nonzero, dev_ratio, null_dev, task)
+    return LinearPath(alphas, coefs, intercepts, n_nonzero, dev_ratio, null_dev, task, prob.scale)
 
 
 def _should_stop(devs, null_dev, stop_early):

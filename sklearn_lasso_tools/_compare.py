@@ -1,0 +1,141 @@
+"""compare_penalties: L1, L2 and elastic net on the same folds and strengths."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import check_consistent_length
+
+from ._cv import make_splitter
+from ._report import LassoPathReport
+from ._validation import check_target, check_weights
+
+__all__ = ["PenaltyComparison", "compare_penalties"]
+
+PENALTIES = ("l1", "l2", "elasticnet")
+
+
+@dataclass(frozen=True)
+class PenaltyComparison:
+    """What :func:`compare_penalties` returns.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per penalty and strength: ``penalty``, ``l1_ratio``, ``C``, ``alpha``,
+        ``cv_mean``, ``cv_std``, ``cv_se``, ``n_nonzero``, ``best``.
+    best : DataFrame
+        One row per penalty: the strength with the best mean CV score.
+    coefs : DataFrame
+        Coefficients (caller's scale) of each penalty's best model, one row per feature
+        and one column per penalty (``penalty[class]`` for multiclass).
+    reports : dict of str to LassoPathReport
+        The fitted report behind each penalty.
+    """
+
+    table: pd.DataFrame
+    best: pd.DataFrame
+    coefs: pd.DataFrame
+    reports: dict = field(repr=False)
+
+
+def compare_penalties(X, y, *, penalties=PENALTIES, Cs=10, cv=5, scoring=None, task="auto",
+                      l1_ratio=0.5, scale=True, sample_weight=None, n_jobs=None,
+                      random_state=None, tol=1e-7, max_iter=1000):
+    """Cross-validate L1, L2 and elastic-net penalties over the same strengths and folds.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    penalties : sequence of {"l1", "l2", "elasticnet"}, default=("l1", "l2", "elasticnet")
+    Cs : int or array-like, default=10
+        Inverse strengths ``C = 1 / (alpha * n_samples)``; an int gives
+        ``np.logspace(-4, 4, Cs)`` as ``LogisticRegressionCV`` does.
+    cv : int, cross-validation generator or iterable, default=5
+        Shared by every penalty.
+    scoring : str or callable, default=None
+        As for :class:`LassoPathReport`.
+    task : {"auto", "regression", "classification"}, default="auto"
+    l1_ratio : float, default=0.5
+        The L1 share of the "elasticnet" penalty.
+    scale : bool, default=True
+    sample_weight : array-like of shape (n_samples,), default=None
+    n_jobs : int, default=None
+        Folds fitted in parallel through joblib.
+    random_state : int, RandomState instance or None, default=None
+    tol : float, default=1e-7
+    max_iter : int, default=1000
+
+    Returns
+    -------
+    PenaltyComparison
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn_lasso_tools import compare_penalties
+    >>> X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    >>> result = compare_penalties(X, y, Cs=[0.01, 0.1, 1], random_state=0)
+    >>> result.best[["C", "n_nonzero"]].to_dict("index")["l2"]["n_nonzero"]
+    30
+    """
+    penalties = tuple(penalties)
+    unknown = sorted(set(penalties) - set(PENALTIES))
+    if unknown or not penalties:
+        raise ValueError(
+            f"The 'penalties' parameter of compare_penalties must be a non-empty subset of "
+            f"{PENALTIES}. Got {penalties!r} instead."
+        )
+    Cs = np.logspace(-4, 4, Cs) if isinstance(Cs, (int, np.integer)) else np.asarray(Cs, float)
+    if Cs.ndim != 1 or Cs.size == 0 or not np.all(np.isfinite(Cs) & (Cs > 0)):
+        raise ValueError(
+            f"The 'Cs' parameter of compare_penalties must be a positive int or a 1-D array "
+            f"of positive floats. Got {Cs!r} instead."
+        )
+    # every penalty is scored on the same folds
+    resolved_task, y_codes = _task_and_codes(X, y, task)
+    splitter = make_splitter(cv, resolved_task, y_codes, random_state, "compare_penalties")
+    splits = list(splitter.split(np.zeros((len(y_codes), 1)), y_codes))
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    weight_sum = len(y_codes) if weights is None else check_weights(weights, y_codes).sum()
+    alphas = 1.0 / (np.sort(Cs) * weight_sum)  # descending alphas, ascending C
+    reports, rows, best_rows, coefs = {}, [], {}, {}
+    for penalty in penalties:
+        ratio = {"l1": 1.0, "l2": 0.0, "elasticnet": l1_ratio}[penalty]
+        report = LassoPathReport(
+            alphas=alphas, cv=splits, scoring=scoring, task=task, l1_ratio=ratio, scale=scale,
+            n_jobs=n_jobs, tol=tol, max_iter=max_iter,
+        ).fit(X, y, sample_weight=sample_weight)
+        reports[penalty] = report
+        index = report.cv_result_.index_min
+        table = report.path_table().drop(columns="dev_ratio")
+        table.insert(0, "penalty", penalty)
+        table.insert(1, "l1_ratio", ratio)
+        table["best"] = np.arange(len(table)) == index
+        rows.append(table)
+        best_rows[penalty] = table.iloc[index].drop(["penalty", "best"])
+        coefs.update(_named_coefs(report, penalty, report.coefs_[index]))
+    names = reports[penalties[0]]._names()
+    table = pd.concat(rows, ignore_index=True)
+    table = table[["penalty", "l1_ratio", "C", "alpha", "cv_mean", "cv_std", "cv_se",
+                   "n_nonzero", "best"]]
+    best = pd.DataFrame(best_rows).T.rename_axis("penalty")
+    best = best.astype({"l1_ratio": float, "C": float, "alpha": float, "cv_mean": float,
+                        "cv_std": float, "cv_se": float, "n_nonzero": int})
+    coef_table = pd.DataFrame(coefs, index=pd.Index(names, name="feature"))
+    return PenaltyComparison(table, best, coef_table, reports)
+
+
+def _task_and_codes(X, y, task):
+    check_consistent_length(X, y)
+    resolved, codes, classes = check_target(np.asarray(y), task, "compare_penalties")
+    if resolved == "regression":
+        codes = np.zeros(len(codes), dtype=int)  # KFold ignores y
+    return resolved, codes
+
+
+def _named_coefs(report, penalty, coef):
+    if coef.ndim == 1:
+        return {penalty: coef}
+    return {f"{penalty}[{label}]": row for label, row in zip(report.classes_, coef)}

@@ -1,0 +1,276 @@
+"""L1Selector: keep the features an L1-penalized linear model gives nonzero weight."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.feature_selection import SelectorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import Interval, StrOptions, _fit_context
+from ._path import l1_path
+from ._report import TASK_OPTIONS, LassoPathReport
+from ._validation import (
+    alpha_from_C,
+    check_strength,
+    engine_task,
+    feature_names,
+    fit_inputs,
+)
+
+__all__ = ["L1Selector"]
+
+_BISECTION_STEPS = 30
+
+
+class L1Selector(SelectorMixin, BaseEstimator):
+    """Select features by the nonzero coefficients of an L1-penalized linear model.
+
+    The strength is fixed by ``alpha`` or ``C``; else chosen on the path to keep
+    ``n_features``; else chosen by cross-validation with glmnet's ``min`` or ``1se`` rule.
+    Regression uses the squared loss, classification the logistic loss (binary or
+    multinomial); features are standardized internally when ``scale=True``.
+
+    Parameters
+    ----------
+    alpha : float, default=None
+        Per-sample strength (glmnet's lambda, ``Lasso``'s alpha).
+    C : float, default=None
+        Inverse strength on the summed loss, as in ``LogisticRegression``:
+        ``C = 1 / (alpha * n_samples)``.
+    n_features : int, default=None
+        Choose the strength on the path that keeps this many features.
+    cv : int, cross-validation generator or iterable, default=None
+        Folds for choosing the strength when neither ``alpha``, ``C`` nor ``n_features``
+        is given (``None`` means 5).
+    rule : {"min", "1se"}, default="min"
+        ``"min"``: the best mean CV score; ``"1se"``: the sparsest model within one
+        standard error of it.
+    scale : bool, default=True
+        Penalize standardized coefficients; ``coef_`` is on the caller's scale.
+    task : {"auto", "regression", "classification"}, default="auto"
+    l1_ratio : float, default=1.0
+        Share of L1 in the penalty (1 is the Lasso).
+    scoring : str or callable, default=None
+        Scorer for ``cv`` (default: ROC AUC, negative log-loss or negative MSE).
+    alphas : int or array-like, default=100
+        Grid for ``n_features`` and ``cv`` (see :class:`LassoPathReport`).
+    eps : float, default=None
+        End of the default grid relative to ``alpha_max``.
+    n_jobs : int, default=None
+        Folds fitted in parallel through joblib.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffled folds.
+    tol : float, default=1e-7
+        Inner solver tolerance.
+    max_iter : int, default=1000
+        Coordinate descent epochs per inner solve.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
+        Coefficients at ``alpha_``, on the caller's scale.
+    intercept_ : float or ndarray of shape (n_classes,)
+    alpha_ : float
+    C_ : float
+        ``1 / (alpha_ * n_samples)``, n_samples being the sum of sample weights.
+    support_ : ndarray of bool of shape (n_features,)
+        Features whose coefficient is exactly nonzero (in any class).
+    selected_features_ : ndarray of str
+    path_ : LassoPathReport or None
+        The path that chose the strength (``None`` when it was given).
+    classes_ : ndarray
+        Class labels (classification only).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Defined when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn_lasso_tools import L1Selector
+    >>> X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    >>> selector = L1Selector(C=0.01).fit(X, y)
+    >>> list(selector.selected_features_)
+    ['worst radius', 'worst texture', 'worst concave points']
+    """
+
+    _parameter_constraints = {
+        "alpha": [Interval(Real, 0, None, closed="neither"), None],
+        "C": [Interval(Real, 0, None, closed="neither"), None],
+        "n_features": [Interval(Integral, 1, None, closed="left"), None],
+        "cv": ["cv_object", None],
+        "rule": [StrOptions({"min", "1se"})],
+        **{
+            key: value for key, value in LassoPathReport._parameter_constraints.items()
+            if key not in ("cv",)
+        },
+    }
+
+    def __init__(self, alpha=None, *, C=None, n_features=None, cv=None, rule="min", scale=True,
+                 task="auto", l1_ratio=1.0, scoring=None, alphas=100, eps=None, n_jobs=None,
+                 random_state=None, tol=1e-7, max_iter=1000):
+        self.alpha = alpha
+        self.C = C
+        self.n_features = n_features
+        self.cv = cv
+        self.rule = rule
+        self.scale = scale
+        self.task = task
+        self.l1_ratio = l1_ratio
+        self.scoring = scoring
+        self.alphas = alphas
+        self.eps = eps
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.tol = tol
+        self.max_iter = max_iter
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model and find the features it keeps.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : L1Selector
+        """
+        owner = type(self).__name__
+        check_strength(self.alpha, self.C, owner)
+        fixed = self.alpha is not None or self.C is not None
+        if fixed and (self.n_features is not None or self.cv is not None):
+            raise ValueError(
+                f"{owner} takes one way to set the strength: 'alpha'/'C', 'n_features' or "
+                f"'cv'; got alpha={self.alpha!r}, C={self.C!r}, n_features={self.n_features!r}, "
+                f"cv={self.cv!r}."
+            )
+        if self.n_features is not None and self.cv is not None:
+            raise ValueError(f"{owner} takes 'n_features' or 'cv', not both.")
+        X, y, task, y_enc, classes, weights = fit_inputs(self, X, y, sample_weight)
+        if self.n_features is not None and self.n_features > X.shape[1]:
+            raise ValueError(
+                f"The 'n_features' parameter of {owner} must be at most the number of "
+                f"features ({X.shape[1]}). Got {self.n_features} instead."
+            )
+        if classes is not None:
+            self.classes_ = classes
+        weight_sum = X.shape[0] if weights is None else float(weights.sum())
+        solve = _Solve(X, y_enc, engine_task(task, classes), weights, self._engine_params(classes))
+        self.path_ = None
+        if fixed:
+            alpha = self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum)
+            coef, intercept = solve.at(alpha)
+        else:
+            self.path_ = self._path_report(X, y, task, y_enc, classes, weights)
+            alpha, coef, intercept = (
+                self._by_count(solve) if self.n_features is not None else self._by_cv()
+            )
+        self.alpha_ = float(alpha)
+        self.C_ = 1.0 / (self.alpha_ * weight_sum)
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.support_ = _support(coef)
+        self.selected_features_ = feature_names(self, X.shape[1])[self.support_]
+        if not self.support_.any():
+            warnings.warn(
+                f"{owner} selected no feature at alpha={self.alpha_:.4g} (C={self.C_:.4g}); "
+                "transform will return zero columns.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _engine_params(self, classes):
+        return {"l1_ratio": self.l1_ratio, "scale": self.scale, "tol": self.tol,
+                "max_iter": self.max_iter,
+                "n_classes": None if classes is None else len(classes)}
+
+    def _path_report(self, X, y, task, y_enc, classes, weights):
+        report = LassoPathReport(
+            alphas=self.alphas, eps=self.eps,
+            cv=(5 if self.cv is None else self.cv) if self.n_features is None else None,
+            scoring=self.scoring, task=task, l1_ratio=self.l1_ratio, scale=self.scale,
+            n_jobs=self.n_jobs, random_state=self.random_state, tol=self.tol,
+            max_iter=self.max_iter,
+        )
+        for attribute in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self, attribute):
+                setattr(report, attribute, getattr(self, attribute))
+        report._fit_path(X, y, task, y_enc, classes, weights)
+        return report
+
+    def _by_cv(self):
+        index = self.path_._rule_index(self.rule)
+        return self.path_.alphas_[index], self.path_.coefs_[index], self.path_.intercepts_[index]
+
+    def _by_count(self, solve):
+        """The strength on the path that keeps exactly ``n_features``, refined by bisection
+        between grid points when the path jumps over that count."""
+        path, target = self.path_, self.n_features
+        reached = np.flatnonzero(path.n_nonzero_ >= target)
+        if reached.size == 0:
+            warnings.warn(
+                f"The path never keeps {target} features (at most {path.n_nonzero_.max()}); "
+                "using its smallest alpha.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return path.alphas_[-1], path.coefs_[-1], path.intercepts_[-1]
+        i = reached[0]
+        best = (path.alphas_[i], path.coefs_[i], path.intercepts_[i])
+        if path.n_nonzero_[i] == target or i == 0:
+            return best
+        high, low = path.alphas_[i - 1], path.alphas_[i]
+        for _ in range(_BISECTION_STEPS):
+            middle = np.sqrt(high * low)
+            coef, intercept = solve.at(middle)
+            count = _n_selected(coef)
+            if count == target:
+                return middle, coef, intercept
+            if count > target:
+                low, best = middle, (middle, coef, intercept)
+            else:
+                high = middle
+        warnings.warn(
+            f"No strength keeps exactly {target} features (features enter together); "
+            f"keeping {_n_selected(best[1])} at alpha={best[0]:.4g}.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return best
+
+    def _get_support_mask(self):
+        check_is_fitted(self)
+        return self.support_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.required = True
+        return tags
+
+
+def _support(coef):
+    return (coef != 0) if coef.ndim == 1 else (coef != 0).any(axis=0)
+
+
+def _n_selected(coef):
+    return int(_support(coef).sum())
+
+
+class _Solve:
+    """Single-strength fits on one validated dataset."""
+
+    def __init__(self, X, y, task, weights, params):
+        self.X, self.y, self.task, self.weights, self.params = X, y, task, weights, params
+
+    def at(self, alpha):
+        path = l1_path(self.X, self.y, task=self.task, alphas=[alpha],
+                       sample_weight=self.weights, **self.params)
+        return path.coefs[0], path.intercepts[0]
