@@ -8,6 +8,21 @@ from ._selector import L1Selector
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(ipython):
+    """``%load_ext sklearn_lasso_tools``: register ``%lasso_path`` and
+    ``%compare_penalties`` (IPython is imported only here)."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython):
+    """``%unload_ext sklearn_lasso_tools``: remove the magics."""
+    from .magics import unload_ipython_extension as unload
+
+    unload(ipython)
+
 __all__ = [
     "L1Selector",
     "LassoPathReport",

@@ -38,6 +38,33 @@ class PenaltyComparison:
     coefs: pd.DataFrame
     reports: dict = field(repr=False)
 
+    def chart(self, top=20, *, standardized=True):
+        """CV score and sparsity against ``C`` per penalty, and the best models'
+        coefficients side by side (an Altair chart). See
+        :func:`sklearn_lasso_tools.charts.comparison_chart`.
+
+        Parameters
+        ----------
+        top : int, default=20
+            Features shown in the coefficient panel (largest first).
+        standardized : bool, default=True
+            Coefficients times the feature standard deviation.
+
+        Returns
+        -------
+        alt.VConcatChart
+        """
+        from .charts import comparison_chart
+
+        return comparison_chart(self, top=top, standardized=standardized)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Notebook display: the chart, with the best-per-penalty table as text."""
+        from .charts import _mimebundle
+
+        text = f"PenaltyComparison, best strength per penalty:\n{self.best.to_string()}"
+        return _mimebundle(self.chart(), text, include=include, exclude=exclude)
+
 
 def compare_penalties(X, y, *, penalties=PENALTIES, Cs=10, cv=5, scoring=None, task="auto",
                       l1_ratio=0.5, scale=True, sample_weight=None, n_jobs=None,

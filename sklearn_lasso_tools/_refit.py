@@ -150,28 +150,33 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
     @available_if(_estimator_has("predict"))
     def predict(self, X):
         """Predict with the refitted estimator on the selected columns."""
-        return self.estimator_.predict(self._select(X))
+        X = self._select(X)
+        return self.estimator_.predict(X)
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities from the refitted estimator."""
-        return self.estimator_.predict_proba(self._select(X))
+        X = self._select(X)
+        return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
         """Log class probabilities from the refitted estimator."""
-        return self.estimator_.predict_log_proba(self._select(X))
+        X = self._select(X)
+        return self.estimator_.predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
         """Decision function of the refitted estimator."""
-        return self.estimator_.decision_function(self._select(X))
+        X = self._select(X)
+        return self.estimator_.decision_function(X)
 
     @available_if(_estimator_has("score"))
     def score(self, X, y, sample_weight=None):
         """The refitted estimator's ``score`` (accuracy or R^2 by default)."""
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
-        return self.estimator_.score(self._select(X), y, **weights)
+        X = self._select(X)
+        return self.estimator_.score(X, y, **weights)
 
     @property
     def classes_(self):

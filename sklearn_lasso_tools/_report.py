@@ -310,6 +310,43 @@ class LassoPathReport(BaseEstimator):
         return L1Selector(alpha, scale=self.scale, task=self.task, l1_ratio=self.l1_ratio,
                           tol=self.tol, max_iter=self.max_iter)
 
+    def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000):
+        """The coefficient path linked with the CV curve, as an Altair chart.
+
+        Drag across either panel to shade that range of alpha in both. See
+        :func:`sklearn_lasso_tools.charts.report_chart`.
+
+        Parameters
+        ----------
+        top : int, default=10
+            The first ``top`` features to enter are coloured and labelled.
+        standardized : bool, default=True
+            Plot ``coef * feature std``; ``False`` plots the caller's scale.
+        multiclass : {"norm", "class"}, default="norm"
+            Multinomial paths: each feature's norm across classes, or one line per class.
+        max_rows : int, default=4000
+            Row budget per dataset; further grey lines become a band.
+
+        Returns
+        -------
+        alt.VConcatChart, or alt.LayerChart without ``cv``
+        """
+        from .charts import report_chart
+
+        return report_chart(self, top=top, standardized=standardized, multiclass=multiclass,
+                            max_rows=max_rows)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """Notebook display: the chart, through Altair's active renderer (which picks the
+        MIME type), with the path table as the text fallback."""
+        if not hasattr(self, "coefs_"):
+            return super()._repr_mimebundle_(include=include, exclude=exclude)
+        from .charts import _mimebundle
+
+        text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
+        chart = self.chart(**getattr(self, "_chart_options", {}))
+        return _mimebundle(chart, text, include=include, exclude=exclude)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._path import l1_path
-from ._report import TASK_OPTIONS, LassoPathReport
+from ._report import LassoPathReport
 from ._validation import (
     alpha_from_C,
     check_strength,
@@ -43,7 +43,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         Choose the strength on the path that keeps this many features.
     cv : int, cross-validation generator or iterable, default=None
         Folds for choosing the strength when neither ``alpha``, ``C`` nor ``n_features``
-        is given (``None`` means 5).
+        is given (``None`` means 5); unused otherwise.
     rule : {"min", "1se"}, default="min"
         ``"min"``: the best mean CV score; ``"1se"``: the sparsest model within one
         standard error of it.
@@ -144,19 +144,17 @@ class L1Selector(SelectorMixin, BaseEstimator):
         owner = type(self).__name__
         check_strength(self.alpha, self.C, owner)
         fixed = self.alpha is not None or self.C is not None
-        if fixed and (self.n_features is not None or self.cv is not None):
+        if fixed and self.n_features is not None:
             raise ValueError(
-                f"{owner} takes one way to set the strength: 'alpha'/'C', 'n_features' or "
-                f"'cv'; got alpha={self.alpha!r}, C={self.C!r}, n_features={self.n_features!r}, "
-                f"cv={self.cv!r}."
+                f"{owner} takes the strength from 'alpha'/'C' or from 'n_features', not both; "
+                f"got alpha={self.alpha!r}, C={self.C!r}, n_features={self.n_features!r}."
             )
-        if self.n_features is not None and self.cv is not None:
-            raise ValueError(f"{owner} takes 'n_features' or 'cv', not both.")
         X, y, task, y_enc, classes, weights = fit_inputs(self, X, y, sample_weight)
         if self.n_features is not None and self.n_features > X.shape[1]:
             raise ValueError(
                 f"The 'n_features' parameter of {owner} must be at most the number of "
-                f"features ({X.shape[1]}). Got {self.n_features} instead."
+                f"features; got n_features={self.n_features} for X with {X.shape[1]} "
+                "feature(s)."
             )
         if classes is not None:
             self.classes_ = classes
@@ -194,7 +192,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
     def _path_report(self, X, y, task, y_enc, classes, weights):
         report = LassoPathReport(
             alphas=self.alphas, eps=self.eps,
-            cv=(5 if self.cv is None else self.cv) if self.n_features is None else None,
+            cv=None if self.n_features is not None else 5 if self.cv is None else self.cv,
             scoring=self.scoring, task=task, l1_ratio=self.l1_ratio, scale=self.scale,
             n_jobs=self.n_jobs, random_state=self.random_state, tol=self.tol,
             max_iter=self.max_iter,

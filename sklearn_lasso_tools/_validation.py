@@ -26,7 +26,8 @@ def fit_inputs(estimator, X, y, sample_weight):
 
     Sparse ``X`` comes back as CSR (cheap row slicing for cross-validation).
     """
-    X, y = validate_data(estimator, X, y, accept_sparse=("csr", "csc"), dtype=np.float64)
+    X, y = validate_data(estimator, X, y, accept_sparse=("csr", "csc"), dtype=np.float64,
+                         ensure_min_samples=2)
     if sparse.issparse(X):
         X = X.tocsr()
     task, y_encoded, classes = check_target(y, estimator.task, type(estimator).__name__)
@@ -39,7 +40,7 @@ def check_target(y, task, owner):
     Returns ``(task, y_encoded, classes)``: ``task`` is "regression" or "classification";
     for classification ``y_encoded`` holds class codes ``0..K-1`` and ``classes`` the labels.
     """
-    kind = type_of_target(y, input_name="y")
+    kind = type_of_target(y, input_name="y", raise_unknown=True)
     if task == "auto":
         task = "regression" if kind in ("continuous", "continuous-multioutput") else "classification"
     if kind.endswith("multioutput") or kind == "multilabel-indicator":

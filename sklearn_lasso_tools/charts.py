@@ -1,0 +1,764 @@
+"""Altair charts of fitted L1 paths, cross-validation curves and penalty comparisons.
+
+Every builder takes a fitted result and returns an Altair chart; none fits anything,
+calls ``.configure_*`` or changes Altair's global settings, so the charts can be layered,
+concatenated, themed and saved like any other (``chart.save("path.html", inline=True)``
+writes an HTML file that works offline; PNG and SVG go through ``vl-convert-python``).
+
+Data is kept small by design: the ``top`` features to enter are drawn in full, the others
+as thin grey lines reduced to the stretch where they are nonzero and, past ``max_rows``
+rows, as one grey band spanning their range. A path of 5,000 features and 100 strengths
+gives a spec of a few hundred kilobytes and never meets Altair's ``MaxRowsError``.
+
+Multinomial paths are drawn, by default, with one line per feature giving the Euclidean
+norm of its coefficients across classes (glmnet's ``type.coef = "2norm"``): a feature is
+in the model exactly when that norm is nonzero. ``multiclass="class"`` draws one line per
+feature and class instead (dashes tell the classes apart).
+"""
+
+import warnings
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = [
+    "comparison_chart",
+    "cv_chart",
+    "path_chart",
+    "report_chart",
+    "shrinkage_chart",
+    "shrinkage_trajectory",
+]
+
+MAX_ROWS = 4000  # below Altair's default limit of 5,000 rows per dataset
+WIDTH, HEIGHT = 520, 260
+GREY = "#8c8c8c"
+
+
+def path_chart(
+    report, *, top=10, standardized=True, multiclass="norm", max_rows=MAX_ROWS, brush=None
+):
+    """The coefficient path: one line per feature against a decreasing log-alpha axis.
+
+    Parameters
+    ----------
+    report : LassoPathReport
+        Fitted.
+    top : int, default=10
+        The first ``top`` features to enter are coloured, labelled and listed in the legend
+        (click an entry to highlight it); the others are thin grey lines.
+    standardized : bool, default=True
+        Plot ``coef * feature std`` (the penalized, comparable coefficients); ``False``
+        plots coefficients on the caller's scale.
+    multiclass : {"norm", "class"}, default="norm"
+        For multinomial paths: the norm of each feature's coefficients across classes, or
+        one line per feature and class.
+    max_rows : int, default=4000
+        Row budget of each dataset in the spec; grey lines past it become a grey band.
+    brush : alt.Parameter, default=None
+        An interval selection over ``alpha`` to add to this view and shade (used by
+        :func:`report_chart` to link the path with the CV curve).
+
+    Returns
+    -------
+    alt.LayerChart
+        Hover a point for feature, alpha and coefficient; the numbers along the top are
+        the count of nonzero coefficients.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_lasso_tools import LassoPathReport
+    >>> from sklearn_lasso_tools.charts import path_chart
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(50, 8))
+    >>> y = X[:, 0] - 2 * X[:, 1] + rng.normal(size=50)
+    >>> report = LassoPathReport(alphas=20, cv=None).fit(X, y)
+    >>> spec = path_chart(report, top=3).to_dict()
+    >>> sorted(spec)[:3]
+    ['$schema', 'datasets', 'height']
+    """
+    check_is_fitted(report, "coefs_")
+    top = _check_int(top, "top", 0)
+    max_rows = _check_int(max_rows, "max_rows", 1)
+    if multiclass not in ("norm", "class"):
+        raise ValueError(
+            f"The 'multiclass' parameter of path_chart must be 'norm' or 'class'. "
+            f"Got {multiclass!r} instead."
+        )
+    alphas = np.asarray(report.alphas_, dtype=float)
+    values, features, classes = _path_values(report, standardized, multiclass)
+    top_names = [str(name) for name in report.entry_order_[:top]]
+    is_top = np.isin(features, top_names)
+
+    x = _alpha_x(alphas)
+    ytitle = _coef_title(report, standardized, multiclass, classes)
+    y = alt.Y("coef:Q", title=ytitle)
+    pick = alt.selection_point(fields=["feature"], bind="legend")
+    highlight = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.15))
+    color = alt.Color(
+        "feature:N",
+        sort=top_names,
+        title="first to enter",
+        scale=alt.Scale(scheme="tableau10" if len(top_names) <= 10 else "category20"),
+        legend=alt.Legend(symbolType="stroke", orient="right"),
+    )
+    tooltip = [
+        alt.Tooltip("feature:N"),
+        alt.Tooltip("alpha:Q", format=".4g"),
+        alt.Tooltip("coef:Q", format=".4g"),
+    ]
+    if classes is not None:
+        tooltip.insert(1, alt.Tooltip("class:N"))
+
+    layers = [
+        alt.Chart(pd.DataFrame({"zero": [0.0]}))
+        .mark_rule(color="#444", strokeWidth=0.6)
+        .encode(y="zero:Q")
+    ]
+    grey_lines, band, n_grey, n_band = _thin_rest(
+        alphas,
+        values[:, ~is_top],
+        features[~is_top],
+        None if classes is None else classes[~is_top],
+        max_rows,
+    )
+    if band is not None:
+        layers.append(
+            alt.Chart(band)
+            .mark_area(color=GREY, opacity=0.25)
+            .encode(
+                x=x,
+                y=alt.Y("low:Q", title=ytitle),
+                y2="high:Q",
+                tooltip=[
+                    alt.Tooltip("features:N", title="grey band"),
+                    alt.Tooltip("alpha:Q", format=".4g"),
+                    alt.Tooltip("low:Q", format=".4g"),
+                    alt.Tooltip("high:Q", format=".4g"),
+                ],
+            )
+        )
+    if grey_lines is not None:
+        detail = ["feature:N"] + (["class:N"] if classes is not None else [])
+        layers.append(
+            alt.Chart(grey_lines)
+            .mark_line(color=GREY, strokeWidth=0.7, opacity=0.6)
+            .encode(
+                x=x,
+                y=y,
+                detail=detail,
+                tooltip=tooltip[:-2],
+            )
+        )
+    if top_names:
+        frame = _long_frame(
+            alphas,
+            values[:, is_top],
+            features[is_top],
+            None if classes is None else classes[is_top],
+            max_rows,
+        )
+        base = alt.Chart(frame).encode(x=x, y=y, color=color, opacity=highlight)
+        if classes is not None:
+            base = base.encode(strokeDash=alt.StrokeDash("class:N", title="class"))
+        lines = base.mark_line(strokeWidth=2).add_params(pick)
+        if brush is not None:
+            lines = lines.add_params(brush)
+        points = base.mark_circle(size=18).encode(tooltip=tooltip)
+        last = frame[frame["alpha"] == frame["alpha"].min()]
+        label_text = "label:N"
+        last = last.assign(
+            label=last["feature"]
+            if classes is None
+            else last["feature"] + " [" + last["class"] + "]"
+        )
+        labels = (
+            alt.Chart(last)
+            .mark_text(align="left", dx=5, fontSize=10)
+            .encode(
+                x=x,
+                y=y,
+                text=label_text,
+                color=color,
+                opacity=highlight,
+            )
+        )
+        layers += [lines, points, labels]
+    elif brush is not None:
+        layers[0] = layers[0].add_params(brush)
+    if brush is not None:
+        layers.append(_brush_shade(alphas, brush))
+    layers.append(_nonzero_strip(alphas, report.n_nonzero_))
+
+    n_features = len(np.unique(features))
+    subtitle = [
+        f"{len(top_names)} first to enter in colour of {n_features} features; "
+        f"numbers along the top: nonzero coefficients"
+    ]
+    hidden = n_features - len(top_names) - n_grey - n_band
+    rest = []
+    if n_grey:
+        rest.append(f"{n_grey} grey lines")
+    if n_band:
+        rest.append(f"{n_band} features as a grey band")
+    if hidden > 0:
+        rest.append(f"{hidden} never enter")
+    if rest:
+        subtitle.append("; ".join(rest))
+    return alt.layer(*layers).properties(
+        width=WIDTH,
+        height=HEIGHT,
+        title=alt.Title("Coefficient path", subtitle=subtitle, anchor="start", offset=18),
+    )
+
+
+def cv_chart(report, *, brush=None):
+    """The cross-validation curve: mean score ±1 standard error against log alpha.
+
+    Rules mark ``alpha_min_`` (best mean score) and ``alpha_1se_`` (the sparsest model
+    within one standard error); the numbers along the top count nonzero coefficients.
+
+    Parameters
+    ----------
+    report : LassoPathReport
+        Fitted with ``cv``.
+    brush : alt.Parameter, default=None
+        An interval selection over ``alpha`` to add to this view and shade.
+
+    Returns
+    -------
+    alt.LayerChart
+    """
+    check_is_fitted(report, "coefs_")
+    if not hasattr(report, "cv_mean_"):
+        raise ValueError(
+            "cv_chart needs a LassoPathReport fitted with cv; this one has "
+            "cv=None, so there is no cross-validation curve to draw."
+        )
+    alphas = np.asarray(report.alphas_, dtype=float)
+    table = report.path_table()
+    table = table.assign(
+        low=table["cv_mean"] - table["cv_se"], high=table["cv_mean"] + table["cv_se"]
+    )
+    x = _alpha_x(alphas)
+    ytitle = f"CV {_scoring_name(report)} (mean ± 1 SE)"
+    base = alt.Chart(table).encode(x=x)
+    band = base.mark_area(opacity=0.25, color="#4c78a8").encode(
+        y=alt.Y("low:Q", title=ytitle, scale=alt.Scale(zero=False)), y2="high:Q"
+    )
+    line = base.mark_line(color="#4c78a8", point=alt.OverlayMarkDef(size=20)).encode(
+        y=alt.Y("cv_mean:Q", title=ytitle),
+        tooltip=[
+            alt.Tooltip("alpha:Q", format=".4g"),
+            alt.Tooltip("C:Q", format=".4g"),
+            alt.Tooltip("cv_mean:Q", format=".4g"),
+            alt.Tooltip("cv_se:Q", format=".3g"),
+            alt.Tooltip("n_nonzero:Q"),
+        ],
+    )
+    if brush is not None:
+        line = line.add_params(brush)
+    rules = pd.DataFrame(
+        {
+            "rule": ["alpha_min", "alpha_1se"],
+            "alpha": [report.alpha_min_, report.alpha_1se_],
+            "label": [
+                f"alpha_min = {report.alpha_min_:.3g}",
+                f"alpha_1se = {report.alpha_1se_:.3g}",
+            ],
+            "y": [HEIGHT * 0.8 - 26, HEIGHT * 0.8 - 12],  # pixels: near the bottom
+        }
+    )
+    rule_color = alt.Color(
+        "rule:N",
+        scale=alt.Scale(domain=["alpha_min", "alpha_1se"], range=["#e45756", "#54a24b"]),
+        legend=None,
+    )
+    rule = (
+        alt.Chart(rules)
+        .mark_rule(strokeDash=[5, 3], strokeWidth=1.5)
+        .encode(
+            x=x,
+            color=rule_color,
+            tooltip=[alt.Tooltip("rule:N"), alt.Tooltip("alpha:Q", format=".4g")],
+        )
+    )
+    text = (
+        alt.Chart(rules)
+        .mark_text(align="left", dx=4, fontSize=10)
+        .encode(x=x, y=alt.Y("y:Q", scale=None), text="label:N", color=rule_color)
+    )
+    layers = [band, line, rule, text]
+    if brush is not None:
+        layers.append(_brush_shade(alphas, brush))
+    layers.append(_nonzero_strip(alphas, report.n_nonzero_))
+    return alt.layer(*layers).properties(
+        width=WIDTH,
+        height=HEIGHT * 0.8,
+        title=alt.Title(
+            "Cross-validation",
+            subtitle=[
+                "numbers along the top: nonzero coefficients; drag to select a range of alpha"
+            ],
+            anchor="start",
+            offset=18,
+        ),
+    )
+
+
+def report_chart(report, *, top=10, standardized=True, multiclass="norm", max_rows=MAX_ROWS):
+    """The coefficient path above the CV curve, linked: drag across either to shade that
+    range of alpha in both. Without ``cv``, the coefficient path alone.
+
+    This is what :meth:`LassoPathReport.chart` returns and what a notebook shows.
+
+    Parameters
+    ----------
+    report : LassoPathReport
+        Fitted.
+    top, standardized, multiclass, max_rows
+        As for :func:`path_chart`.
+
+    Returns
+    -------
+    alt.VConcatChart or alt.LayerChart
+    """
+    check_is_fitted(report, "coefs_")
+    if not hasattr(report, "cv_mean_"):
+        return path_chart(
+            report, top=top, standardized=standardized, multiclass=multiclass, max_rows=max_rows
+        )
+    brush = alt.selection_interval(encodings=["x"], empty=False)
+    path = path_chart(
+        report,
+        top=top,
+        standardized=standardized,
+        multiclass=multiclass,
+        max_rows=max_rows,
+        brush=brush,
+    )
+    cv = cv_chart(report, brush=brush)
+    with warnings.catch_warnings():
+        # One selection defined in both views on purpose (drag in either); Altair merges
+        # it into one top-level parameter listing both views, and says so.
+        warnings.filterwarnings(
+            "ignore", message="Automatically deduplicated selection", category=UserWarning
+        )
+        return alt.vconcat(path, cv, spacing=24).resolve_scale(color="independent")
+
+
+def comparison_chart(comparison, *, top=20, standardized=True):
+    """L1, L2 and elastic net side by side, on the same folds and strengths.
+
+    Top left: mean CV score (±1 SE) against ``C`` per penalty, the best ``C`` of each
+    marked; top right: nonzero coefficients against ``C``; below: each penalty's best
+    model's coefficients, per feature. Click a legend entry to highlight a penalty.
+
+    Parameters
+    ----------
+    comparison : PenaltyComparison
+        What :func:`compare_penalties` returned.
+    top : int, default=20
+        Features shown in the coefficient panel: the largest by absolute (standardized)
+        coefficient in any penalty's best model.
+    standardized : bool, default=True
+        Coefficients times the feature standard deviation, as penalized.
+
+    Returns
+    -------
+    alt.VConcatChart
+    """
+    top = _check_int(top, "top", 1)
+    table = comparison.table.copy()
+    penalties = list(dict.fromkeys(table["penalty"]))
+    table = table.assign(
+        low=table["cv_mean"] - table["cv_se"],
+        high=table["cv_mean"] + table["cv_se"],
+        best=table["best"].astype(bool),
+    )
+    report = comparison.reports[penalties[0]]
+    pick = alt.selection_point(fields=["penalty"], bind="legend")
+    highlight = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.15))
+    color = alt.Color(
+        "penalty:N",
+        sort=penalties,
+        scale=alt.Scale(domain=penalties),
+        legend=alt.Legend(title="penalty"),
+    )
+    x = alt.X("C:Q", scale=alt.Scale(type="log"), title="C = 1 / (alpha n)  (weaker →)")
+    tooltip = [
+        alt.Tooltip("penalty:N"),
+        alt.Tooltip("C:Q", format=".4g"),
+        alt.Tooltip("cv_mean:Q", format=".4g"),
+        alt.Tooltip("cv_se:Q", format=".3g"),
+        alt.Tooltip("n_nonzero:Q"),
+    ]
+    base = alt.Chart(table).encode(x=x, color=color, opacity=highlight)
+    ytitle = f"CV {_scoring_name(report)} (mean ± 1 SE)"
+    score = alt.layer(
+        base.mark_area(opacity=0.15).encode(
+            y=alt.Y("low:Q", title=ytitle, scale=alt.Scale(zero=False)),
+            y2="high:Q",
+            opacity=alt.value(0.15),
+        ),
+        base.mark_line(point=True).encode(y="cv_mean:Q", tooltip=tooltip).add_params(pick),
+        base.mark_point(shape="diamond", size=160, filled=True)
+        .encode(y="cv_mean:Q", tooltip=tooltip)
+        .transform_filter(alt.datum.best),
+    ).properties(
+        width=330,
+        height=220,
+        title=alt.Title(
+            "CV score by strength", subtitle="diamond: best C of each penalty", anchor="start"
+        ),
+    )
+    nonzero = (
+        base.mark_line(point=True, interpolate="step-after")
+        .encode(
+            y=alt.Y("n_nonzero:Q", title="nonzero coefficients"),
+            tooltip=tooltip,
+        )
+        .properties(width=330, height=220, title=alt.Title("Sparsity by strength", anchor="start"))
+    )
+    coefs, n_features = _best_coefs(comparison, penalties, standardized, top)
+    order = list(dict.fromkeys(coefs["feature"]))
+    what = "standardized coefficient" if standardized else "coefficient"
+    bars = (
+        alt.Chart(coefs)
+        .mark_bar()
+        .encode(
+            y=alt.Y("feature:N", sort=order, title=None),
+            yOffset=alt.YOffset("penalty:N", sort=penalties),
+            x=alt.X("coef:Q", title=f"{what} of the best model"),
+            color=color,
+            opacity=highlight,
+            tooltip=[
+                alt.Tooltip("feature:N"),
+                alt.Tooltip("penalty:N"),
+                alt.Tooltip("coef:Q", format=".4g"),
+            ],
+        )
+        .properties(
+            width=700,
+            height=alt.Step(5 * len(penalties) + 3),
+            title=alt.Title(
+                "Coefficients of each penalty's best model",
+                subtitle=f"{len(order)} largest of {n_features} features",
+                anchor="start",
+            ),
+        )
+    )
+    return alt.vconcat(alt.hconcat(score, nonzero), bars)
+
+
+def shrinkage_trajectory(w=2.0, lam=0.5, l2_shrink=0.2, steps=8):
+    """The lesson's table: a weight under repeated L1 and L2 shrinkage steps.
+
+    L1 subtracts ``lam * sign(w)`` each step and stops at exactly zero once ``|w| <= lam``;
+    L2 multiplies by ``1 - l2_shrink`` and only approaches zero.
+
+    Parameters
+    ----------
+    w : float, default=2.0
+        The starting weight.
+    lam : float, default=0.5
+        The L1 step (a constant pull, whatever the size of the weight).
+    l2_shrink : float, default=0.2
+        The L2 proportional shrinkage per step.
+    steps : int, default=8
+
+    Returns
+    -------
+    DataFrame with columns ``step``, ``l1_weight``, ``l2_weight`` (weights after each
+    step, as the lesson prints them).
+
+    Examples
+    --------
+    >>> shrinkage_trajectory().head(4)
+       step  l1_weight  l2_weight
+    0     0        1.5      1.600
+    1     1        1.0      1.280
+    2     2        0.5      1.024
+    3     3        0.0      0.8192
+    """
+    steps = _check_int(steps, "steps", 1)
+    w_l1 = w_l2 = float(w)
+    rows = []
+    for step in range(steps):
+        w_l1 = w_l1 - lam * np.sign(w_l1) if abs(w_l1) > lam else 0.0
+        w_l2 = w_l2 * (1 - l2_shrink)
+        rows.append((step, float(w_l1), float(w_l2)))
+    return pd.DataFrame(rows, columns=["step", "l1_weight", "l2_weight"])
+
+
+def shrinkage_chart(w=2.0, lam=0.5, l2_shrink=0.2, steps=8):
+    """Why L1 gives exact zeros: the lesson's L1-vs-L2 weight trajectory, as a chart.
+
+    Parameters
+    ----------
+    w, lam, l2_shrink, steps
+        As for :func:`shrinkage_trajectory`.
+
+    Returns
+    -------
+    alt.LayerChart
+    """
+    table = shrinkage_trajectory(w, lam, l2_shrink, steps)
+    start = pd.DataFrame({"step": [-1], "l1_weight": [float(w)], "l2_weight": [float(w)]})
+    table = pd.concat([start, table], ignore_index=True)
+    names = {
+        "l1_weight": f"L1: w − {lam:g}·sign(w), stops at 0",
+        "l2_weight": f"L2: w × {1 - l2_shrink:g}, never reaches 0",
+    }
+    long = table.melt("step", var_name="penalty", value_name="weight")
+    long["penalty"] = long["penalty"].map(names)
+    long["step"] = long["step"] + 1  # 0 is the starting weight
+    color = alt.Color(
+        "penalty:N", sort=list(names.values()), title=None, legend=alt.Legend(orient="top-right")
+    )
+    base = alt.Chart(long).encode(
+        x=alt.X("step:Q", title="step", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("weight:Q", title="weight"),
+        color=color,
+        tooltip=[
+            alt.Tooltip("penalty:N"),
+            alt.Tooltip("step:Q"),
+            alt.Tooltip("weight:Q", format=".4f"),
+        ],
+    )
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#444").encode(y="zero:Q")
+    return alt.layer(zero, base.mark_line(), base.mark_point(filled=True, size=50)).properties(
+        width=420,
+        height=240,
+        title=alt.Title(
+            "L1 pulls by a constant, L2 by a proportion",
+            subtitle=f"starting weight {w:g}",
+            anchor="start",
+        ),
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _check_int(value, name, low):
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, np.integer))
+        or value < low
+    ):
+        raise ValueError(f"The '{name}' parameter must be an int >= {low}. Got {value!r} instead.")
+    return int(value)
+
+
+def _alpha_scale(alphas):
+    return alt.Scale(
+        type="log", reverse=True, nice=False, domain=[float(alphas.min()), float(alphas.max())]
+    )
+
+
+def _alpha_x(alphas):
+    """A log alpha axis decreasing to the right (as glmnet), fixed to the grid."""
+    return alt.X(
+        "alpha:Q",
+        title="alpha (log scale, weaker penalty →)",
+        scale=_alpha_scale(alphas),
+        axis=alt.Axis(format=".2~g", grid=False),
+    )
+
+
+def _names(report):
+    return np.asarray([str(name) for name in report._names()], dtype=object)
+
+
+def _path_values(report, standardized, multiclass):
+    """(n_alphas, n_series) values with each series' feature and class (or None)."""
+    coefs = np.asarray(report.coefs_, dtype=float)
+    if standardized:
+        coefs = coefs * np.asarray(report.path_.scales, dtype=float)
+    names = _names(report)
+    if coefs.ndim == 2:
+        return coefs, names, None
+    n_alphas, n_classes, n_features = coefs.shape
+    if multiclass == "norm":
+        return np.sqrt((coefs**2).sum(axis=1)), names, None
+    values = coefs.transpose(0, 2, 1).reshape(n_alphas, n_features * n_classes)
+    classes = np.asarray([str(c) for c in report.classes_], dtype=object)
+    return values, np.repeat(names, n_classes), np.tile(classes, n_features)
+
+
+def _round(values, digits=4):
+    """Significant digits only, to keep the spec small."""
+    return np.asarray([float(f"{v:.{digits}g}") for v in np.asarray(values, float).ravel()])
+
+
+def _long_frame(alphas, values, features, classes, max_rows, keep=None):
+    """Tidy rows (alpha, feature[, class], coef) of whole series, thinning alphas if needed."""
+    n_alphas, n_series = values.shape
+    rows = np.arange(n_alphas)
+    if n_series and n_alphas * n_series > max_rows:
+        count = max(2, max_rows // n_series)
+        rows = np.unique(np.linspace(0, n_alphas - 1, count).round().astype(int))
+    if keep is None:
+        keep = np.ones_like(values, dtype=bool)
+    keep = keep[rows]
+    ai, si = np.nonzero(keep)
+    frame = {"alpha": _round(alphas[rows][ai], 6), "feature": features[si]}
+    if classes is not None:
+        frame["class"] = classes[si]
+    frame["coef"] = _round(values[rows][ai, si])
+    return pd.DataFrame(frame)
+
+
+def _thin_rest(alphas, values, features, classes, max_rows):
+    """Grey lines reduced to where they are nonzero (plus the zero on either side), in
+    order of entry while they fit in ``max_rows``; the remaining entering series as one
+    band of their range per alpha. Returns (lines, band, n_line_features, n_band_features).
+    """
+    nonzero = values != 0
+    keep = nonzero.copy()
+    keep[1:] |= nonzero[:-1]
+    keep[:-1] |= nonzero[1:]
+    cost = keep.sum(axis=0)
+    entered = np.flatnonzero(cost > 0)
+    if entered.size == 0:
+        return None, None, 0, 0
+    first = nonzero[:, entered].argmax(axis=0)
+    entered = entered[np.argsort(first, kind="stable")]
+    fits = np.cumsum(cost[entered]) <= max_rows
+    lines, banded = entered[fits], entered[~fits]
+    frame = band = None
+    if lines.size:
+        frame = _long_frame(
+            alphas,
+            values[:, lines],
+            features[lines],
+            None if classes is None else classes[lines],
+            np.inf,
+            keep=keep[:, lines],
+        )
+    n_band = len(np.unique(features[banded]))
+    if banded.size:
+        band = pd.DataFrame(
+            {
+                "alpha": _round(alphas, 6),
+                "low": _round(values[:, banded].min(axis=1)),
+                "high": _round(values[:, banded].max(axis=1)),
+                "features": f"range of {n_band} more features",
+            }
+        )
+    n_lines = len(np.unique(features[lines])) if lines.size else 0
+    return frame, band, n_lines, n_band
+
+
+def _nonzero_strip(alphas, n_nonzero, labels=12):
+    """The nonzero count as text along the top edge of the plot (glmnet's top axis)."""
+    idx = np.unique(np.linspace(0, len(alphas) - 1, min(labels, len(alphas))).round().astype(int))
+    strip = pd.DataFrame(
+        {"alpha": _round(alphas[idx], 6), "n_nonzero": np.asarray(n_nonzero)[idx].astype(int)}
+    )
+    return (
+        alt.Chart(strip)
+        .mark_text(baseline="bottom", dy=-3, fontSize=9, color="#555")
+        .encode(
+            x=_alpha_x(alphas),
+            y=alt.value(0),
+            text="n_nonzero:Q",
+            tooltip=[
+                alt.Tooltip("alpha:Q", format=".4g"),
+                alt.Tooltip("n_nonzero:Q", title="nonzero coefficients"),
+            ],
+        )
+    )
+
+
+def _brush_shade(alphas, brush):
+    """A shaded rectangle over the range of alpha selected by ``brush``, in any view."""
+    grid = pd.DataFrame({"alpha": _round(alphas, 6)})
+    return (
+        alt.Chart(grid)
+        .mark_rect(color="#f58518", opacity=0.15)
+        .encode(
+            x=alt.X("min(alpha):Q", scale=_alpha_scale(alphas), title=None),
+            x2="max(alpha):Q",
+        )
+        .transform_filter(brush)
+    )
+
+
+def _coef_title(report, standardized, multiclass, classes):
+    scaled = standardized and getattr(report, "scale", True)
+    what = "standardized coefficient" if scaled else "coefficient"
+    if np.ndim(report.coefs_) == 3 and multiclass == "norm":
+        return f"‖{what}‖ across classes"
+    return what
+
+
+def _scoring_name(report):
+    scoring = getattr(report, "scoring", None)
+    if isinstance(scoring, str):
+        return scoring
+    if scoring is not None:
+        return "score"
+    from ._report import DEFAULT_SCORING
+
+    if getattr(report, "task_", "regression") == "regression":
+        return DEFAULT_SCORING["regression"]
+    return DEFAULT_SCORING["binary" if len(report.classes_) == 2 else "multinomial"]
+
+
+def _best_coefs(comparison, penalties, standardized, top):
+    """Tidy (feature, penalty, coef) of the best models: the ``top`` largest features."""
+    table = comparison.coefs
+    names = np.asarray([str(name) for name in table.index], dtype=object)
+    columns = {}
+    for penalty in penalties:
+        cols = [c for c in table.columns if c == penalty or str(c).startswith(f"{penalty}[")]
+        block = table[cols].to_numpy(dtype=float)
+        if standardized:
+            block = block * np.asarray(comparison.reports[penalty].path_.scales, float)[:, None]
+        # multinomial: the norm across classes, as in path_chart
+        columns[penalty] = block[:, 0] if len(cols) == 1 else np.sqrt((block**2).sum(axis=1))
+    wide = pd.DataFrame(columns, index=names)
+    size = wide.abs().max(axis=1)
+    chosen = size[size > 0].sort_values(ascending=False, kind="stable").index[:top]
+    wide = wide.loc[chosen]
+    long = (
+        wide.rename_axis("feature")
+        .reset_index()
+        .melt("feature", var_name="penalty", value_name="coef")
+    )
+    long["coef"] = _round(long["coef"])
+    return long, len(names)
+
+
+def _mimebundle(chart, text, include=None, exclude=None):
+    """A notebook display bundle: the chart through Altair's active renderer (so the
+    renderer, the Vega-Lite MIME type and its version are Altair's), with ``text`` as
+    ``text/plain``.
+
+    Altair 6 names its type ``application/vnd.vegalite.v6.json``; nbformat only stores JSON
+    values under ``application/json`` and ``application/*+json``, so a notebook holding the
+    spec under Altair's name fails validation (nbclient, nbconvert, saving). Such keys are
+    given the conventional ``+json`` form, keeping Altair's version.
+    """
+    bundle = chart._repr_mimebundle_(include=include, exclude=exclude)
+    metadata = None
+    if isinstance(bundle, tuple):
+        bundle, metadata = bundle
+    renamed = {key: _json_mime(key, value) for key, value in (bundle or {}).items()}
+    bundle = {renamed[key]: value for key, value in (bundle or {}).items()}
+    bundle["text/plain"] = text
+    if metadata:
+        metadata = {renamed.get(key, key): value for key, value in metadata.items()}
+        return bundle, metadata
+    return bundle
+
+
+def _json_mime(key, value):
+    if isinstance(value, dict) and key.startswith("application/") and key.endswith(".json"):
+        return key[: -len(".json")] + "+json"
+    return key
