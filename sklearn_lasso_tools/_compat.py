@@ -1,7 +1,10 @@
 """The one place that touches scikit-learn internals or version differences."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import _cd_fast
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, validate_data
@@ -39,20 +42,27 @@ def coordinate_descent(w, l1_reg, l2_reg, y, *, X=None, gram=None, Xy=None, spar
     n_iter : int
         Epochs run.
     """
+    with warnings.catch_warnings():
+        # the caller judges convergence from the returned gap (and may still polish)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        out = _descend(w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean,
+                       max_iter, tol)
+    _, gap, abs_tol, n_iter = out
+    return gap, abs_tol, n_iter
+
+
+def _descend(w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol):
     if gram is not None:
-        out = _cd_fast.enet_coordinate_descent_gram(
+        return _cd_fast.enet_coordinate_descent_gram(
             w, l1_reg, l2_reg, gram, Xy, y, max_iter, tol, _RNG, False, False, True
         )
-    elif sparse_X is not None:
-        out = _cd_fast.sparse_enet_coordinate_descent(
+    if sparse_X is not None:
+        return _cd_fast.sparse_enet_coordinate_descent(
             w=w, alpha=l1_reg, beta=l2_reg, X_data=sparse_X.data, X_indices=sparse_X.indices,
             X_indptr=sparse_X.indptr, y=y, sample_weight=sample_weight, X_mean=X_mean,
             max_iter=max_iter, tol=tol, rng=_RNG, random=False, positive=False,
             do_screening=True,
         )
-    else:
-        out = _cd_fast.enet_coordinate_descent(
-            w, l1_reg, l2_reg, X, y, max_iter, tol, _RNG, False, False, True
-        )
-    _, gap, abs_tol, n_iter = out
-    return gap, abs_tol, n_iter
+    return _cd_fast.enet_coordinate_descent(
+        w, l1_reg, l2_reg, X, y, max_iter, tol, _RNG, False, False, True
+    )

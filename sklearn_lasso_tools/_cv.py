@@ -9,11 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
-from scipy.special import expit, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
 from ._path import l1_path
+from ._scoring import score_path
 from ._validation import is_int
 
 __all__ = ["CVResult", "cross_validate_path", "make_splitter", "one_se_rule"]
@@ -68,16 +67,16 @@ def make_splitter(cv, task, y_codes, random_state, owner):
     return StratifiedKFold(cv, shuffle=True, random_state=random_state)
 
 
-def cross_validate_path(X, y, y_original, splits, *, task, alphas, scorer, classes=None,
+def cross_validate_path(X, y, y_original, splits, *, task, alphas, scoring, classes=None,
                         sample_weight=None, n_jobs=None, **path_params):
     """Fit the path on each training fold and score each alpha on its test fold.
 
-    ``y`` is what the engine takes (class codes or floats); ``y_original`` what the scorer
-    compares against. Folds missing a class are fitted on the classes they have.
+    ``y`` is what the engine takes (class codes or floats); ``y_original`` what a scorer
+    compares against. ``scoring`` is a scorer name or a callable scorer.
     """
     jobs = (
         delayed(_fit_and_score_fold)(
-            X, y, y_original, train, test, task=task, alphas=alphas, scorer=scorer,
+            X, y, y_original, train, test, task=task, alphas=alphas, scoring=scoring,
             classes=classes, sample_weight=sample_weight, **path_params,
         )
         for train, test in splits
@@ -95,67 +94,21 @@ def cross_validate_path(X, y, y_original, splits, *, task, alphas, scorer, class
     return CVResult(scores, mean, scores.std(axis=1), se, index_min, index_1se, fold_support)
 
 
-def _fit_and_score_fold(X, y, y_original, train, test, *, task, alphas, scorer, classes,
+def _fit_and_score_fold(X, y, y_original, train, test, *, task, alphas, scoring, classes,
                         sample_weight, **path_params):
     weights = None if sample_weight is None else sample_weight[train]
     path = l1_path(X[train], y[train], task=task, alphas=alphas, sample_weight=weights,
                    stop_early=False, **path_params)
+    # a path that stopped early (separated classes) keeps its last fit, as glmnet's folds
+    missing = len(alphas) - len(path.alphas)
+    coefs = np.concatenate([path.coefs, np.repeat(path.coefs[-1:], missing, axis=0)])
+    intercepts = np.concatenate(
+        [path.intercepts, np.repeat(path.intercepts[-1:], missing, axis=0)]
+    )
     test_weights = None if sample_weight is None else sample_weight[test]
-    kwargs = {} if test_weights is None else {"sample_weight": test_weights}
-    X_test, y_test = X[test], y_original[test]
-    scores = np.array([
-        scorer(_point(task, coef, b0, classes), X_test, y_test, **kwargs)
-        for coef, b0 in zip(path.coefs, path.intercepts)
-    ])
-    support = path.coefs != 0
+    scores = score_path(scoring, task, coefs, intercepts, classes, X[test], y[test],
+                        y_original[test], test_weights)
+    support = coefs != 0
     if support.ndim == 3:
         support = support.any(axis=1)
     return scores, support
-
-
-def _point(task, coef, intercept, classes):
-    if task == "regression":
-        return PathPointRegressor(coef, intercept)
-    return PathPointClassifier(coef, intercept, classes)
-
-
-class PathPointRegressor(RegressorMixin, BaseEstimator):
-    """One point of a fitted path, as a regressor a scorer can call."""
-
-    def __init__(self, coef, intercept):
-        self.coef = coef
-        self.intercept = intercept
-
-    def predict(self, X):
-        return X @ self.coef + self.intercept
-
-
-class PathPointClassifier(ClassifierMixin, BaseEstimator):
-    """One point of a fitted path, as a classifier a scorer can call."""
-
-    def __init__(self, coef, intercept, classes):
-        self.coef = coef
-        self.intercept = intercept
-        self.classes = classes
-
-    @property
-    def classes_(self):
-        return self.classes
-
-    def decision_function(self, X):
-        return X @ self.coef.T + self.intercept
-
-    def predict_proba(self, X):
-        scores = self.decision_function(X)
-        if scores.ndim == 1:
-            p = expit(scores)
-            return np.column_stack([1 - p, p])
-        return softmax(scores, axis=1)
-
-    def predict_log_proba(self, X):
-        return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        scores = self.decision_function(X)
-        codes = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes[codes]

@@ -164,6 +164,8 @@ def l1_path(X, y, *, task, alphas=100, eps=None, l1_ratio=1.0, scale=True,
     stop_early : bool, default=None
         glmnet's rule: stop once the deviance explained exceeds 0.999 or gains less than
         a relative 1e-5. Defaults to True for a generated grid, False for given alphas.
+        Classification paths always stop past 0.999 (the classes are separated and
+        smaller alphas only inflate the weights).
     n_classes : int, default=None
         For "multinomial", the number of classes when the highest codes may be absent.
 
@@ -185,26 +187,31 @@ def l1_path(X, y, *, task, alphas=100, eps=None, l1_ratio=1.0, scale=True,
         alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
         stop_early = bool(stop_early)
     # Thousands of small BLAS calls: one thread each is several times faster than two
-    # (parallelism belongs to the folds). Inner convergence warnings are gathered into one.
-    with threadpool_limits(1, user_api="blas"), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
+    # (parallelism belongs to the folds).
+    with threadpool_limits(1, user_api="blas"):
         trace = SOLVERS[task](prob, Y, alphas, l1_ratio, tol, max_iter, stop_early)
-    _reissue(caught, tol, max_iter)
+    _warn_unconverged(trace, tol, max_iter)
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task)
 
 
-def _reissue(caught, tol, max_iter):
-    """One ConvergenceWarning for all inner solves that stopped early; others as they came."""
-    unconverged = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
-    for w in caught:
-        if not issubclass(w.category, ConvergenceWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if unconverged:
-        gap = str(unconverged[-1].message).split("Duality gap:")[-1].strip()
+def _warn_unconverged(trace, tol, max_iter):
+    if trace.unconverged:
+        alphas = sorted({alpha for alpha, _ in trace.unconverged})
+        worst = max(ratio for _, ratio in trace.unconverged)
         warnings.warn(
-            f"Coordinate descent stopped at max_iter={max_iter} before reaching tol={tol} in "
-            f"{len(unconverged)} inner solves (last duality gap: {gap}). Increase max_iter, "
-            "or stop the path at a larger alpha.",
+            f"Coordinate descent stopped at max_iter={max_iter} before reaching tol={tol} at "
+            f"{len(alphas)} alphas (from {alphas[-1]:.4g} down to {alphas[0]:.4g}); the "
+            f"worst duality gap is {worst:.3g} times its tolerance. Increase max_iter or "
+            "tol, or end the path at a larger alpha.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    if trace.newton_unconverged:
+        alphas = trace.newton_unconverged
+        warnings.warn(
+            f"Newton's method did not reach tol={tol} at {len(alphas)} alphas (from "
+            f"{max(alphas):.4g} down to {min(alphas):.4g}). Increase tol, or end the path "
+            "at a larger alpha.",
             ConvergenceWarning,
             stacklevel=3,
         )
@@ -229,6 +236,8 @@ def _to_caller_scale(prob, alphas, trace, task):
     coefs = np.zeros(betas.shape[:-1] + (prob.keep.size,))
     coefs[..., prob.keep] = betas / prob.scale[prob.keep]
     intercepts = np.asarray(trace.intercepts) - coefs @ prob.mean
+    if task == "multinomial":  # glmnet's convention: intercepts sum to zero
+        intercepts -= intercepts.mean(axis=1, keepdims=True)
     nonzero = coefs != 0
     n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
     dev_ratio = 1.0 - np.asarray(trace.devs) / trace.null_dev

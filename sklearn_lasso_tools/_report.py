@@ -5,18 +5,17 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.metrics import get_scorer, get_scorer_names
+from sklearn.metrics import get_scorer_names
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._cv import cross_validate_path, make_splitter
 from ._path import l1_path
+from ._scoring import DEFAULT_SCORING
 from ._validation import engine_task, feature_names, fit_inputs, is_int
 
 __all__ = ["LassoPathReport"]
 
-DEFAULT_SCORING = {"regression": "neg_mean_squared_error", "binary": "roc_auc",
-                   "multinomial": "neg_log_loss"}
 TASK_OPTIONS = StrOptions({"auto", "regression", "classification"})
 
 
@@ -166,9 +165,9 @@ class LassoPathReport(BaseEstimator):
             return
         splitter = make_splitter(self.cv, task, y_enc, self.random_state, type(self).__name__)
         splits = list(splitter.split(X, y_enc))
-        scorer = get_scorer(self.scoring or DEFAULT_SCORING[etask])
         result = cross_validate_path(
-            X, y_enc, y, splits, task=etask, alphas=path.alphas, scorer=scorer,
+            X, y_enc, y, splits, task=etask, alphas=path.alphas,
+            scoring=self.scoring or DEFAULT_SCORING[etask],
             classes=classes, sample_weight=weights, n_jobs=self.n_jobs, **params,
         )
         self.cv_result_ = result
@@ -346,6 +345,14 @@ class LassoPathReport(BaseEstimator):
         text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
         chart = self.chart(**getattr(self, "_chart_options", {}))
         return _mimebundle(chart, text, include=include, exclude=exclude)
+
+    @property
+    def _repr_html_(self):
+        # Fitted, the chart is the display: without this, IPython would add scikit-learn's
+        # estimator diagram as text/html beside it, and front ends prefer HTML to images.
+        if hasattr(self, "coefs_"):
+            raise AttributeError("a fitted LassoPathReport displays as its chart")
+        return super()._repr_html_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

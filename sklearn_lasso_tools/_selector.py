@@ -2,6 +2,7 @@
 
 import warnings
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -75,6 +76,8 @@ class L1Selector(SelectorMixin, BaseEstimator):
     alpha_ : float
     C_ : float
         ``1 / (alpha_ * n_samples)``, n_samples being the sum of sample weights.
+    n_iter_ : int
+        Coordinate descent epochs spent at ``alpha_``.
     support_ : ndarray of bool of shape (n_features,)
         Features whose coefficient is exactly nonzero (in any class).
     selected_features_ : ndarray of str
@@ -162,18 +165,16 @@ class L1Selector(SelectorMixin, BaseEstimator):
         solve = _Solve(X, y_enc, engine_task(task, classes), weights, self._engine_params(classes))
         self.path_ = None
         if fixed:
-            alpha = self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum)
-            coef, intercept = solve.at(alpha)
+            point = solve.at(self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum))
         else:
             self.path_ = self._path_report(X, y, task, y_enc, classes, weights)
-            alpha, coef, intercept = (
-                self._by_count(solve) if self.n_features is not None else self._by_cv()
-            )
-        self.alpha_ = float(alpha)
+            point = self._by_count(solve) if self.n_features is not None else self._by_cv()
+        self.alpha_ = float(point.alpha)
         self.C_ = 1.0 / (self.alpha_ * weight_sum)
-        self.coef_ = coef
-        self.intercept_ = intercept
-        self.support_ = _support(coef)
+        self.coef_ = point.coef
+        self.intercept_ = point.intercept
+        self.n_iter_ = int(point.n_iter)
+        self.support_ = _support(point.coef)
         self.selected_features_ = feature_names(self, X.shape[1])[self.support_]
         if not self.support_.any():
             warnings.warn(
@@ -204,8 +205,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         return report
 
     def _by_cv(self):
-        index = self.path_._rule_index(self.rule)
-        return self.path_.alphas_[index], self.path_.coefs_[index], self.path_.intercepts_[index]
+        return _Point.of(self.path_.path_, self.path_._rule_index(self.rule))
 
     def _by_count(self, solve):
         """The strength on the path that keeps exactly ``n_features``, refined by bisection
@@ -219,25 +219,24 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=3,
             )
-            return path.alphas_[-1], path.coefs_[-1], path.intercepts_[-1]
+            return _Point.of(path.path_, -1)
         i = reached[0]
-        best = (path.alphas_[i], path.coefs_[i], path.intercepts_[i])
+        best = _Point.of(path.path_, i)
         if path.n_nonzero_[i] == target or i == 0:
             return best
         high, low = path.alphas_[i - 1], path.alphas_[i]
         for _ in range(_BISECTION_STEPS):
-            middle = np.sqrt(high * low)
-            coef, intercept = solve.at(middle)
-            count = _n_selected(coef)
+            middle = solve.at(np.sqrt(high * low))
+            count = _n_selected(middle.coef)
             if count == target:
-                return middle, coef, intercept
+                return middle
             if count > target:
-                low, best = middle, (middle, coef, intercept)
+                low, best = middle.alpha, middle
             else:
-                high = middle
+                high = middle.alpha
         warnings.warn(
             f"No strength keeps exactly {target} features (features enter together); "
-            f"keeping {_n_selected(best[1])} at alpha={best[0]:.4g}.",
+            f"keeping {_n_selected(best.coef)} at alpha={best.alpha:.4g}.",
             UserWarning,
             stacklevel=3,
         )
@@ -271,4 +270,18 @@ class _Solve:
     def at(self, alpha):
         path = l1_path(self.X, self.y, task=self.task, alphas=[alpha],
                        sample_weight=self.weights, **self.params)
-        return path.coefs[0], path.intercepts[0]
+        return _Point.of(path, 0)
+
+
+class _Point(NamedTuple):
+    """One strength and the model fitted at it."""
+
+    alpha: float
+    coef: np.ndarray
+    intercept: object
+    n_iter: int
+
+    @classmethod
+    def of(cls, path, index):
+        return cls(path.alphas[index], path.coefs[index], path.intercepts[index],
+                   path.n_iter[index])

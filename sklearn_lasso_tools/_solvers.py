@@ -15,35 +15,96 @@ from ._compat import coordinate_descent
 __all__ = ["SOLVERS"]
 
 _MIN_HESSIAN = 1e-5 * (1 - 1e-5)  # glmnet's floor on p(1-p)
-_MAX_NEWTON = 100
+_MAX_NEWTON = 500
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
 _DEVMAX = 0.999  # ... or deviance explained above this
+_FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
 
 
 class _Trace:
     """What a solver collects along the path."""
 
-    def __init__(self, null_dev, stop_early):
-        self.null_dev, self.stop_early = null_dev, stop_early
+    def __init__(self, null_dev, stop_early, saturates=False):
+        self.null_dev, self.stop_early, self.saturates = null_dev, stop_early, saturates
         self.betas, self.intercepts, self.devs, self.n_iter = [], [], [], []
+        self.unconverged = []  # (alpha, duality gap / tolerance) of final inner solves
+        self.failures = []  # inner solves of the current Newton step that stopped short
+        self.newton_unconverged = []  # alphas where Newton ran out of iterations
+
+    def settle(self, alpha, newton_converged=True):
+        """Keep the failures of the final step only: earlier steps are inexact anyway."""
+        self.unconverged.extend(self.failures)
+        self.failures = []
+        if not newton_converged:
+            self.newton_unconverged.append(alpha)
 
     def add(self, beta, intercept, dev, n_iter):
         self.betas.append(np.array(beta, copy=True))
         self.intercepts.append(np.array(intercept, copy=True))
         self.devs.append(dev)
         self.n_iter.append(n_iter)
+        r_new = 1 - self.devs[-1] / self.null_dev
+        if self.saturates and r_new > _DEVMAX:
+            return True  # classes (nearly) separated: smaller alphas only inflate weights
         if not self.stop_early or len(self.devs) < 5:
             return False
-        r_new = 1 - self.devs[-1] / self.null_dev
         r_old = 1 - self.devs[-2] / self.null_dev
         return r_new > _DEVMAX or r_new - r_old < _FDEV * r_new
+
+
+def _solve(b, l1, l2, y, trace, alpha, *, max_iter, **design):
+    """Coordinate descent into ``b``, polished: once the active set settles, solving its
+    linear system gives the exact solution if that meets the optimality conditions.
+
+    Collinear features make descent crawl, so it first runs a few epochs, then tries the
+    polish, and only then spends the rest of ``max_iter``. Returns the epochs run.
+    """
+    first = min(_FIRST_EPOCHS, max_iter)
+    gap, tol, epochs = coordinate_descent(b, l1, l2, y, max_iter=first, **design)
+    if gap <= tol or _polish(b, l1, l2, y, design):
+        return epochs
+    if max_iter > first:
+        gap, tol, more = coordinate_descent(b, l1, l2, y, max_iter=max_iter - first, **design)
+        epochs += more
+        if gap <= tol or _polish(b, l1, l2, y, design):
+            return epochs
+    trace.failures.append((alpha, gap / tol))
+    return epochs
+
+
+def _polish(b, l1, l2, y, design):
+    active = b != 0
+    if design.get("sparse_X") is not None or not active.any():
+        return False
+    if design.get("gram") is not None:
+        gram, Xy = design["gram"], design["Xy"]
+        G_active = gram[np.ix_(active, active)]
+    else:
+        X = design["X"]
+        Xy = X.T @ y
+        G_active = X[:, active].T @ X[:, active]
+    signs = np.sign(b[active])
+    try:
+        solution = np.linalg.solve(G_active + l2 * np.eye(signs.size), Xy[active] - l1 * signs)
+    except np.linalg.LinAlgError:
+        return False
+    if np.any(np.sign(solution) != signs):
+        return False
+    if design.get("gram") is not None:
+        correlation = Xy - gram[:, active] @ solution
+    else:
+        correlation = X.T @ (y - X[:, active] @ solution)
+    if np.any(np.abs(correlation[~active]) > l1 * (1 + 1e-9)):
+        return False
+    b[active] = solution
+    return True
 
 
 def _penalty(beta, alpha, l1_ratio):
     return alpha * (l1_ratio * np.abs(beta).sum() + 0.5 * (1 - l1_ratio) * (beta**2).sum())
 
 
-def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter):
+def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace):
     """Minimize ``sum_i W_i (z_i - c - x~_i b)^2 / 2 + alpha * penalty(b)`` from ``beta``.
 
     Returns ``(b, c - xbar_W . b, epochs)``: the intercept is on the centred x~ scale.
@@ -60,16 +121,15 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter):
         zw = (z - z_bar) * root
         if n > A.shape[1]:
             gram = np.ascontiguousarray(A.T @ A)
-            _, _, epochs = coordinate_descent(b, l1, l2, zw, gram=gram, Xy=A.T @ zw,
-                                              tol=tol, max_iter=max_iter)
+            epochs = _solve(b, l1, l2, zw, trace, alpha, gram=gram, Xy=A.T @ zw, tol=tol,
+                            max_iter=max_iter)
         else:
-            _, _, epochs = coordinate_descent(b, l1, l2, zw, X=np.asfortranarray(A),
-                                              tol=tol, max_iter=max_iter)
+            epochs = _solve(b, l1, l2, zw, trace, alpha, X=np.asfortranarray(A), tol=tol,
+                            max_iter=max_iter)
     else:
         x_bar = prob.X.T @ W / sw
-        _, _, epochs = coordinate_descent(b, l1, l2, z - z_bar, sparse_X=prob.X,
-                                          sample_weight=n * W, X_mean=x_bar, tol=tol,
-                                          max_iter=max_iter)
+        epochs = _solve(b, l1, l2, z - z_bar, trace, alpha, sparse_X=prob.X,
+                        sample_weight=n * W, X_mean=x_bar, tol=tol, max_iter=max_iter)
         x_bar = x_bar - prob.offset  # back to the centred x~ scale
     return b, z_bar - x_bar @ b, epochs
 
@@ -107,17 +167,17 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
         l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
         if prob.offset is not None:
             weights = None if prob.uniform else n * v
-            _, _, epochs = coordinate_descent(b, l1, l2, yc, sparse_X=prob.X,
-                                              sample_weight=weights, X_mean=prob.offset,
-                                              tol=tol, max_iter=max_iter)
+            epochs = _solve(b, l1, l2, yc, trace, alpha, sparse_X=prob.X, sample_weight=weights,
+                            X_mean=prob.offset, tol=tol, max_iter=max_iter)
             dev = v @ (yc - prob.matvec(b)) ** 2
         elif use_gram:
-            _, _, epochs = coordinate_descent(b, l1, l2, yw, gram=gram, Xy=Xy, tol=tol,
-                                              max_iter=max_iter)
+            epochs = _solve(b, l1, l2, yw, trace, alpha, gram=gram, Xy=Xy, tol=tol,
+                            max_iter=max_iter)
             dev = max(yw @ yw - 2 * b @ Xy + b @ gram @ b, 0.0) / n
         else:
-            _, _, epochs = coordinate_descent(b, l1, l2, yw, X=A, tol=tol, max_iter=max_iter)
+            epochs = _solve(b, l1, l2, yw, trace, alpha, X=A, tol=tol, max_iter=max_iter)
             dev = np.sum((yw - A @ b) ** 2) / n
+        trace.settle(alpha)
         if trace.add(b, y_bar, dev, epochs):
             break
     return trace
@@ -133,16 +193,17 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     intercept = np.log(p_bar / (1 - p_bar))
     beta = np.zeros(prob.X.shape[1])
     eta = np.full(prob.n_samples, intercept)
-    trace = _Trace(2 * _binomial_loss(v, Y, eta), stop_early)
+    trace = _Trace(2 * _binomial_loss(v, Y, eta), stop_early, saturates=True)
     for alpha in alphas:
         objective = _binomial_loss(v, Y, eta) + _penalty(beta, alpha, l1_ratio)
         epochs = 0
         for _ in range(_MAX_NEWTON):
+            trace.failures = []
             p = expit(eta)
             h = np.maximum(p * (1 - p), _MIN_HESSIAN)
             W = v * h
             beta_new, intercept_new, n_iter = _weighted_lasso(
-                prob, eta + (Y - p) / h, W, beta, alpha, l1_ratio, tol, max_iter
+                prob, eta + (Y - p) / h, W, beta, alpha, l1_ratio, tol, max_iter, trace
             )
             epochs += n_iter
             d_beta = beta_new - beta
@@ -156,7 +217,10 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
             intercept = intercept + step * (intercept_new - intercept)
             eta = eta + step * d_eta
             if step * step * (W @ d_eta**2) <= tol * trace.null_dev:
+                trace.settle(alpha)
                 break
+        else:
+            trace.settle(alpha, newton_converged=False)
         if trace.add(beta, intercept, 2 * _binomial_loss(v, Y, eta), epochs):
             break
     return trace
@@ -179,18 +243,20 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     intercepts -= intercepts.mean()
     B = np.zeros((n_classes, prob.X.shape[1]))
     Eta = np.tile(intercepts, (prob.n_samples, 1))
-    trace = _Trace(2 * _multinomial_loss(v, Y, Eta), stop_early)
+    trace = _Trace(2 * _multinomial_loss(v, Y, Eta), stop_early, saturates=True)
     for alpha in alphas:
         objective = _multinomial_loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio)
         epochs = 0
         for _ in range(_MAX_NEWTON):
+            trace.failures = []
             change = 0.0
             for k in range(n_classes):
                 p = np.exp(Eta[:, k] - _log_sum_exp(Eta))
                 h = np.maximum(p * (1 - p), _MIN_HESSIAN)
                 W = v * h
                 beta_k, intercept_k, n_iter = _weighted_lasso(
-                    prob, Eta[:, k] + (Y[:, k] - p) / h, W, B[k], alpha, l1_ratio, tol, max_iter
+                    prob, Eta[:, k] + (Y[:, k] - p) / h, W, B[k], alpha, l1_ratio, tol, max_iter,
+                    trace,
                 )
                 epochs += n_iter
                 d_beta = beta_k - B[k]
@@ -209,7 +275,10 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
                 Eta[:, k] += step * d_eta
                 change = max(change, step * step * (W @ d_eta**2))
             if change <= tol * trace.null_dev:
+                trace.settle(alpha)
                 break
+        else:
+            trace.settle(alpha, newton_converged=False)
         shift = intercepts.mean()
         intercepts -= shift
         Eta -= shift

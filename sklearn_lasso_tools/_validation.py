@@ -42,7 +42,7 @@ def check_target(y, task, owner):
     """
     kind = type_of_target(y, input_name="y", raise_unknown=True)
     if task == "auto":
-        task = "regression" if kind in ("continuous", "continuous-multioutput") else "classification"
+        task = "classification" if _looks_categorical(y, kind) else "regression"
     if kind.endswith("multioutput") or kind == "multilabel-indicator":
         raise ValueError(f"{owner} supports a single target; got a {kind} y.")
     if task == "regression":
@@ -60,6 +60,15 @@ def check_target(y, task, owner):
             f"{owner} needs at least two classes in y; got only {classes[0]!r}."
         )
     return task, codes, classes
+
+
+def _looks_categorical(y, kind):
+    """Labels, not quantities: binary or multiclass by ``type_of_target``, and not floats
+    with more than two values (whole-number floats such as the diabetes target are
+    quantities)."""
+    if kind not in ("binary", "multiclass"):
+        return False
+    return np.asarray(y).dtype.kind != "f" or kind == "binary"
 
 
 def engine_task(task, classes):

@@ -98,12 +98,14 @@ def path_chart(
     y = alt.Y("coef:Q", title=ytitle)
     pick = alt.selection_point(fields=["feature"], bind="legend")
     highlight = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.15))
+    room = _label_room(top_names, classes)
     color = alt.Color(
         "feature:N",
         sort=top_names,
         title="first to enter",
         scale=alt.Scale(scheme="tableau10" if len(top_names) <= 10 else "category20"),
-        legend=alt.Legend(symbolType="stroke", orient="right"),
+        # right of the end-of-line labels (about 6 px a character)
+        legend=alt.Legend(symbolType="stroke", orient="right", offset=room),
     )
     tooltip = [
         alt.Tooltip("feature:N"),
@@ -163,7 +165,9 @@ def path_chart(
         )
         base = alt.Chart(frame).encode(x=x, y=y, color=color, opacity=highlight)
         if classes is not None:
-            base = base.encode(strokeDash=alt.StrokeDash("class:N", title="class"))
+            base = base.encode(
+                strokeDash=alt.StrokeDash("class:N", title="class", legend=alt.Legend(offset=room))
+            )
         lines = base.mark_line(strokeWidth=2).add_params(pick)
         if brush is not None:
             lines = lines.add_params(brush)
@@ -386,9 +390,14 @@ def comparison_chart(comparison, *, top=20, standardized=True):
         "penalty:N",
         sort=penalties,
         scale=alt.Scale(domain=penalties),
-        legend=alt.Legend(title="penalty"),
+        legend=alt.Legend(title="penalty", symbolOpacity=1),
     )
-    x = alt.X("C:Q", scale=alt.Scale(type="log"), title="C = 1 / (alpha n)  (weaker →)")
+    x = alt.X(
+        "C:Q",
+        scale=alt.Scale(type="log"),
+        title="C = 1 / (alpha n)  (weaker →)",
+        axis=alt.Axis(grid=False, format="~g"),
+    )
     tooltip = [
         alt.Tooltip("penalty:N"),
         alt.Tooltip("C:Q", format=".4g"),
@@ -443,7 +452,7 @@ def comparison_chart(comparison, *, top=20, standardized=True):
         )
         .properties(
             width=700,
-            height=alt.Step(5 * len(penalties) + 3),
+            height=alt.Step(5),  # per bar: features are len(penalties) bars apart
             title=alt.Title(
                 "Coefficients of each penalty's best model",
                 subtitle=f"{len(order)} largest of {n_features} features",
@@ -566,8 +575,16 @@ def _alpha_x(alphas):
         "alpha:Q",
         title="alpha (log scale, weaker penalty →)",
         scale=_alpha_scale(alphas),
-        axis=alt.Axis(format=".2~g", grid=False),
+        axis=alt.Axis(format=".2~g", grid=False, labelOverlap="greedy", labelSeparation=6),
     )
+
+
+def _label_room(labels, classes=None):
+    """Pixels for the end-of-line labels (about 6 a character), where the legend starts."""
+    chars = max((len(str(label)) for label in labels), default=0)
+    if classes is not None and len(classes):
+        chars += 3 + max(len(str(c)) for c in classes)
+    return 12 + 6 * chars
 
 
 def _names(report):

@@ -1,0 +1,144 @@
+"""Scoring every point of a path on held-out data.
+
+scikit-learn's common scorers are computed for all alphas at once from the matrix of
+decision values (hundreds of scorer calls, each re-validating its input, would cost more
+than the fits). Any other scorer, or a weighted AUC, is called once per alpha on a small
+estimator that stands for that point of the path.
+"""
+
+import numpy as np
+from scipy.special import expit, log_softmax, softmax
+from scipy.stats import rankdata
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.metrics import get_scorer
+
+__all__ = ["DEFAULT_SCORING", "score_path"]
+
+DEFAULT_SCORING = {"regression": "neg_mean_squared_error", "binary": "roc_auc",
+                   "multinomial": "neg_log_loss"}
+_EPS = np.finfo(np.float64).eps  # scikit-learn's clipping of probabilities in log_loss
+
+
+def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels,
+               sample_weight=None):
+    """Scores (greater is better) of each path point, shape (n_alphas,).
+
+    ``coefs`` is (n_alphas, n_features) or (n_alphas, n_classes, n_features).
+    """
+    if isinstance(scoring, str):
+        fast = _FAST.get((scoring, task))
+        if fast is not None and (sample_weight is None or scoring != "roc_auc"):
+            decision = _decision(X, coefs, intercepts)
+            w = np.ones(len(y_codes)) if sample_weight is None else sample_weight
+            return fast(decision, y_codes, w / w.sum())
+    scorer = get_scorer(scoring)
+    kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+    return np.array([
+        scorer(_point(task, coef, b0, classes), X, y_labels, **kwargs)
+        for coef, b0 in zip(coefs, intercepts, strict=True)
+    ])
+
+
+def _decision(X, coefs, intercepts):
+    """(n_samples, n_alphas) or (n_samples, n_alphas, n_classes)."""
+    if coefs.ndim == 2:
+        return np.asarray(X @ coefs.T) + intercepts
+    n_alphas, n_classes, n_features = coefs.shape
+    flat = np.asarray(X @ coefs.reshape(-1, n_features).T)
+    return flat.reshape(-1, n_alphas, n_classes) + intercepts
+
+
+def _roc_auc(decision, y, w):
+    positive = y == 1
+    n_pos, n_neg = positive.sum(), (~positive).sum()
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError("ROC AUC needs both classes in every test fold; use fewer folds.")
+    ranks = rankdata(decision, axis=0)  # average ranks for ties, as the trapezoid rule
+    return (ranks[positive].sum(axis=0) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def _binary_log_loss(decision, y, w):
+    sign = np.where(y == 1, 1.0, -1.0)[:, None]
+    log_p = np.maximum(-np.logaddexp(0.0, -sign * decision), np.log(_EPS))
+    return w @ log_p
+
+
+def _multinomial_log_loss(decision, y, w):
+    log_p = log_softmax(decision, axis=2)[np.arange(len(y)), :, y]
+    return w @ np.maximum(log_p, np.log(_EPS))
+
+
+def _binary_accuracy(decision, y, w):
+    return w @ ((decision > 0) == (y == 1)[:, None])
+
+
+def _multinomial_accuracy(decision, y, w):
+    return w @ (decision.argmax(axis=2) == y[:, None])
+
+
+def _neg_mse(prediction, y, w):
+    return -(w @ (prediction - y[:, None]) ** 2)
+
+
+def _r2(prediction, y, w):
+    total = w @ (y - w @ y) ** 2
+    return 1 - (w @ (prediction - y[:, None]) ** 2) / total
+
+
+_FAST = {
+    ("roc_auc", "binary"): _roc_auc,
+    ("neg_log_loss", "binary"): _binary_log_loss,
+    ("neg_log_loss", "multinomial"): _multinomial_log_loss,
+    ("accuracy", "binary"): _binary_accuracy,
+    ("accuracy", "multinomial"): _multinomial_accuracy,
+    ("neg_mean_squared_error", "regression"): _neg_mse,
+    ("r2", "regression"): _r2,
+}
+
+
+def _point(task, coef, intercept, classes):
+    if task == "regression":
+        return PathPointRegressor(coef, intercept)
+    return PathPointClassifier(coef, intercept, classes)
+
+
+class PathPointRegressor(RegressorMixin, BaseEstimator):
+    """One point of a fitted path, as a regressor a scorer can call."""
+
+    def __init__(self, coef, intercept):
+        self.coef = coef
+        self.intercept = intercept
+
+    def predict(self, X):
+        return X @ self.coef + self.intercept
+
+
+class PathPointClassifier(ClassifierMixin, BaseEstimator):
+    """One point of a fitted path, as a classifier a scorer can call."""
+
+    def __init__(self, coef, intercept, classes):
+        self.coef = coef
+        self.intercept = intercept
+        self.classes = classes
+
+    @property
+    def classes_(self):
+        return self.classes
+
+    def decision_function(self, X):
+        return X @ self.coef.T + self.intercept
+
+    def predict_proba(self, X):
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            p = expit(scores)
+            return np.column_stack([1 - p, p])
+        return softmax(scores, axis=1)
+
+    def predict_log_proba(self, X):
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        scores = self.decision_function(X)
+        codes = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes[codes]
