@@ -119,7 +119,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
                 "The selector kept no feature; predicting the prior (class frequencies or "
                 "the mean of y).",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,  # past the _fit_context wrapper, to the caller of fit
             )
             dummy = DummyClassifier(strategy="prior") if classification else DummyRegressor()
             self.estimator_ = dummy.fit(np.zeros((len(y), 1)), y, **weights)

@@ -181,7 +181,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 f"{owner} selected no feature at alpha={self.alpha_:.4g} (C={self.C_:.4g}); "
                 "transform will return zero columns.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,  # past the _fit_context wrapper, to the caller of fit
             )
         return self
 
@@ -217,7 +217,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 f"The path never keeps {target} features (at most {path.n_nonzero_.max()}); "
                 "using its smallest alpha.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             return _Point.of(path.path_, -1)
         i = reached[0]
@@ -238,7 +238,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
             f"No strength keeps exactly {target} features (features enter together); "
             f"keeping {_n_selected(best.coef)} at alpha={best.alpha:.4g}.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         return best
 

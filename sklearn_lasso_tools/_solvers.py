@@ -74,30 +74,44 @@ def _solve(b, l1, l2, y, trace, alpha, *, max_iter, **design):
 
 def _polish(b, l1, l2, y, design):
     active = b != 0
-    if design.get("sparse_X") is not None or not active.any():
+    if not active.any():
         return False
-    if design.get("gram") is not None:
-        gram, Xy = design["gram"], design["Xy"]
-        G_active = gram[np.ix_(active, active)]
-    else:
-        X = design["X"]
-        Xy = X.T @ y
-        G_active = X[:, active].T @ X[:, active]
+    G_active, Xy_active, correlation = _active_system(active, y, design)
     signs = np.sign(b[active])
     try:
-        solution = np.linalg.solve(G_active + l2 * np.eye(signs.size), Xy[active] - l1 * signs)
+        solution = np.linalg.solve(G_active + l2 * np.eye(signs.size), Xy_active - l1 * signs)
     except np.linalg.LinAlgError:
         return False
     if np.any(np.sign(solution) != signs):
         return False
-    if design.get("gram") is not None:
-        correlation = Xy - gram[:, active] @ solution
-    else:
-        correlation = X.T @ (y - X[:, active] @ solution)
-    if np.any(np.abs(correlation[~active]) > l1 * (1 + 1e-9)):
+    if np.any(np.abs(correlation(solution)[~active]) > l1 * (1 + 1e-9)):
         return False
     b[active] = solution
     return True
+
+
+def _active_system(active, y, design):
+    """The active columns' Gram matrix and correlations with ``y``, and a function giving
+    every column's correlation with the residual of a solution on the active set."""
+    if design.get("gram") is not None:
+        gram, Xy = design["gram"], design["Xy"]
+        return gram[np.ix_(active, active)], Xy[active], lambda w: Xy - gram[:, active] @ w
+    if design.get("X") is not None:
+        X = design["X"]
+        X_active = X[:, active]
+        return (X_active.T @ X_active, X_active.T @ y,
+                lambda w: X.T @ (y - X_active @ w))
+    X, mean = design["sparse_X"], design["X_mean"]
+    weights = design.get("sample_weight")
+    weights = np.ones(X.shape[0]) if weights is None else weights
+    Z_active = X[:, active].toarray() - mean[active]
+
+    def correlation(w):
+        r = weights * (y - Z_active @ w)
+        return X.T @ r - mean * r.sum()
+
+    weighted = Z_active * weights[:, None]
+    return weighted.T @ Z_active, weighted.T @ y, correlation
 
 
 def _penalty(beta, alpha, l1_ratio):

@@ -57,7 +57,7 @@ def check_target(y, task, owner):
     classes, codes = np.unique(y, return_inverse=True)
     if classes.size < 2:
         raise ValueError(
-            f"{owner} needs at least two classes in y; got only {classes[0]!r}."
+            f"{owner} needs at least two classes in y; got only {classes[0].item()!r}."
         )
     return task, codes, classes
 
