@@ -10,7 +10,7 @@ scikit-learn's coordinate descent on the Gram matrix when n_samples > n_features
 import numpy as np
 from scipy.special import expit
 
-from ._compat import coordinate_descent
+from ._wls import WeightedLasso
 
 __all__ = ["SOLVERS"]
 
@@ -18,7 +18,6 @@ _MIN_HESSIAN = 1e-5 * (1 - 1e-5)  # glmnet's floor on p(1-p)
 _MAX_NEWTON = 500
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
 _DEVMAX = 0.999  # ... or deviance explained above this
-_FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
 
 
 class _Trace:
@@ -52,68 +51,6 @@ class _Trace:
         return r_new > _DEVMAX or r_new - r_old < _FDEV * r_new
 
 
-def _solve(b, l1, l2, y, trace, alpha, *, max_iter, **design):
-    """Coordinate descent into ``b``, polished: once the active set settles, solving its
-    linear system gives the exact solution if that meets the optimality conditions.
-
-    Collinear features make descent crawl, so it first runs a few epochs, then tries the
-    polish, and only then spends the rest of ``max_iter``. Returns the epochs run.
-    """
-    first = min(_FIRST_EPOCHS, max_iter)
-    gap, tol, epochs = coordinate_descent(b, l1, l2, y, max_iter=first, **design)
-    if gap <= tol or _polish(b, l1, l2, y, design):
-        return epochs
-    if max_iter > first:
-        gap, tol, more = coordinate_descent(b, l1, l2, y, max_iter=max_iter - first, **design)
-        epochs += more
-        if gap <= tol or _polish(b, l1, l2, y, design):
-            return epochs
-    trace.failures.append((alpha, gap / tol))
-    return epochs
-
-
-def _polish(b, l1, l2, y, design):
-    active = b != 0
-    if not active.any():
-        return False
-    G_active, Xy_active, correlation = _active_system(active, y, design)
-    signs = np.sign(b[active])
-    try:
-        solution = np.linalg.solve(G_active + l2 * np.eye(signs.size), Xy_active - l1 * signs)
-    except np.linalg.LinAlgError:
-        return False
-    if np.any(np.sign(solution) != signs):
-        return False
-    if np.any(np.abs(correlation(solution)[~active]) > l1 * (1 + 1e-9)):
-        return False
-    b[active] = solution
-    return True
-
-
-def _active_system(active, y, design):
-    """The active columns' Gram matrix and correlations with ``y``, and a function giving
-    every column's correlation with the residual of a solution on the active set."""
-    if design.get("gram") is not None:
-        gram, Xy = design["gram"], design["Xy"]
-        return gram[np.ix_(active, active)], Xy[active], lambda w: Xy - gram[:, active] @ w
-    if design.get("X") is not None:
-        X = design["X"]
-        X_active = X[:, active]
-        return (X_active.T @ X_active, X_active.T @ y,
-                lambda w: X.T @ (y - X_active @ w))
-    X, mean = design["sparse_X"], design["X_mean"]
-    weights = design.get("sample_weight")
-    weights = np.ones(X.shape[0]) if weights is None else weights
-    Z_active = X[:, active].toarray() - mean[active]
-
-    def correlation(w):
-        r = weights * (y - Z_active @ w)
-        return X.T @ r - mean * r.sum()
-
-    weighted = Z_active * weights[:, None]
-    return weighted.T @ Z_active, weighted.T @ y, correlation
-
-
 def _penalty(beta, alpha, l1_ratio):
     return alpha * (l1_ratio * np.abs(beta).sum() + 0.5 * (1 - l1_ratio) * (beta**2).sum())
 
@@ -126,25 +63,12 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace):
     n = prob.n_samples
     sw = W.sum()
     z_bar = W @ z / sw
-    b = np.array(beta, dtype=np.float64, order="C", copy=True)
-    l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
-    if prob.offset is None:
-        x_bar = W @ prob.X / sw
-        root = np.sqrt(n * W)
-        A = (prob.X - x_bar) * root[:, None]
-        zw = (z - z_bar) * root
-        if n > A.shape[1]:
-            gram = np.ascontiguousarray(A.T @ A)
-            epochs = _solve(b, l1, l2, zw, trace, alpha, gram=gram, Xy=A.T @ zw, tol=tol,
-                            max_iter=max_iter)
-        else:
-            epochs = _solve(b, l1, l2, zw, trace, alpha, X=np.asfortranarray(A), tol=tol,
-                            max_iter=max_iter)
-    else:
-        x_bar = prob.X.T @ W / sw
-        epochs = _solve(b, l1, l2, z - z_bar, trace, alpha, sparse_X=prob.X,
-                        sample_weight=n * W, X_mean=x_bar, tol=tol, max_iter=max_iter)
-        x_bar = x_bar - prob.offset  # back to the centred x~ scale
+    x_bar = prob.rmatvec(W) / sw
+    b = np.array(beta, dtype=np.float64, copy=True)
+    problem = WeightedLasso(prob, z - z_bar, n * W, x_bar)
+    epochs, failures = problem.solve(b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n,
+                                     tol=tol, max_iter=max_iter)
+    trace.failures.extend((alpha, ratio) for ratio in failures)
     return b, z_bar - x_bar @ b, epochs
 
 
@@ -168,30 +92,25 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     y_bar = v @ Y
     yc = Y - y_bar
     trace = _Trace(v @ yc**2, stop_early)
-    if prob.offset is None:
-        root = np.sqrt(n * v)
-        A = prob.X if prob.uniform else prob.X * root[:, None]
-        yw = yc if prob.uniform else yc * root
-        use_gram = n > A.shape[1]
-        A = A if use_gram else np.asfortranarray(A)
-        gram = np.ascontiguousarray(A.T @ A) if use_gram else None
-        Xy = A.T @ yw if use_gram else None
+    u = n * v
+    centred = np.zeros(prob.X.shape[1])  # x~ is already v-centred
+    if prob.offset is None and n > prob.X.shape[1]:
+        weighted = prob.X if prob.uniform else prob.X * u[:, None]
+        gram = np.ascontiguousarray(weighted.T @ prob.X)
+        Xy = weighted.T @ yc
+        problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy)
+    else:
+        problem = WeightedLasso(prob, yc, u, centred)
     b = np.zeros(prob.X.shape[1])
     for alpha in alphas:
-        l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
-        if prob.offset is not None:
-            weights = None if prob.uniform else n * v
-            epochs = _solve(b, l1, l2, yc, trace, alpha, sparse_X=prob.X, sample_weight=weights,
-                            X_mean=prob.offset, tol=tol, max_iter=max_iter)
-            dev = v @ (yc - prob.matvec(b)) ** 2
-        elif use_gram:
-            epochs = _solve(b, l1, l2, yw, trace, alpha, gram=gram, Xy=Xy, tol=tol,
-                            max_iter=max_iter)
-            dev = max(yw @ yw - 2 * b @ Xy + b @ gram @ b, 0.0) / n
-        else:
-            epochs = _solve(b, l1, l2, yw, trace, alpha, X=A, tol=tol, max_iter=max_iter)
-            dev = np.sum((yw - A @ b) ** 2) / n
+        epochs, failures = problem.solve(b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n,
+                                         tol=tol, max_iter=max_iter)
+        trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
+        if problem.gram is not None:
+            dev = max(yc @ (u * yc) - 2 * b @ Xy + b @ gram @ b, 0.0) / n
+        else:
+            dev = v @ (yc - prob.matvec(b)) ** 2
         if trace.add(b, y_bar, dev, epochs):
             break
     return trace
