@@ -72,14 +72,36 @@ class _Problem:
     keep: np.ndarray  # non-constant features
     v: np.ndarray  # sample weights summing to one
     uniform: bool
+    subset: np.ndarray | None = None  # the full problem's features, when restricted
 
     @property
     def n_samples(self):
         return self.X.shape[0]
 
+    @property
+    def columns(self):
+        """Which features of the full problem these columns are (all, unless restricted)."""
+        return np.arange(self.X.shape[1]) if self.subset is None else self.subset
+
+    def restrict(self, mask):
+        """The same problem on the features where ``mask`` is true."""
+        if mask.all():
+            return self
+        columns = np.flatnonzero(mask)
+        X = self.X[:, columns]
+        if sparse.issparse(X):
+            X.indices = X.indices.astype(np.int32, copy=False)
+            X.indptr = X.indptr.astype(np.int32, copy=False)
+        offset = None if self.offset is None else self.offset[columns]
+        return _Problem(X, offset, None, None, None, self.v, self.uniform, columns)
+
     def matvec(self, beta):
-        out = self.X @ beta
-        return out if self.offset is None else out - self.offset @ beta
+        nonzero = np.flatnonzero(beta)
+        if nonzero.size == beta.size:
+            out = self.X @ beta
+        else:  # few active features: touch only their columns
+            out = self.X[:, nonzero] @ beta[nonzero]
+        return out if self.offset is None else out - self.offset[nonzero] @ beta[nonzero]
 
     def rmatvec(self, r):
         """X~' r for a residual-like ``r`` (already weighted)."""

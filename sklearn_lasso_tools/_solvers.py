@@ -123,40 +123,90 @@ def _binomial_loss(v, y, eta):
 def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     v = prob.v
     p_bar = v @ Y
-    intercept = np.log(p_bar / (1 - p_bar))
-    beta = np.zeros(prob.X.shape[1])
-    eta = np.full(prob.n_samples, intercept)
-    trace = _Trace(2 * _binomial_loss(v, Y, eta), stop_early, saturates=True)
-    for alpha in alphas:
-        objective = _binomial_loss(v, Y, eta) + _penalty(beta, alpha, l1_ratio)
-        epochs = 0
-        for _ in range(_MAX_NEWTON):
-            trace.failures = []
-            p = expit(eta)
-            h = np.maximum(p * (1 - p), _MIN_HESSIAN)
-            W = v * h
-            beta_new, intercept_new, n_iter = _weighted_lasso(
-                prob, eta + (Y - p) / h, W, beta, alpha, l1_ratio, tol, max_iter, trace
-            )
-            epochs += n_iter
-            d_beta = beta_new - beta
-            d_eta = intercept_new - intercept + prob.matvec(d_beta)
-            step, objective = _line_search(
-                lambda t, d_beta=d_beta, d_eta=d_eta: _binomial_loss(v, Y, eta + t * d_eta)
-                + _penalty(beta + t * d_beta, alpha, l1_ratio),
-                objective,
-            )
-            beta = beta + step * d_beta
-            intercept = intercept + step * (intercept_new - intercept)
-            eta = eta + step * d_eta
-            if step * step * (W @ d_eta**2) <= tol * trace.null_dev:
-                trace.settle(alpha)
-                break
-        else:
-            trace.settle(alpha, newton_converged=False)
-        if trace.add(beta, intercept, 2 * _binomial_loss(v, Y, eta), epochs):
+    state = _BinomialState(np.zeros(prob.X.shape[1]), np.log(p_bar / (1 - p_bar)), None)
+    state.eta = np.full(prob.n_samples, state.intercept)
+    trace = _Trace(2 * _binomial_loss(v, Y, state.eta), stop_early, saturates=True)
+
+    def gradient():
+        return np.abs(prob.rmatvec(v * (expit(state.eta) - Y)))
+
+    for alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
+                                   lambda sub, alpha: _binomial_newton(
+                                       sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)):
+        if trace.add(state.beta, state.intercept, 2 * _binomial_loss(v, Y, state.eta), epochs):
             break
     return trace
+
+
+class _BinomialState:
+    def __init__(self, beta, intercept, eta):
+        self.beta, self.intercept, self.eta = beta, intercept, eta
+
+    def active(self):
+        return self.beta != 0
+
+
+def _screened(prob, alphas, l1_ratio, state, gradient, fit):
+    """Fit each alpha on its strong set (Tibshirani et al. 2012): the active features and
+    those whose gradient exceeds ``l1_ratio * (2 alpha - previous alpha)``; the features
+    left out are then checked against the optimality conditions and violators join.
+
+    ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
+    yields ``(alpha, epochs)`` once each alpha is fitted.
+    """
+    grad = gradient()
+    previous = alphas[0]
+    for alpha in alphas:
+        strong = state.active() | (grad >= l1_ratio * (2 * alpha - previous))
+        epochs = 0
+        while True:
+            epochs += fit(prob.restrict(strong), alpha)
+            grad = gradient()
+            violators = ~strong & (grad > alpha * l1_ratio)
+            if not violators.any():
+                break
+            strong |= violators
+        previous = alpha
+        yield alpha, epochs
+
+
+def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
+    """Proximal Newton on the features ``sub.columns``; updates ``state``."""
+    columns = sub.columns
+    beta = state.beta[columns]
+    intercept, eta = state.intercept, state.eta
+    objective = _binomial_loss(v, Y, eta) + _penalty(beta, alpha, l1_ratio)
+    null_dev = trace.null_dev
+    epochs = 0
+    for _ in range(_MAX_NEWTON):
+        trace.failures = []
+        p = expit(eta)
+        h = np.maximum(p * (1 - p), _MIN_HESSIAN)
+        W = v * h
+        beta_new, intercept_new, n_iter = _weighted_lasso(
+            sub, eta + (Y - p) / h, W, beta, alpha, l1_ratio, tol, max_iter, trace
+        )
+        epochs += n_iter
+        d_beta = beta_new - beta
+        d_eta = intercept_new - intercept + sub.matvec(d_beta)
+
+        def trial(t, beta=beta, eta=eta, d_beta=d_beta, d_eta=d_eta):
+            return _binomial_loss(v, Y, eta + t * d_eta) + _penalty(beta + t * d_beta, alpha,
+                                                                     l1_ratio)
+
+        step, objective = _line_search(trial, objective)
+        beta = beta + step * d_beta
+        intercept = intercept + step * (intercept_new - intercept)
+        eta = eta + step * d_eta
+        if step * step * (W @ d_eta**2) <= tol * null_dev:
+            trace.settle(alpha)
+            break
+    else:
+        trace.settle(alpha, newton_converged=False)
+    state.beta[:] = 0.0
+    state.beta[columns] = beta
+    state.intercept, state.eta = intercept, eta
+    return epochs
 
 
 def _log_sum_exp(E):
@@ -171,53 +221,76 @@ def _multinomial_loss(v, Y, Eta):
 def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     """glmnet's ungrouped multinomial: a partial Newton step per class, cycled."""
     v = prob.v
-    n_classes = Y.shape[1]
     intercepts = np.log(np.maximum(v @ Y, 1e-300))
     intercepts -= intercepts.mean()
-    B = np.zeros((n_classes, prob.X.shape[1]))
-    Eta = np.tile(intercepts, (prob.n_samples, 1))
-    trace = _Trace(2 * _multinomial_loss(v, Y, Eta), stop_early, saturates=True)
-    for alpha in alphas:
-        objective = _multinomial_loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio)
-        epochs = 0
-        for _ in range(_MAX_NEWTON):
-            trace.failures = []
-            change = 0.0
-            for k in range(n_classes):
-                p = np.exp(Eta[:, k] - _log_sum_exp(Eta))
-                h = np.maximum(p * (1 - p), _MIN_HESSIAN)
-                W = v * h
-                beta_k, intercept_k, n_iter = _weighted_lasso(
-                    prob, Eta[:, k] + (Y[:, k] - p) / h, W, B[k], alpha, l1_ratio, tol, max_iter,
-                    trace,
-                )
-                epochs += n_iter
-                d_beta = beta_k - B[k]
-                d_eta = intercept_k - intercepts[k] + prob.matvec(d_beta)
-                others = _penalty(B, alpha, l1_ratio) - _penalty(B[k], alpha, l1_ratio)
+    state = _MultinomialState(np.zeros((Y.shape[1], prob.X.shape[1])), intercepts,
+                              np.tile(intercepts, (prob.n_samples, 1)))
+    trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturates=True)
 
-                def trial(t, k=k, d_beta=d_beta, d_eta=d_eta, others=others):
-                    E = Eta.copy()
-                    E[:, k] += t * d_eta
-                    return (_multinomial_loss(v, Y, E) + others
-                            + _penalty(B[k] + t * d_beta, alpha, l1_ratio))
+    def gradient():
+        P = np.exp(state.eta - _log_sum_exp(state.eta)[:, None])
+        residual = v[:, None] * (P - Y)
+        return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)
 
-                step, objective = _line_search(trial, objective)
-                B[k] += step * d_beta
-                intercepts[k] += step * (intercept_k - intercepts[k])
-                Eta[:, k] += step * d_eta
-                change = max(change, step * step * (W @ d_eta**2))
-            if change <= tol * trace.null_dev:
-                trace.settle(alpha)
-                break
-        else:
-            trace.settle(alpha, newton_converged=False)
-        shift = intercepts.mean()
-        intercepts -= shift
-        Eta -= shift
-        if trace.add(B, intercepts, 2 * _multinomial_loss(v, Y, Eta), epochs):
+    for alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
+                                   lambda sub, alpha: _multinomial_newton(
+                                       sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)):
+        shift = state.intercept.mean()
+        state.intercept -= shift
+        state.eta -= shift
+        if trace.add(state.beta, state.intercept, 2 * _multinomial_loss(v, Y, state.eta),
+                     epochs):
             break
     return trace
+
+
+class _MultinomialState(_BinomialState):
+    def active(self):
+        return (self.beta != 0).any(axis=0)
+
+
+def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
+    """Cycles of per-class proximal Newton steps on ``sub.columns``; updates ``state``."""
+    columns = sub.columns
+    B = state.beta[:, columns]
+    intercepts, Eta = state.intercept, state.eta
+    objective = _multinomial_loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio)
+    epochs = 0
+    for _ in range(_MAX_NEWTON):
+        trace.failures = []
+        change = 0.0
+        for k in range(Y.shape[1]):
+            p = np.exp(Eta[:, k] - _log_sum_exp(Eta))
+            h = np.maximum(p * (1 - p), _MIN_HESSIAN)
+            W = v * h
+            beta_k, intercept_k, n_iter = _weighted_lasso(
+                sub, Eta[:, k] + (Y[:, k] - p) / h, W, B[k], alpha, l1_ratio, tol, max_iter,
+                trace,
+            )
+            epochs += n_iter
+            d_beta = beta_k - B[k]
+            d_eta = intercept_k - intercepts[k] + sub.matvec(d_beta)
+            others = _penalty(B, alpha, l1_ratio) - _penalty(B[k], alpha, l1_ratio)
+
+            def trial(t, k=k, d_beta=d_beta, d_eta=d_eta, others=others, Eta=Eta, B=B):
+                E = Eta.copy()
+                E[:, k] += t * d_eta
+                return (_multinomial_loss(v, Y, E) + others
+                        + _penalty(B[k] + t * d_beta, alpha, l1_ratio))
+
+            step, objective = _line_search(trial, objective)
+            B[k] += step * d_beta
+            intercepts[k] += step * (intercept_k - intercepts[k])
+            Eta[:, k] += step * d_eta
+            change = max(change, step * step * (W @ d_eta**2))
+        if change <= tol * trace.null_dev:
+            trace.settle(alpha)
+            break
+    else:
+        trace.settle(alpha, newton_converged=False)
+    state.beta[:] = 0.0
+    state.beta[:, columns] = B
+    return epochs
 
 
 SOLVERS = {"regression": gaussian, "binary": binomial, "multinomial": multinomial}
