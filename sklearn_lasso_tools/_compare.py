@@ -165,4 +165,4 @@ def _task_and_codes(X, y, task):
 def _named_coefs(report, penalty, coef):
     if coef.ndim == 1:
         return {penalty: coef}
-    return {f"{penalty}[{label}]": row for label, row in zip(report.classes_, coef)}
+    return {f"{penalty}[{label}]": row for label, row in zip(report.classes_, coef, strict=True)}

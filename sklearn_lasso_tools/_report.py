@@ -271,7 +271,7 @@ class LassoPathReport(BaseEstimator):
                 if coef.ndim == 1:
                     table[f"coef_{rule}"] = coef
                 else:
-                    for label, row in zip(self.classes_, coef):
+                    for label, row in zip(self.classes_, coef, strict=True):
                         table[f"coef_{rule}[{label}]"] = row
             table["freq_min"] = self.selection_frequency_["min"].to_numpy()
             table["freq_1se"] = self.selection_frequency_["1se"].to_numpy()

@@ -130,7 +130,7 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     def gradient():
         return np.abs(prob.rmatvec(v * (expit(state.eta) - Y)))
 
-    for alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
+    for _alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
                                    lambda sub, alpha: _binomial_newton(
                                        sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)):
         if trace.add(state.beta, state.intercept, 2 * _binomial_loss(v, Y, state.eta), epochs):
@@ -232,7 +232,7 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
         residual = v[:, None] * (P - Y)
         return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)
 
-    for alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
+    for _alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
                                    lambda sub, alpha: _multinomial_newton(
                                        sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)):
         shift = state.intercept.mean()

@@ -21,6 +21,7 @@ __all__ = ["WeightedLasso"]
 
 _FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
 _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
+_DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
 _SCREEN = 0.5  # features whose correlation exceeds this share of l1 start in the working set
 
 
@@ -92,14 +93,17 @@ class WeightedLasso:
         if self.gram is not None:
             gram = np.ascontiguousarray(self.gram[np.ix_(index, index)])
             return {"gram": gram, "Xy": np.ascontiguousarray(self.Xy[index])}, t * np.sqrt(u)
-        if prob.offset is not None:
+        if prob.offset is not None and prob.n_samples * index.size > _DENSE_BLOCK:
             X = prob.X[:, index]
             X.indices = X.indices.astype(np.int32, copy=False)
             X.indptr = X.indptr.astype(np.int32, copy=False)
             mean = np.ascontiguousarray((m + prob.offset)[index])
             return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t
         root = np.sqrt(u)
-        A = (prob.X[:, index] - m[index]) * root[:, None]
+        if prob.offset is None:
+            A = (prob.X[:, index] - m[index]) * root[:, None]
+        else:  # a small block of a sparse design: dense descent is faster
+            A = (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
         y = t * root
         if _gram_pays(prob.n_samples, index.size):
             A = np.ascontiguousarray(A)
