@@ -97,11 +97,11 @@ class _Problem:
 
     def matvec(self, beta):
         nonzero = np.flatnonzero(beta)
-        if nonzero.size == beta.size:
+        if nonzero.size > beta.size // 4:
             out = self.X @ beta
         else:  # few active features: touch only their columns
             out = self.X[:, nonzero] @ beta[nonzero]
-        return out if self.offset is None else out - self.offset[nonzero] @ beta[nonzero]
+        return out if self.offset is None else out - self.offset @ beta
 
     def rmatvec(self, r):
         """X~' r for a residual-like ``r`` (already weighted)."""

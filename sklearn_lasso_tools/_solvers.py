@@ -65,7 +65,8 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace):
     z_bar = W @ z / sw
     x_bar = prob.rmatvec(W) / sw
     b = np.array(beta, dtype=np.float64, copy=True)
-    problem = WeightedLasso(prob, z - z_bar, n * W, x_bar)
+    # the path driver already screened these features (strong rules with KKT checks)
+    problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=False)
     epochs, failures = problem.solve(b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n,
                                      tol=tol, max_iter=max_iter)
     trace.failures.extend((alpha, ratio) for ratio in failures)

@@ -32,9 +32,10 @@ class WeightedLasso:
     they are reused across many solves (squared loss with n_samples > n_features).
     """
 
-    def __init__(self, prob, t, u, m, *, gram=None, Xy=None):
+    def __init__(self, prob, t, u, m, *, gram=None, Xy=None, screen=True):
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
+        self.screen = screen  # False when the caller already restricted to a strong set
 
     def correlations(self, b):
         """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``."""
@@ -48,10 +49,13 @@ class WeightedLasso:
     def solve(self, b, l1, l2, *, tol, max_iter):
         """Minimize from ``b`` (updated in place). Returns ``(epochs, gap ratios)``: the
         duality gap over its tolerance for working-set solves that stopped short."""
-        correlation = self.correlations(b)
-        if not b.any() and np.all(np.abs(correlation) <= l1 * (1 + 1e-12)):
-            return 0, []  # zero is optimal (up to rounding: alpha_max itself)
-        work = (b != 0) | (np.abs(correlation) >= _SCREEN * l1)
+        if self.screen:
+            correlation = self.correlations(b)
+            if not b.any() and np.all(np.abs(correlation) <= l1 * (1 + 1e-12)):
+                return 0, []  # zero is optimal (up to rounding: alpha_max itself)
+            work = (b != 0) | (np.abs(correlation) >= _SCREEN * l1)
+        else:
+            work = np.ones(b.size, dtype=bool)
         epochs, failures = 0, []
         while True:
             index = np.flatnonzero(work)
