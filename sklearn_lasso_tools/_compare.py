@@ -137,6 +137,7 @@ def compare_penalties(X, y, *, penalties=PENALTIES, Cs=10, cv=5, scoring=None, t
         reports[penalty] = report
         index = report.cv_result_.index_min
         table = report.path_table().drop(columns="dev_ratio")
+        table["C"] = np.sort(Cs)  # as given, not recomputed from alpha
         table.insert(0, "penalty", penalty)
         table.insert(1, "l1_ratio", ratio)
         table["best"] = np.arange(len(table)) == index

@@ -71,9 +71,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
     >>> X, y = load_breast_cancer(return_X_y=True, as_frame=True)
     >>> model = SelectThenRefit(L1Selector(C=0.01), LogisticRegression(max_iter=1000))
     >>> model.fit(X, y).selected_features_.tolist()
-    ['worst radius', 'worst texture', 'worst concave points']
+    ['worst radius', 'worst concave points']
     >>> round(model.score(X, y), 3)
-    0.96
+    0.914
     """
 
     _parameter_constraints = {
