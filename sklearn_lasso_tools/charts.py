@@ -14,6 +14,12 @@ Multinomial paths are drawn, by default, with one line per feature giving the Eu
 norm of its coefficients across classes (glmnet's ``type.coef = "2norm"``): a feature is
 in the model exactly when that norm is nonzero. ``multiclass="class"`` draws one line per
 feature and class instead (dashes tell the classes apart).
+
+In a notebook, a fitted ``LassoPathReport`` or ``PenaltyComparison`` displays as its chart
+through Altair's active renderer (text: its table). Altair's default renderer loads Vega
+from a CDN; without network access use ``alt.renderers.enable("jupyter", offline=True)``
+(interactive), ``"mimetype"`` (front ends with a Vega-Lite renderer) or ``"png"``/``"svg"``
+(static, drawn by ``vl-convert-python``).
 """
 
 import warnings
@@ -22,6 +28,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
+
+from . import _chart_data as data
+from ._chart_data import shrinkage_trajectory
 
 __all__ = [
     "comparison_chart",
@@ -77,19 +86,19 @@ def path_chart(
     >>> y = X[:, 0] - 2 * X[:, 1] + rng.normal(size=50)
     >>> report = LassoPathReport(alphas=20, cv=None).fit(X, y)
     >>> spec = path_chart(report, top=3).to_dict()
-    >>> sorted(spec)[:3]
-    ['$schema', 'datasets', 'height']
+    >>> spec["title"]["text"], spec["width"]
+    ('Coefficient path', 520)
     """
     check_is_fitted(report, "coefs_")
-    top = _check_int(top, "top", 0)
-    max_rows = _check_int(max_rows, "max_rows", 1)
+    top = data.check_int(top, "top", 0)
+    max_rows = data.check_int(max_rows, "max_rows", 1)
     if multiclass not in ("norm", "class"):
         raise ValueError(
             f"The 'multiclass' parameter of path_chart must be 'norm' or 'class'. "
             f"Got {multiclass!r} instead."
         )
     alphas = np.asarray(report.alphas_, dtype=float)
-    values, features, classes = _path_values(report, standardized, multiclass)
+    values, features, classes = data.path_values(report, standardized, multiclass)
     top_names = [str(name) for name in report.entry_order_[:top]]
     is_top = np.isin(features, top_names)
 
@@ -120,7 +129,7 @@ def path_chart(
         .mark_rule(color="#444", strokeWidth=0.6)
         .encode(y="zero:Q")
     ]
-    grey_lines, band, n_grey, n_band = _thin_rest(
+    grey_lines, band, n_grey, n_band = data.thin_rest(
         alphas,
         values[:, ~is_top],
         features[~is_top],
@@ -156,7 +165,7 @@ def path_chart(
             )
         )
     if top_names:
-        frame = _long_frame(
+        frame = data.long_frame(
             alphas,
             values[:, is_top],
             features[is_top],
@@ -248,7 +257,7 @@ def cv_chart(report, *, brush=None):
         low=table["cv_mean"] - table["cv_se"], high=table["cv_mean"] + table["cv_se"]
     )
     x = _alpha_x(alphas)
-    ytitle = f"CV {_scoring_name(report)} (mean ± 1 SE)"
+    ytitle = f"CV {data.scoring_name(report)} (mean ± 1 SE)"
     base = alt.Chart(table).encode(x=x)
     band = base.mark_area(opacity=0.25, color="#4c78a8").encode(
         y=alt.Y("low:Q", title=ytitle, scale=alt.Scale(zero=False)), y2="high:Q"
@@ -375,7 +384,7 @@ def comparison_chart(comparison, *, top=20, standardized=True):
     -------
     alt.VConcatChart
     """
-    top = _check_int(top, "top", 1)
+    top = data.check_int(top, "top", 1)
     table = comparison.table.copy()
     penalties = list(dict.fromkeys(table["penalty"]))
     table = table.assign(
@@ -406,7 +415,7 @@ def comparison_chart(comparison, *, top=20, standardized=True):
         alt.Tooltip("n_nonzero:Q"),
     ]
     base = alt.Chart(table).encode(x=x, color=color, opacity=highlight)
-    ytitle = f"CV {_scoring_name(report)} (mean ± 1 SE)"
+    ytitle = f"CV {data.scoring_name(report)} (mean ± 1 SE)"
     score = alt.layer(
         base.mark_area(opacity=0.15).encode(
             y=alt.Y("low:Q", title=ytitle, scale=alt.Scale(zero=False)),
@@ -432,7 +441,7 @@ def comparison_chart(comparison, *, top=20, standardized=True):
         )
         .properties(width=330, height=220, title=alt.Title("Sparsity by strength", anchor="start"))
     )
-    coefs, n_features = _best_coefs(comparison, penalties, standardized, top)
+    coefs, n_features = data.best_coefs(comparison, penalties, standardized, top)
     order = list(dict.fromkeys(coefs["feature"]))
     what = "standardized coefficient" if standardized else "coefficient"
     bars = (
@@ -463,46 +472,6 @@ def comparison_chart(comparison, *, top=20, standardized=True):
     return alt.vconcat(alt.hconcat(score, nonzero), bars)
 
 
-def shrinkage_trajectory(w=2.0, lam=0.5, l2_shrink=0.2, steps=8):
-    """The lesson's table: a weight under repeated L1 and L2 shrinkage steps.
-
-    L1 subtracts ``lam * sign(w)`` each step and stops at exactly zero once ``|w| <= lam``;
-    L2 multiplies by ``1 - l2_shrink`` and only approaches zero.
-
-    Parameters
-    ----------
-    w : float, default=2.0
-        The starting weight.
-    lam : float, default=0.5
-        The L1 step (a constant pull, whatever the size of the weight).
-    l2_shrink : float, default=0.2
-        The L2 proportional shrinkage per step.
-    steps : int, default=8
-
-    Returns
-    -------
-    DataFrame with columns ``step``, ``l1_weight``, ``l2_weight`` (weights after each
-    step, as the lesson prints them).
-
-    Examples
-    --------
-    >>> shrinkage_trajectory().head(4)
-       step  l1_weight  l2_weight
-    0     0        1.5      1.600
-    1     1        1.0      1.280
-    2     2        0.5      1.024
-    3     3        0.0      0.8192
-    """
-    steps = _check_int(steps, "steps", 1)
-    w_l1 = w_l2 = float(w)
-    rows = []
-    for step in range(steps):
-        w_l1 = w_l1 - lam * np.sign(w_l1) if abs(w_l1) > lam else 0.0
-        w_l2 = w_l2 * (1 - l2_shrink)
-        rows.append((step, float(w_l1), float(w_l2)))
-    return pd.DataFrame(rows, columns=["step", "l1_weight", "l2_weight"])
-
-
 def shrinkage_chart(w=2.0, lam=0.5, l2_shrink=0.2, steps=8):
     """Why L1 gives exact zeros: the lesson's L1-vs-L2 weight trajectory, as a chart.
 
@@ -515,7 +484,7 @@ def shrinkage_chart(w=2.0, lam=0.5, l2_shrink=0.2, steps=8):
     -------
     alt.LayerChart
     """
-    table = shrinkage_trajectory(w, lam, l2_shrink, steps)
+    table = data.shrinkage_trajectory(w, lam, l2_shrink, steps)
     start = pd.DataFrame({"step": [-1], "l1_weight": [float(w)], "l2_weight": [float(w)]})
     table = pd.concat([start, table], ignore_index=True)
     names = {
@@ -553,16 +522,6 @@ def shrinkage_chart(w=2.0, lam=0.5, l2_shrink=0.2, steps=8):
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _check_int(value, name, low):
-    if (
-        isinstance(value, (bool, np.bool_))
-        or not isinstance(value, (int, np.integer))
-        or value < low
-    ):
-        raise ValueError(f"The '{name}' parameter must be an int >= {low}. Got {value!r} instead.")
-    return int(value)
-
-
 def _alpha_scale(alphas):
     return alt.Scale(
         type="log", reverse=True, nice=False, domain=[float(alphas.min()), float(alphas.max())]
@@ -587,95 +546,14 @@ def _label_room(labels, classes=None):
     return 12 + 6 * chars
 
 
-def _names(report):
-    return np.asarray([str(name) for name in report._names()], dtype=object)
-
-
-def _path_values(report, standardized, multiclass):
-    """(n_alphas, n_series) values with each series' feature and class (or None)."""
-    coefs = np.asarray(report.coefs_, dtype=float)
-    if standardized:
-        coefs = coefs * np.asarray(report.path_.scales, dtype=float)
-    names = _names(report)
-    if coefs.ndim == 2:
-        return coefs, names, None
-    n_alphas, n_classes, n_features = coefs.shape
-    if multiclass == "norm":
-        return np.sqrt((coefs**2).sum(axis=1)), names, None
-    values = coefs.transpose(0, 2, 1).reshape(n_alphas, n_features * n_classes)
-    classes = np.asarray([str(c) for c in report.classes_], dtype=object)
-    return values, np.repeat(names, n_classes), np.tile(classes, n_features)
-
-
-def _round(values, digits=4):
-    """Significant digits only, to keep the spec small."""
-    return np.asarray([float(f"{v:.{digits}g}") for v in np.asarray(values, float).ravel()])
-
-
-def _long_frame(alphas, values, features, classes, max_rows, keep=None):
-    """Tidy rows (alpha, feature[, class], coef) of whole series, thinning alphas if needed."""
-    n_alphas, n_series = values.shape
-    rows = np.arange(n_alphas)
-    if n_series and n_alphas * n_series > max_rows:
-        count = max(2, max_rows // n_series)
-        rows = np.unique(np.linspace(0, n_alphas - 1, count).round().astype(int))
-    if keep is None:
-        keep = np.ones_like(values, dtype=bool)
-    keep = keep[rows]
-    ai, si = np.nonzero(keep)
-    frame = {"alpha": _round(alphas[rows][ai], 6), "feature": features[si]}
-    if classes is not None:
-        frame["class"] = classes[si]
-    frame["coef"] = _round(values[rows][ai, si])
-    return pd.DataFrame(frame)
-
-
-def _thin_rest(alphas, values, features, classes, max_rows):
-    """Grey lines reduced to where they are nonzero (plus the zero on either side), in
-    order of entry while they fit in ``max_rows``; the remaining entering series as one
-    band of their range per alpha. Returns (lines, band, n_line_features, n_band_features).
-    """
-    nonzero = values != 0
-    keep = nonzero.copy()
-    keep[1:] |= nonzero[:-1]
-    keep[:-1] |= nonzero[1:]
-    cost = keep.sum(axis=0)
-    entered = np.flatnonzero(cost > 0)
-    if entered.size == 0:
-        return None, None, 0, 0
-    first = nonzero[:, entered].argmax(axis=0)
-    entered = entered[np.argsort(first, kind="stable")]
-    fits = np.cumsum(cost[entered]) <= max_rows
-    lines, banded = entered[fits], entered[~fits]
-    frame = band = None
-    if lines.size:
-        frame = _long_frame(
-            alphas,
-            values[:, lines],
-            features[lines],
-            None if classes is None else classes[lines],
-            np.inf,
-            keep=keep[:, lines],
-        )
-    n_band = len(np.unique(features[banded]))
-    if banded.size:
-        band = pd.DataFrame(
-            {
-                "alpha": _round(alphas, 6),
-                "low": _round(values[:, banded].min(axis=1)),
-                "high": _round(values[:, banded].max(axis=1)),
-                "features": f"range of {n_band} more features",
-            }
-        )
-    n_lines = len(np.unique(features[lines])) if lines.size else 0
-    return frame, band, n_lines, n_band
-
-
 def _nonzero_strip(alphas, n_nonzero, labels=12):
     """The nonzero count as text along the top edge of the plot (glmnet's top axis)."""
     idx = np.unique(np.linspace(0, len(alphas) - 1, min(labels, len(alphas))).round().astype(int))
     strip = pd.DataFrame(
-        {"alpha": _round(alphas[idx], 6), "n_nonzero": np.asarray(n_nonzero)[idx].astype(int)}
+        {
+            "alpha": data.round_sig(alphas[idx], 6),
+            "n_nonzero": np.asarray(n_nonzero)[idx].astype(int),
+        }
     )
     return (
         alt.Chart(strip)
@@ -694,7 +572,7 @@ def _nonzero_strip(alphas, n_nonzero, labels=12):
 
 def _brush_shade(alphas, brush):
     """A shaded rectangle over the range of alpha selected by ``brush``, in any view."""
-    grid = pd.DataFrame({"alpha": _round(alphas, 6)})
+    grid = pd.DataFrame({"alpha": data.round_sig(alphas, 6)})
     return (
         alt.Chart(grid)
         .mark_rect(color="#f58518", opacity=0.15)
@@ -712,44 +590,6 @@ def _coef_title(report, standardized, multiclass, classes):
     if np.ndim(report.coefs_) == 3 and multiclass == "norm":
         return f"‖{what}‖ across classes"
     return what
-
-
-def _scoring_name(report):
-    scoring = getattr(report, "scoring", None)
-    if isinstance(scoring, str):
-        return scoring
-    if scoring is not None:
-        return "score"
-    from ._report import DEFAULT_SCORING
-
-    if getattr(report, "task_", "regression") == "regression":
-        return DEFAULT_SCORING["regression"]
-    return DEFAULT_SCORING["binary" if len(report.classes_) == 2 else "multinomial"]
-
-
-def _best_coefs(comparison, penalties, standardized, top):
-    """Tidy (feature, penalty, coef) of the best models: the ``top`` largest features."""
-    table = comparison.coefs
-    names = np.asarray([str(name) for name in table.index], dtype=object)
-    columns = {}
-    for penalty in penalties:
-        cols = [c for c in table.columns if c == penalty or str(c).startswith(f"{penalty}[")]
-        block = table[cols].to_numpy(dtype=float)
-        if standardized:
-            block = block * np.asarray(comparison.reports[penalty].path_.scales, float)[:, None]
-        # multinomial: the norm across classes, as in path_chart
-        columns[penalty] = block[:, 0] if len(cols) == 1 else np.sqrt((block**2).sum(axis=1))
-    wide = pd.DataFrame(columns, index=names)
-    size = wide.abs().max(axis=1)
-    chosen = size[size > 0].sort_values(ascending=False, kind="stable").index[:top]
-    wide = wide.loc[chosen]
-    long = (
-        wide.rename_axis("feature")
-        .reset_index()
-        .melt("feature", var_name="penalty", value_name="coef")
-    )
-    long["coef"] = _round(long["coef"])
-    return long, len(names)
 
 
 def _mimebundle(chart, text, include=None, exclude=None):

@@ -21,7 +21,7 @@ TASKS = ("auto", "regression", "classification")
 
 
 def _common(func):
-    """Options shared by both magics (applied innermost, so listed last in the help)."""
+    """The options both magics share (listed first in their help)."""
     for decorator in reversed(
         [
             argument(

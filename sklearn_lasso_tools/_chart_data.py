@@ -1,0 +1,189 @@
+"""Tidy, thinned data for the charts: pure numpy and pandas, no Altair."""
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "best_coefs",
+    "check_int",
+    "feature_names",
+    "long_frame",
+    "path_values",
+    "round_sig",
+    "scoring_name",
+    "shrinkage_trajectory",
+    "thin_rest",
+]
+
+
+def shrinkage_trajectory(w=2.0, lam=0.5, l2_shrink=0.2, steps=8):
+    """The lesson's table: a weight under repeated L1 and L2 shrinkage steps.
+
+    L1 subtracts ``lam * sign(w)`` each step and stops at exactly zero once ``|w| <= lam``;
+    L2 multiplies by ``1 - l2_shrink`` and only approaches zero.
+
+    Parameters
+    ----------
+    w : float, default=2.0
+        The starting weight.
+    lam : float, default=0.5
+        The L1 step (a constant pull, whatever the size of the weight).
+    l2_shrink : float, default=0.2
+        The L2 proportional shrinkage per step.
+    steps : int, default=8
+
+    Returns
+    -------
+    DataFrame with columns ``step``, ``l1_weight``, ``l2_weight`` (weights after each
+    step, as the lesson prints them).
+
+    Examples
+    --------
+    >>> table = shrinkage_trajectory()
+    >>> table["l1_weight"].tolist()  # exactly zero from step 3 on
+    [1.5, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0]
+    >>> [round(w, 4) for w in table["l2_weight"][:4]]  # never zero
+    [1.6, 1.28, 1.024, 0.8192]
+    """
+    steps = check_int(steps, "steps", 1)
+    w_l1 = w_l2 = float(w)
+    rows = []
+    for step in range(steps):
+        w_l1 = w_l1 - lam * np.sign(w_l1) if abs(w_l1) > lam else 0.0
+        w_l2 = w_l2 * (1 - l2_shrink)
+        rows.append((step, float(w_l1), float(w_l2)))
+    return pd.DataFrame(rows, columns=["step", "l1_weight", "l2_weight"])
+
+
+def check_int(value, name, low):
+    """``value`` as an int, or a ValueError naming the parameter."""
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, np.integer))
+        or value < low
+    ):
+        raise ValueError(f"The '{name}' parameter must be an int >= {low}. Got {value!r} instead.")
+    return int(value)
+
+
+def feature_names(report):
+    """The report's feature names, as strings."""
+    return np.asarray([str(name) for name in report._names()], dtype=object)
+
+
+def path_values(report, standardized, multiclass):
+    """(n_alphas, n_series) values with each series' feature and class (or None)."""
+    coefs = np.asarray(report.coefs_, dtype=float)
+    if standardized:
+        coefs = coefs * np.asarray(report.path_.scales, dtype=float)
+    names = feature_names(report)
+    if coefs.ndim == 2:
+        return coefs, names, None
+    n_alphas, n_classes, n_features = coefs.shape
+    if multiclass == "norm":
+        return np.sqrt((coefs**2).sum(axis=1)), names, None
+    values = coefs.transpose(0, 2, 1).reshape(n_alphas, n_features * n_classes)
+    classes = np.asarray([str(c) for c in report.classes_], dtype=object)
+    return values, np.repeat(names, n_classes), np.tile(classes, n_features)
+
+
+def round_sig(values, digits=4):
+    """Significant digits only, to keep the spec small."""
+    return np.asarray([float(f"{v:.{digits}g}") for v in np.asarray(values, float).ravel()])
+
+
+def long_frame(alphas, values, features, classes, max_rows, keep=None):
+    """Tidy rows (alpha, feature[, class], coef) of whole series, thinning alphas if needed."""
+    n_alphas, n_series = values.shape
+    rows = np.arange(n_alphas)
+    if n_series and n_alphas * n_series > max_rows:
+        count = max(2, max_rows // n_series)
+        rows = np.unique(np.linspace(0, n_alphas - 1, count).round().astype(int))
+    if keep is None:
+        keep = np.ones_like(values, dtype=bool)
+    keep = keep[rows]
+    ai, si = np.nonzero(keep)
+    frame = {"alpha": round_sig(alphas[rows][ai], 6), "feature": features[si]}
+    if classes is not None:
+        frame["class"] = classes[si]
+    frame["coef"] = round_sig(values[rows][ai, si])
+    return pd.DataFrame(frame)
+
+
+def thin_rest(alphas, values, features, classes, max_rows):
+    """Grey lines reduced to where they are nonzero (plus the zero on either side), in
+    order of entry while they fit in ``max_rows``; the remaining entering series as one
+    band of their range per alpha. Returns (lines, band, n_line_features, n_band_features).
+    """
+    nonzero = values != 0
+    keep = nonzero.copy()
+    keep[1:] |= nonzero[:-1]
+    keep[:-1] |= nonzero[1:]
+    cost = keep.sum(axis=0)
+    entered = np.flatnonzero(cost > 0)
+    if entered.size == 0:
+        return None, None, 0, 0
+    first = nonzero[:, entered].argmax(axis=0)
+    entered = entered[np.argsort(first, kind="stable")]
+    fits = np.cumsum(cost[entered]) <= max_rows
+    lines, banded = entered[fits], entered[~fits]
+    frame = band = None
+    if lines.size:
+        frame = long_frame(
+            alphas,
+            values[:, lines],
+            features[lines],
+            None if classes is None else classes[lines],
+            np.inf,
+            keep=keep[:, lines],
+        )
+    n_band = len(np.unique(features[banded]))
+    if banded.size:
+        band = pd.DataFrame(
+            {
+                "alpha": round_sig(alphas, 6),
+                "low": round_sig(values[:, banded].min(axis=1)),
+                "high": round_sig(values[:, banded].max(axis=1)),
+                "features": f"range of {n_band} more features",
+            }
+        )
+    n_lines = len(np.unique(features[lines])) if lines.size else 0
+    return frame, band, n_lines, n_band
+
+
+def best_coefs(comparison, penalties, standardized, top):
+    """Tidy (feature, penalty, coef) of the best models: the ``top`` largest features."""
+    table = comparison.coefs
+    names = np.asarray([str(name) for name in table.index], dtype=object)
+    columns = {}
+    for penalty in penalties:
+        cols = [c for c in table.columns if c == penalty or str(c).startswith(f"{penalty}[")]
+        block = table[cols].to_numpy(dtype=float)
+        if standardized:
+            block = block * np.asarray(comparison.reports[penalty].path_.scales, float)[:, None]
+        # multinomial: the norm across classes, as in path_chart
+        columns[penalty] = block[:, 0] if len(cols) == 1 else np.sqrt((block**2).sum(axis=1))
+    wide = pd.DataFrame(columns, index=names)
+    size = wide.abs().max(axis=1)
+    chosen = size[size > 0].sort_values(ascending=False, kind="stable").index[:top]
+    wide = wide.loc[chosen]
+    long = (
+        wide.rename_axis("feature")
+        .reset_index()
+        .melt("feature", var_name="penalty", value_name="coef")
+    )
+    long["coef"] = round_sig(long["coef"])
+    return long, len(names)
+
+
+def scoring_name(report):
+    scoring = getattr(report, "scoring", None)
+    if isinstance(scoring, str):
+        return scoring
+    if scoring is not None:
+        return "score"
+    from ._report import DEFAULT_SCORING
+
+    if getattr(report, "task_", "regression") == "regression":
+        return DEFAULT_SCORING["regression"]
+    return DEFAULT_SCORING["binary" if len(report.classes_) == 2 else "multinomial"]
