@@ -7,6 +7,7 @@ from sklearn.base import _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import _cd_fast
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.parallel import _get_threadpool_controller
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 __all__ = [
@@ -16,10 +17,17 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "coordinate_descent",
+    "single_threaded_blas",
     "validate_data",
 ]
 
 _RNG = np.random.RandomState(0)  # required by the solver's signature; unused by cyclic CD
+
+
+def single_threaded_blas():
+    """Limit BLAS to one thread for a block (scikit-learn's cached controller, so entering
+    costs microseconds rather than a scan of the loaded libraries)."""
+    return _get_threadpool_controller().limit(limits=1, user_api="blas")
 
 
 def coordinate_descent(w, l1_reg, l2_reg, y, *, X=None, gram=None, Xy=None, sparse_X=None,

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_limits
 
+from ._compat import single_threaded_blas
 from ._solvers import SOLVERS
 
 __all__ = ["LinearPath", "l1_path", "null_gradient", "prepare"]
@@ -210,7 +210,7 @@ def l1_path(X, y, *, task, alphas=100, eps=None, l1_ratio=1.0, scale=True,
         stop_early = bool(stop_early)
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds).
-    with threadpool_limits(1, user_api="blas"):
+    with single_threaded_blas():
         trace = SOLVERS[task](prob, Y, alphas, l1_ratio, tol, max_iter, stop_early)
     _warn_unconverged(trace, tol, max_iter)
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task)

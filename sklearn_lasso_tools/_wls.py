@@ -22,6 +22,7 @@ __all__ = ["WeightedLasso"]
 _FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
 _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
 _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
+_FEW = 64
 _SCREEN = 0.5  # features whose correlation exceeds this share of l1 start in the working set
 
 
@@ -35,7 +36,9 @@ class WeightedLasso:
     def __init__(self, prob, t, u, m, *, gram=None, Xy=None, screen=True):
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
-        self.screen = screen  # False when the caller already restricted to a strong set
+        # no screening when the caller already restricted to a strong set, or for a few
+        # features (where it costs more than it saves)
+        self.screen = screen and prob.X.shape[1] > _FEW
 
     def correlations(self, b):
         """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``."""
@@ -49,13 +52,13 @@ class WeightedLasso:
     def solve(self, b, l1, l2, *, tol, max_iter):
         """Minimize from ``b`` (updated in place). Returns ``(epochs, gap ratios)``: the
         duality gap over its tolerance for working-set solves that stopped short."""
-        if self.screen:
+        work = np.ones(b.size, dtype=bool)
+        if self.screen or not b.any():
             correlation = self.correlations(b)
             if not b.any() and np.all(np.abs(correlation) <= l1 * (1 + 1e-12)):
                 return 0, []  # zero is optimal (up to rounding: alpha_max itself)
-            work = (b != 0) | (np.abs(correlation) >= _SCREEN * l1)
-        else:
-            work = np.ones(b.size, dtype=bool)
+            if self.screen:
+                work = (b != 0) | (np.abs(correlation) >= _SCREEN * l1)
         epochs, failures = 0, []
         while True:
             index = np.flatnonzero(work)
