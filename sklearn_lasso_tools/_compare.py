@@ -66,9 +66,23 @@ class PenaltyComparison:
         return _mimebundle(self.chart(), text, include=include, exclude=exclude)
 
 
-def compare_penalties(X, y, *, penalties=PENALTIES, Cs=10, cv=5, scoring=None, task="auto",
-                      l1_ratio=0.5, scale=True, sample_weight=None, n_jobs=None,
-                      random_state=None, tol=1e-7, max_iter=1000):
+def compare_penalties(
+    X,
+    y,
+    *,
+    penalties=PENALTIES,
+    Cs=10,
+    cv=5,
+    scoring=None,
+    task="auto",
+    l1_ratio=0.5,
+    scale=True,
+    sample_weight=None,
+    n_jobs=None,
+    random_state=None,
+    tol=1e-7,
+    max_iter=1000,
+):
     """Cross-validate L1, L2 and elastic-net penalties over the same strengths and folds.
 
     Parameters
@@ -131,8 +145,15 @@ def compare_penalties(X, y, *, penalties=PENALTIES, Cs=10, cv=5, scoring=None, t
     for penalty in penalties:
         ratio = {"l1": 1.0, "l2": 0.0, "elasticnet": l1_ratio}[penalty]
         report = LassoPathReport(
-            alphas=alphas, cv=splits, scoring=scoring, task=task, l1_ratio=ratio, scale=scale,
-            n_jobs=n_jobs, tol=tol, max_iter=max_iter,
+            alphas=alphas,
+            cv=splits,
+            scoring=scoring,
+            task=task,
+            l1_ratio=ratio,
+            scale=scale,
+            n_jobs=n_jobs,
+            tol=tol,
+            max_iter=max_iter,
         ).fit(X, y, sample_weight=sample_weight)
         reports[penalty] = report
         index = report.cv_result_.index_min
@@ -146,11 +167,21 @@ def compare_penalties(X, y, *, penalties=PENALTIES, Cs=10, cv=5, scoring=None, t
         coefs.update(_named_coefs(report, penalty, report.coefs_[index]))
     names = reports[penalties[0]]._names()
     table = pd.concat(rows, ignore_index=True)
-    table = table[["penalty", "l1_ratio", "C", "alpha", "cv_mean", "cv_std", "cv_se",
-                   "n_nonzero", "best"]]
+    table = table[
+        ["penalty", "l1_ratio", "C", "alpha", "cv_mean", "cv_std", "cv_se", "n_nonzero", "best"]
+    ]
     best = pd.DataFrame(best_rows).T.rename_axis("penalty")
-    best = best.astype({"l1_ratio": float, "C": float, "alpha": float, "cv_mean": float,
-                        "cv_std": float, "cv_se": float, "n_nonzero": int})
+    best = best.astype(
+        {
+            "l1_ratio": float,
+            "C": float,
+            "alpha": float,
+            "cv_mean": float,
+            "cv_std": float,
+            "cv_se": float,
+            "n_nonzero": int,
+        }
+    )
     coef_table = pd.DataFrame(coefs, index=pd.Index(names, name="feature"))
     return PenaltyComparison(table, best, coef_table, reports)
 

@@ -30,8 +30,21 @@ def single_threaded_blas():
     return _get_threadpool_controller().limit(limits=1, user_api="blas")
 
 
-def coordinate_descent(w, l1_reg, l2_reg, y, *, X=None, gram=None, Xy=None, sparse_X=None,
-                       sample_weight=None, X_mean=None, max_iter=1000, tol=1e-7):
+def coordinate_descent(
+    w,
+    l1_reg,
+    l2_reg,
+    y,
+    *,
+    X=None,
+    gram=None,
+    Xy=None,
+    sparse_X=None,
+    sample_weight=None,
+    X_mean=None,
+    max_iter=1000,
+    tol=1e-7,
+):
     """scikit-learn's Cython elastic-net coordinate descent, called without `enet_path`'s
     per-call checks (thousands of small solves make them the bottleneck).
 
@@ -53,8 +66,9 @@ def coordinate_descent(w, l1_reg, l2_reg, y, *, X=None, gram=None, Xy=None, spar
     with warnings.catch_warnings():
         # the caller judges convergence from the returned gap (and may still polish)
         warnings.simplefilter("ignore", ConvergenceWarning)
-        out = _descend(w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean,
-                       max_iter, tol)
+        out = _descend(
+            w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol
+        )
     _, gap, abs_tol, n_iter = out
     return gap, abs_tol, n_iter
 
@@ -66,9 +80,20 @@ def _descend(w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean,
         )
     if sparse_X is not None:
         return _cd_fast.sparse_enet_coordinate_descent(
-            w=w, alpha=l1_reg, beta=l2_reg, X_data=sparse_X.data, X_indices=sparse_X.indices,
-            X_indptr=sparse_X.indptr, y=y, sample_weight=sample_weight, X_mean=X_mean,
-            max_iter=max_iter, tol=tol, rng=_RNG, random=False, positive=False,
+            w=w,
+            alpha=l1_reg,
+            beta=l2_reg,
+            X_data=sparse_X.data,
+            X_indices=sparse_X.indices,
+            X_indptr=sparse_X.indptr,
+            y=y,
+            sample_weight=sample_weight,
+            X_mean=X_mean,
+            max_iter=max_iter,
+            tol=tol,
+            rng=_RNG,
+            random=False,
+            positive=False,
             do_screening=True,
         )
     return _cd_fast.enet_coordinate_descent(

@@ -67,8 +67,20 @@ def make_splitter(cv, task, y_codes, random_state, owner):
     return StratifiedKFold(cv, shuffle=True, random_state=random_state)
 
 
-def cross_validate_path(X, y, y_original, splits, *, task, alphas, scoring, classes=None,
-                        sample_weight=None, n_jobs=None, **path_params):
+def cross_validate_path(
+    X,
+    y,
+    y_original,
+    splits,
+    *,
+    task,
+    alphas,
+    scoring,
+    classes=None,
+    sample_weight=None,
+    n_jobs=None,
+    **path_params,
+):
     """Fit the path on each training fold and score each alpha on its test fold.
 
     ``y`` is what the engine takes (class codes or floats); ``y_original`` what a scorer
@@ -76,17 +88,26 @@ def cross_validate_path(X, y, y_original, splits, *, task, alphas, scoring, clas
     """
     jobs = (
         delayed(_fit_and_score_fold)(
-            X, y, y_original, train, test, task=task, alphas=alphas, scoring=scoring,
-            classes=classes, sample_weight=sample_weight, **path_params,
+            X,
+            y,
+            y_original,
+            train,
+            test,
+            task=task,
+            alphas=alphas,
+            scoring=scoring,
+            classes=classes,
+            sample_weight=sample_weight,
+            **path_params,
         )
         for train, test in splits
     )
     results = Parallel(n_jobs=n_jobs)(jobs)
     scores = np.column_stack([r[0] for r in results])
     fold_support = np.stack([r[1] for r in results])
-    fold_weights = np.array([
-        len(test) if sample_weight is None else sample_weight[test].sum() for _, test in splits
-    ])
+    fold_weights = np.array(
+        [len(test) if sample_weight is None else sample_weight[test].sum() for _, test in splits]
+    )
     mean = scores @ fold_weights / fold_weights.sum()
     spread = ((scores - mean[:, None]) ** 2) @ fold_weights / fold_weights.sum()
     se = np.sqrt(spread / max(len(splits) - 1, 1))
@@ -94,20 +115,27 @@ def cross_validate_path(X, y, y_original, splits, *, task, alphas, scoring, clas
     return CVResult(scores, mean, scores.std(axis=1), se, index_min, index_1se, fold_support)
 
 
-def _fit_and_score_fold(X, y, y_original, train, test, *, task, alphas, scoring, classes,
-                        sample_weight, **path_params):
+def _fit_and_score_fold(
+    X, y, y_original, train, test, *, task, alphas, scoring, classes, sample_weight, **path_params
+):
     weights = None if sample_weight is None else sample_weight[train]
-    path = l1_path(X[train], y[train], task=task, alphas=alphas, sample_weight=weights,
-                   stop_early=False, **path_params)
+    path = l1_path(
+        X[train],
+        y[train],
+        task=task,
+        alphas=alphas,
+        sample_weight=weights,
+        stop_early=False,
+        **path_params,
+    )
     # a path that stopped early (separated classes) keeps its last fit, as glmnet's folds
     missing = len(alphas) - len(path.alphas)
     coefs = np.concatenate([path.coefs, np.repeat(path.coefs[-1:], missing, axis=0)])
-    intercepts = np.concatenate(
-        [path.intercepts, np.repeat(path.intercepts[-1:], missing, axis=0)]
-    )
+    intercepts = np.concatenate([path.intercepts, np.repeat(path.intercepts[-1:], missing, axis=0)])
     test_weights = None if sample_weight is None else sample_weight[test]
-    scores = score_path(scoring, task, coefs, intercepts, classes, X[test], y[test],
-                        y_original[test], test_weights)
+    scores = score_path(
+        scoring, task, coefs, intercepts, classes, X[test], y[test], y_original[test], test_weights
+    )
     support = coefs != 0
     if support.ndim == 3:
         support = support.any(axis=1)

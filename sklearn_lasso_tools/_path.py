@@ -161,8 +161,21 @@ def default_alphas(prob, Y, task, *, n_alphas=100, eps=None, l1_ratio=1.0):
     return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
 
 
-def l1_path(X, y, *, task, alphas=100, eps=None, l1_ratio=1.0, scale=True,
-            sample_weight=None, tol=1e-7, max_iter=1000, stop_early=None, n_classes=None):
+def l1_path(
+    X,
+    y,
+    *,
+    task,
+    alphas=100,
+    eps=None,
+    l1_ratio=1.0,
+    scale=True,
+    sample_weight=None,
+    tol=1e-7,
+    max_iter=1000,
+    stop_early=None,
+    n_classes=None,
+):
     """Fit the elastic-net path of a linear model with warm starts.
 
     Parameters
@@ -263,5 +276,14 @@ def _to_caller_scale(prob, alphas, trace, task):
     nonzero = coefs != 0
     n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
     dev_ratio = 1.0 - np.asarray(trace.devs) / trace.null_dev
-    return LinearPath(alphas, coefs, intercepts, n_nonzero, dev_ratio, trace.null_dev, task,
-                      prob.scale, np.asarray(trace.n_iter))
+    return LinearPath(
+        alphas,
+        coefs,
+        intercepts,
+        n_nonzero,
+        dev_ratio,
+        trace.null_dev,
+        task,
+        prob.scale,
+        np.asarray(trace.n_iter),
+    )

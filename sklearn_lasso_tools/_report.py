@@ -109,8 +109,21 @@ class LassoPathReport(BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, *, alphas=100, eps=None, cv=5, scoring=None, task="auto", l1_ratio=1.0,
-                 scale=True, n_jobs=None, random_state=None, tol=1e-7, max_iter=1000):
+    def __init__(
+        self,
+        *,
+        alphas=100,
+        eps=None,
+        cv=5,
+        scoring=None,
+        task="auto",
+        l1_ratio=1.0,
+        scale=True,
+        n_jobs=None,
+        random_state=None,
+        tol=1e-7,
+        max_iter=1000,
+    ):
         self.alphas = alphas
         self.eps = eps
         self.cv = cv
@@ -148,11 +161,16 @@ class LassoPathReport(BaseEstimator):
         if classes is not None:
             self.classes_ = classes
         etask = engine_task(task, classes)
-        params = {"l1_ratio": self.l1_ratio, "scale": self.scale, "tol": self.tol,
-                  "max_iter": self.max_iter,
-                  "n_classes": None if classes is None else len(classes)}
-        path = l1_path(X, y_enc, task=etask, alphas=alphas, eps=self.eps,
-                       sample_weight=weights, **params)
+        params = {
+            "l1_ratio": self.l1_ratio,
+            "scale": self.scale,
+            "tol": self.tol,
+            "max_iter": self.max_iter,
+            "n_classes": None if classes is None else len(classes),
+        }
+        path = l1_path(
+            X, y_enc, task=etask, alphas=alphas, eps=self.eps, sample_weight=weights, **params
+        )
         self.path_ = path
         self.weight_sum_ = X.shape[0] if weights is None else float(weights.sum())
         self.alphas_ = path.alphas
@@ -166,9 +184,17 @@ class LassoPathReport(BaseEstimator):
         splitter = make_splitter(self.cv, task, y_enc, self.random_state, type(self).__name__)
         splits = list(splitter.split(X, y_enc))
         result = cross_validate_path(
-            X, y_enc, y, splits, task=etask, alphas=path.alphas,
+            X,
+            y_enc,
+            y,
+            splits,
+            task=etask,
+            alphas=path.alphas,
             scoring=self.scoring or DEFAULT_SCORING[etask],
-            classes=classes, sample_weight=weights, n_jobs=self.n_jobs, **params,
+            classes=classes,
+            sample_weight=weights,
+            n_jobs=self.n_jobs,
+            **params,
         )
         self.cv_result_ = result
         self.cv_scores_ = result.scores
@@ -188,8 +214,9 @@ class LassoPathReport(BaseEstimator):
             nonzero = nonzero.any(axis=1)
         entered = nonzero.any(axis=0)
         first = np.where(entered, nonzero.argmax(axis=0), len(path.alphas))
-        self.entry_alphas_ = np.where(entered, path.alphas[np.minimum(first, len(path.alphas) - 1)],
-                                      np.nan)
+        self.entry_alphas_ = np.where(
+            entered, path.alphas[np.minimum(first, len(path.alphas) - 1)], np.nan
+        )
         size = np.abs(path.coefs * path.scales)
         size = size.max(axis=1) if size.ndim == 3 else size
         at_entry = size[np.minimum(first, len(path.alphas) - 1), np.arange(first.size)]
@@ -214,12 +241,14 @@ class LassoPathReport(BaseEstimator):
         ``cv``, ``cv_mean``, ``cv_std``, ``cv_se``.
         """
         check_is_fitted(self)
-        table = pd.DataFrame({
-            "alpha": self.alphas_,
-            "C": 1.0 / (self.alphas_ * self.weight_sum_),
-            "n_nonzero": self.n_nonzero_,
-            "dev_ratio": self.dev_ratio_,
-        })
+        table = pd.DataFrame(
+            {
+                "alpha": self.alphas_,
+                "C": 1.0 / (self.alphas_ * self.weight_sum_),
+                "n_nonzero": self.n_nonzero_,
+                "dev_ratio": self.dev_ratio_,
+            }
+        )
         if hasattr(self, "cv_mean_"):
             table["cv_mean"] = self.cv_mean_
             table["cv_std"] = self.cv_std_
@@ -237,18 +266,22 @@ class LassoPathReport(BaseEstimator):
         names = self._names()
         coefs = self.coefs_
         if coefs.ndim == 2:
-            return pd.DataFrame({
-                "alpha": np.repeat(self.alphas_, len(names)),
-                "feature": np.tile(names, len(self.alphas_)),
-                "coef": coefs.ravel(),
-            })
+            return pd.DataFrame(
+                {
+                    "alpha": np.repeat(self.alphas_, len(names)),
+                    "feature": np.tile(names, len(self.alphas_)),
+                    "coef": coefs.ravel(),
+                }
+            )
         n_alphas, n_classes, n_features = coefs.shape
-        return pd.DataFrame({
-            "alpha": np.repeat(self.alphas_, n_classes * n_features),
-            "class": np.tile(np.repeat(self.classes_, n_features), n_alphas),
-            "feature": np.tile(names, n_alphas * n_classes),
-            "coef": coefs.ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "alpha": np.repeat(self.alphas_, n_classes * n_features),
+                "class": np.tile(np.repeat(self.classes_, n_features), n_alphas),
+                "feature": np.tile(names, n_alphas * n_classes),
+                "coef": coefs.ravel(),
+            }
+        )
 
     def summary(self):
         """One row per feature: when it enters, its coefficients at both rules, and how
@@ -262,7 +295,9 @@ class LassoPathReport(BaseEstimator):
         """
         check_is_fitted(self)
         names = self._names()
-        table = pd.DataFrame({"entry_alpha": self.entry_alphas_}, index=pd.Index(names, name="feature"))
+        table = pd.DataFrame(
+            {"entry_alpha": self.entry_alphas_}, index=pd.Index(names, name="feature")
+        )
         rank = pd.Series(np.arange(1, len(self.entry_order_) + 1), index=self.entry_order_)
         table["entry_rank"] = rank.reindex(names).astype("Int64").to_numpy()
         if hasattr(self, "cv_mean_"):
@@ -306,8 +341,14 @@ class LassoPathReport(BaseEstimator):
         from ._selector import L1Selector
 
         alpha = float(self.alphas_[self._rule_index(rule)])
-        return L1Selector(alpha, scale=self.scale, task=self.task, l1_ratio=self.l1_ratio,
-                          tol=self.tol, max_iter=self.max_iter)
+        return L1Selector(
+            alpha,
+            scale=self.scale,
+            task=self.task,
+            l1_ratio=self.l1_ratio,
+            tol=self.tol,
+            max_iter=self.max_iter,
+        )
 
     def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000):
         """The coefficient path linked with the CV curve, as an Altair chart.
@@ -332,8 +373,9 @@ class LassoPathReport(BaseEstimator):
         """
         from .charts import report_chart
 
-        return report_chart(self, top=top, standardized=standardized, multiclass=multiclass,
-                            max_rows=max_rows)
+        return report_chart(
+            self, top=top, standardized=standardized, multiclass=multiclass, max_rows=max_rows
+        )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Notebook display: the chart, through Altair's active renderer (which picks the

@@ -14,13 +14,15 @@ from sklearn.metrics import get_scorer
 
 __all__ = ["DEFAULT_SCORING", "score_path"]
 
-DEFAULT_SCORING = {"regression": "neg_mean_squared_error", "binary": "roc_auc",
-                   "multinomial": "neg_log_loss"}
+DEFAULT_SCORING = {
+    "regression": "neg_mean_squared_error",
+    "binary": "roc_auc",
+    "multinomial": "neg_log_loss",
+}
 _EPS = np.finfo(np.float64).eps  # scikit-learn's clipping of probabilities in log_loss
 
 
-def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels,
-               sample_weight=None):
+def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, sample_weight=None):
     """Scores (greater is better) of each path point, shape (n_alphas,).
 
     ``coefs`` is (n_alphas, n_features) or (n_alphas, n_classes, n_features).
@@ -33,10 +35,12 @@ def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels,
             return fast(decision, y_codes, w / w.sum())
     scorer = get_scorer(scoring)
     kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
-    return np.array([
-        scorer(_point(task, coef, b0, classes), X, y_labels, **kwargs)
-        for coef, b0 in zip(coefs, intercepts, strict=True)
-    ])
+    return np.array(
+        [
+            scorer(_point(task, coef, b0, classes), X, y_labels, **kwargs)
+            for coef, b0 in zip(coefs, intercepts, strict=True)
+        ]
+    )
 
 
 def _decision(X, coefs, intercepts):

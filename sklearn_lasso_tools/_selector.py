@@ -106,14 +106,31 @@ class L1Selector(SelectorMixin, BaseEstimator):
         "cv": ["cv_object", None],
         "rule": [StrOptions({"min", "1se"})],
         **{
-            key: value for key, value in LassoPathReport._parameter_constraints.items()
+            key: value
+            for key, value in LassoPathReport._parameter_constraints.items()
             if key not in ("cv",)
         },
     }
 
-    def __init__(self, alpha=None, *, C=None, n_features=None, cv=None, rule="min", scale=True,
-                 task="auto", l1_ratio=1.0, scoring=None, alphas=100, eps=None, n_jobs=None,
-                 random_state=None, tol=1e-7, max_iter=1000):
+    def __init__(
+        self,
+        alpha=None,
+        *,
+        C=None,
+        n_features=None,
+        cv=None,
+        rule="min",
+        scale=True,
+        task="auto",
+        l1_ratio=1.0,
+        scoring=None,
+        alphas=100,
+        eps=None,
+        n_jobs=None,
+        random_state=None,
+        tol=1e-7,
+        max_iter=1000,
+    ):
         self.alpha = alpha
         self.C = C
         self.n_features = n_features
@@ -165,7 +182,9 @@ class L1Selector(SelectorMixin, BaseEstimator):
         solve = _Solve(X, y_enc, engine_task(task, classes), weights, self._engine_params(classes))
         self.path_ = None
         if fixed:
-            point = solve.at(self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum))
+            point = solve.at(
+                self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum)
+            )
         else:
             self.path_ = self._path_report(X, y, task, y_enc, classes, weights)
             point = self._by_count(solve) if self.n_features is not None else self._by_cv()
@@ -186,16 +205,26 @@ class L1Selector(SelectorMixin, BaseEstimator):
         return self
 
     def _engine_params(self, classes):
-        return {"l1_ratio": self.l1_ratio, "scale": self.scale, "tol": self.tol,
-                "max_iter": self.max_iter,
-                "n_classes": None if classes is None else len(classes)}
+        return {
+            "l1_ratio": self.l1_ratio,
+            "scale": self.scale,
+            "tol": self.tol,
+            "max_iter": self.max_iter,
+            "n_classes": None if classes is None else len(classes),
+        }
 
     def _path_report(self, X, y, task, y_enc, classes, weights):
         report = LassoPathReport(
-            alphas=self.alphas, eps=self.eps,
+            alphas=self.alphas,
+            eps=self.eps,
             cv=None if self.n_features is not None else 5 if self.cv is None else self.cv,
-            scoring=self.scoring, task=task, l1_ratio=self.l1_ratio, scale=self.scale,
-            n_jobs=self.n_jobs, random_state=self.random_state, tol=self.tol,
+            scoring=self.scoring,
+            task=task,
+            l1_ratio=self.l1_ratio,
+            scale=self.scale,
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+            tol=self.tol,
             max_iter=self.max_iter,
         )
         for attribute in ("n_features_in_", "feature_names_in_"):
@@ -268,8 +297,14 @@ class _Solve:
         self.X, self.y, self.task, self.weights, self.params = X, y, task, weights, params
 
     def at(self, alpha):
-        path = l1_path(self.X, self.y, task=self.task, alphas=[alpha],
-                       sample_weight=self.weights, **self.params)
+        path = l1_path(
+            self.X,
+            self.y,
+            task=self.task,
+            alphas=[alpha],
+            sample_weight=self.weights,
+            **self.params,
+        )
         return _Point.of(path, 0)
 
 
@@ -283,5 +318,6 @@ class _Point(NamedTuple):
 
     @classmethod
     def of(cls, path, index):
-        return cls(path.alphas[index], path.coefs[index], path.intercepts[index],
-                   path.n_iter[index])
+        return cls(
+            path.alphas[index], path.coefs[index], path.intercepts[index], path.n_iter[index]
+        )

@@ -67,8 +67,9 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace):
     b = np.array(beta, dtype=np.float64, copy=True)
     # the path driver already screened these features (strong rules with KKT checks)
     problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=False)
-    epochs, failures = problem.solve(b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n,
-                                     tol=tol, max_iter=max_iter)
+    epochs, failures = problem.solve(
+        b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n, tol=tol, max_iter=max_iter
+    )
     trace.failures.extend((alpha, ratio) for ratio in failures)
     return b, z_bar - x_bar @ b, epochs
 
@@ -104,8 +105,9 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
         problem = WeightedLasso(prob, yc, u, centred)
     b = np.zeros(prob.X.shape[1])
     for alpha in alphas:
-        epochs, failures = problem.solve(b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n,
-                                         tol=tol, max_iter=max_iter)
+        epochs, failures = problem.solve(
+            b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n, tol=tol, max_iter=max_iter
+        )
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
         if problem.gram is not None:
@@ -131,9 +133,16 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     def gradient():
         return np.abs(prob.rmatvec(v * (expit(state.eta) - Y)))
 
-    for _alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
-                                   lambda sub, alpha: _binomial_newton(
-                                       sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)):
+    for _alpha, epochs in _screened(
+        prob,
+        alphas,
+        l1_ratio,
+        state,
+        gradient,
+        lambda sub, alpha: _binomial_newton(
+            sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace
+        ),
+    ):
         if trace.add(state.beta, state.intercept, 2 * _binomial_loss(v, Y, state.eta), epochs):
             break
     return trace
@@ -192,8 +201,9 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
         d_eta = intercept_new - intercept + sub.matvec(d_beta)
 
         def trial(t, beta=beta, eta=eta, d_beta=d_beta, d_eta=d_eta):
-            return _binomial_loss(v, Y, eta + t * d_eta) + _penalty(beta + t * d_beta, alpha,
-                                                                     l1_ratio)
+            return _binomial_loss(v, Y, eta + t * d_eta) + _penalty(
+                beta + t * d_beta, alpha, l1_ratio
+            )
 
         step, objective = _line_search(trial, objective)
         beta = beta + step * d_beta
@@ -224,8 +234,11 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     v = prob.v
     intercepts = np.log(np.maximum(v @ Y, 1e-300))
     intercepts -= intercepts.mean()
-    state = _MultinomialState(np.zeros((Y.shape[1], prob.X.shape[1])), intercepts,
-                              np.tile(intercepts, (prob.n_samples, 1)))
+    state = _MultinomialState(
+        np.zeros((Y.shape[1], prob.X.shape[1])),
+        intercepts,
+        np.tile(intercepts, (prob.n_samples, 1)),
+    )
     trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturates=True)
 
     def gradient():
@@ -233,14 +246,20 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
         residual = v[:, None] * (P - Y)
         return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)
 
-    for _alpha, epochs in _screened(prob, alphas, l1_ratio, state, gradient,
-                                   lambda sub, alpha: _multinomial_newton(
-                                       sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)):
+    for _alpha, epochs in _screened(
+        prob,
+        alphas,
+        l1_ratio,
+        state,
+        gradient,
+        lambda sub, alpha: _multinomial_newton(
+            sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace
+        ),
+    ):
         shift = state.intercept.mean()
         state.intercept -= shift
         state.eta -= shift
-        if trace.add(state.beta, state.intercept, 2 * _multinomial_loss(v, Y, state.eta),
-                     epochs):
+        if trace.add(state.beta, state.intercept, 2 * _multinomial_loss(v, Y, state.eta), epochs):
             break
     return trace
 
@@ -265,7 +284,14 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
             h = np.maximum(p * (1 - p), _MIN_HESSIAN)
             W = v * h
             beta_k, intercept_k, n_iter = _weighted_lasso(
-                sub, Eta[:, k] + (Y[:, k] - p) / h, W, B[k], alpha, l1_ratio, tol, max_iter,
+                sub,
+                Eta[:, k] + (Y[:, k] - p) / h,
+                W,
+                B[k],
+                alpha,
+                l1_ratio,
+                tol,
+                max_iter,
                 trace,
             )
             epochs += n_iter
@@ -276,8 +302,11 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
             def trial(t, k=k, d_beta=d_beta, d_eta=d_eta, others=others, Eta=Eta, B=B):
                 E = Eta.copy()
                 E[:, k] += t * d_eta
-                return (_multinomial_loss(v, Y, E) + others
-                        + _penalty(B[k] + t * d_beta, alpha, l1_ratio))
+                return (
+                    _multinomial_loss(v, Y, E)
+                    + others
+                    + _penalty(B[k] + t * d_beta, alpha, l1_ratio)
+                )
 
             step, objective = _line_search(trial, objective)
             B[k] += step * d_beta

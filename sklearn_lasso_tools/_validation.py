@@ -26,8 +26,9 @@ def fit_inputs(estimator, X, y, sample_weight):
 
     Sparse ``X`` comes back as CSR (cheap row slicing for cross-validation).
     """
-    X, y = validate_data(estimator, X, y, accept_sparse=("csr", "csc"), dtype=np.float64,
-                         ensure_min_samples=2)
+    X, y = validate_data(
+        estimator, X, y, accept_sparse=("csr", "csc"), dtype=np.float64, ensure_min_samples=2
+    )
     if sparse.issparse(X):
         X = X.tocsr()
     task, y_encoded, classes = check_target(y, estimator.task, type(estimator).__name__)
@@ -46,7 +47,10 @@ def check_target(y, task, owner):
     if kind.endswith("multioutput") or kind == "multilabel-indicator":
         raise ValueError(f"{owner} supports a single target; got a {kind} y.")
     if task == "regression":
-        if kind not in ("continuous", "binary", "multiclass") or np.asarray(y).dtype.kind not in "biuf":
+        if (
+            kind not in ("continuous", "binary", "multiclass")
+            or np.asarray(y).dtype.kind not in "biuf"
+        ):
             raise ValueError(f"{owner} with task='regression' needs a numeric y; got {kind} y.")
         return task, np.asarray(y, dtype=np.float64), None
     if kind == "continuous":
@@ -81,7 +85,9 @@ def check_weights(sample_weight, X):
     """Validated non-negative weights with a positive sum, or None."""
     if sample_weight is None:
         return None
-    sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
     if sample_weight.sum() <= 0:
         raise ValueError("sample_weight must have a positive sum.")
     check_consistent_length(X, sample_weight)

@@ -82,13 +82,13 @@ class WeightedLasso:
         if _polish(b, l1, l2, y, design):  # the warm start's active set is often right
             return 0, None
         first = min(_FIRST_EPOCHS, max_iter)
-        gap, abs_tol, epochs = coordinate_descent(b, l1, l2, y, max_iter=first, tol=tol,
-                                                  **design)
+        gap, abs_tol, epochs = coordinate_descent(b, l1, l2, y, max_iter=first, tol=tol, **design)
         if gap <= abs_tol or _polish(b, l1, l2, y, design):
             return epochs, None
         if max_iter > first:
-            gap, abs_tol, more = coordinate_descent(b, l1, l2, y, max_iter=max_iter - first,
-                                                    tol=tol, **design)
+            gap, abs_tol, more = coordinate_descent(
+                b, l1, l2, y, max_iter=max_iter - first, tol=tol, **design
+            )
             epochs += more
             if gap <= abs_tol or _polish(b, l1, l2, y, design):
                 return epochs, None
@@ -153,8 +153,7 @@ def _active_system(active, y, design):
     if design.get("X") is not None:
         X = design["X"]
         X_active = X[:, active]
-        return (X_active.T @ X_active, X_active.T @ y,
-                lambda w: X.T @ (y - X_active @ w))
+        return (X_active.T @ X_active, X_active.T @ y, lambda w: X.T @ (y - X_active @ w))
     X, mean, weights = design["sparse_X"], design["X_mean"], design["sample_weight"]
     Z_active = X[:, active].toarray() - mean[active]
 

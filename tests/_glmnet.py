@@ -9,6 +9,7 @@ digits even with ``digits = NA``); only the small parameter dict is JSON.
 
 ``glmnet.control(fdev = 0)`` is set in every run so the path is not cut short.
 """
+
 import functools
 import json
 import os
@@ -24,8 +25,9 @@ _R_COMMON = r"""
 suppressMessages({library(glmnet); library(jsonlite)})
 args <- commandArgs(trailingOnly = TRUE); d <- args[1]
 P <- read_json(file.path(d, "params.json"), simplifyVector = TRUE)
-rd <- function(name, n) readBin(file.path(d, paste0(name, ".bin")), "double", n = n, size = 8, endian = "little")
-wr <- function(name, v) writeBin(as.double(v), file.path(d, paste0(name, ".bin")), size = 8, endian = "little")
+bin <- function(name) file.path(d, paste0(name, ".bin"))
+rd <- function(name, n) readBin(bin(name), "double", n = n, size = 8, endian = "little")
+wr <- function(name, v) writeBin(as.double(v), bin(name), size = 8, endian = "little")
 X <- matrix(rd("X", P$n * P$p), P$n, P$p)
 y <- rd("y", P$n)
 if (P$family == "multinomial") y <- factor(y, levels = seq_len(P$K) - 1)
@@ -34,7 +36,9 @@ lam <- rd("lambda", P$nlam)
 glmnet.control(fdev = 0)
 """
 
-_R_PATH = _R_COMMON + r"""
+_R_PATH = (
+    _R_COMMON
+    + r"""
 fit <- glmnet(X, y, family = P$family, weights = w, lambda = lam, alpha = P$alpha,
               standardize = P$standardize, thresh = P$thresh, maxit = P$maxit)
 cf <- coef(fit)
@@ -49,8 +53,11 @@ if (P$family == "multinomial") {
 }
 wr("lambda", fit$lambda); wr("dev_ratio", fit$dev.ratio); wr("nulldev", fit$nulldev)
 """
+)
 
-_R_CV = _R_COMMON + r"""
+_R_CV = (
+    _R_COMMON
+    + r"""
 foldid <- as.integer(rd("foldid", P$n))
 cv <- cv.glmnet(X, y, family = P$family, weights = w, lambda = lam, alpha = P$alpha,
                 standardize = P$standardize, thresh = P$thresh, foldid = foldid,
@@ -58,23 +65,28 @@ cv <- cv.glmnet(X, y, family = P$family, weights = w, lambda = lam, alpha = P$al
 wr("lambda", cv$lambda); wr("cvm", cv$cvm); wr("cvsd", cv$cvsd); wr("nzero", cv$nzero)
 wr("lambda_min", cv$lambda.min); wr("lambda_1se", cv$lambda.1se)
 """
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def glmnet_available() -> bool:
     """True if ``Rscript`` is on PATH and ``library(glmnet)`` and jsonlite load."""
     if shutil.which("Rscript") is None:
         return False
     try:
-        r = subprocess.run(["Rscript", "-e", "suppressMessages({library(glmnet); library(jsonlite)})"],
-                           capture_output=True, timeout=120)
+        r = subprocess.run(
+            ["Rscript", "-e", "suppressMessages({library(glmnet); library(jsonlite)})"],
+            capture_output=True,
+            timeout=120,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return r.returncode == 0
 
 
-def _run(script, X, y, *, family, lambdas, alpha, weights, standardize, thresh,
-         foldid=None, **extra):
+def _run(
+    script, X, y, *, family, lambdas, alpha, weights, standardize, thresh, foldid=None, **extra
+):
     """Write inputs, run ``script`` with Rscript, return {name: 1-D float array}."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64).ravel()
@@ -83,12 +95,23 @@ def _run(script, X, y, *, family, lambdas, alpha, weights, standardize, thresh,
     if family not in ("gaussian", "binomial", "multinomial"):
         raise ValueError(f"unsupported family {family!r}")
     K = int(y.max()) + 1 if family == "multinomial" else 1
-    params = dict(family=family, n=n, p=p, K=K, nlam=len(lambdas), alpha=float(alpha),
-                  standardize=bool(standardize), thresh=float(thresh),
-                  has_w=weights is not None, **extra)
+    params = dict(
+        family=family,
+        n=n,
+        p=p,
+        K=K,
+        nlam=len(lambdas),
+        alpha=float(alpha),
+        standardize=bool(standardize),
+        thresh=float(thresh),
+        has_w=weights is not None,
+        **extra,
+    )
     with tempfile.TemporaryDirectory(prefix="glmnet_") as d:
+
         def put(name, a):
             np.ascontiguousarray(a, dtype="<f8").tofile(os.path.join(d, name + ".bin"))
+
         put("X", X.ravel(order="F"))
         put("y", y)
         put("lambda", lambdas)
@@ -101,8 +124,12 @@ def _run(script, X, y, *, family, lambdas, alpha, weights, standardize, thresh,
         with open(os.path.join(d, "script.R"), "w") as f:
             f.write(script)
         try:
-            r = subprocess.run(["Rscript", os.path.join(d, "script.R"), d],
-                               capture_output=True, text=True, timeout=TIMEOUT)
+            r = subprocess.run(
+                ["Rscript", os.path.join(d, "script.R"), d],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+            )
         except subprocess.TimeoutExpired as e:
             raise RuntimeError(f"Rscript timed out after {TIMEOUT}s") from e
         if r.returncode != 0:
@@ -114,8 +141,9 @@ def _run(script, X, y, *, family, lambdas, alpha, weights, standardize, thresh,
     return out, p, K
 
 
-def glmnet_path(X, y, *, family, lambdas, alpha=1.0, weights=None, standardize=True,
-                thresh=1e-14, maxit=10**6):
+def glmnet_path(
+    X, y, *, family, lambdas, alpha=1.0, weights=None, standardize=True, thresh=1e-14, maxit=10**6
+):
     """Run ``glmnet::glmnet`` (fdev = 0) on the given lambda sequence.
 
     Returns dict: "lambda" (n_lambda,), "a0" ((n_lambda,) or (n_lambda, K)),
@@ -123,9 +151,18 @@ def glmnet_path(X, y, *, family, lambdas, alpha=1.0, weights=None, standardize=T
     (n_lambda,), "nulldev" (float).  n_lambda can be shorter than ``lambdas``
     if glmnet stopped early (check ``len(res["lambda"])``).
     """
-    out, p, K = _run(_R_PATH, X, y, family=family, lambdas=lambdas, alpha=alpha,
-                     weights=weights, standardize=standardize, thresh=thresh,
-                     maxit=int(maxit))
+    out, p, K = _run(
+        _R_PATH,
+        X,
+        y,
+        family=family,
+        lambdas=lambdas,
+        alpha=alpha,
+        weights=weights,
+        standardize=standardize,
+        thresh=thresh,
+        maxit=int(maxit),
+    )
     nlam = len(out["lambda"])
     multi = family == "multinomial"
     return {
@@ -137,8 +174,19 @@ def glmnet_path(X, y, *, family, lambdas, alpha=1.0, weights=None, standardize=T
     }
 
 
-def cv_glmnet(X, y, *, family, lambdas, foldid, type_measure, alpha=1.0, weights=None,
-              standardize=True, thresh=1e-14):
+def cv_glmnet(
+    X,
+    y,
+    *,
+    family,
+    lambdas,
+    foldid,
+    type_measure,
+    alpha=1.0,
+    weights=None,
+    standardize=True,
+    thresh=1e-14,
+):
     """Run ``glmnet::cv.glmnet`` (fdev = 0, grouped = TRUE) with fixed lambdas and folds.
 
     ``foldid`` is 0-based (converted to R's 1-based ids).  ``type_measure`` is one
@@ -147,9 +195,19 @@ def cv_glmnet(X, y, *, family, lambdas, foldid, type_measure, alpha=1.0, weights
     """
     if type_measure not in ("mse", "auc", "deviance", "class"):
         raise ValueError(f"unsupported type_measure {type_measure!r}")
-    out, _, _ = _run(_R_CV, X, y, family=family, lambdas=lambdas, alpha=alpha,
-                     weights=weights, standardize=standardize, thresh=thresh,
-                     foldid=foldid, type_measure=type_measure)
+    out, _, _ = _run(
+        _R_CV,
+        X,
+        y,
+        family=family,
+        lambdas=lambdas,
+        alpha=alpha,
+        weights=weights,
+        standardize=standardize,
+        thresh=thresh,
+        foldid=foldid,
+        type_measure=type_measure,
+    )
     res = {k: out[k] for k in ("lambda", "cvm", "cvsd")}
     res["nzero"] = out["nzero"].astype(np.int64)
     res["lambda_min"] = float(out["lambda_min"][0])

@@ -1,4 +1,5 @@
 """Self-tests of the R glmnet harness in ``tests/_glmnet.py`` (skipped without R/glmnet)."""
+
 import os
 import sys
 
@@ -31,8 +32,9 @@ def test_gaussian_path_matches_sklearn_lasso_path(weighted):
     lmax = np.abs(Xs.T @ yc).max() / n
     lams = lmax * np.logspace(0, -3, 30)
 
-    res = glmnet_path(X, y, family="gaussian", lambdas=lams,
-                      weights=w if weighted else None, thresh=1e-20)
+    res = glmnet_path(
+        X, y, family="gaussian", lambdas=lams, weights=w if weighted else None, thresh=1e-20
+    )
     _, coefs, _ = lasso_path(Xs, yc, alphas=lams, tol=1e-14, max_iter=10**6)
     beta = (coefs / sd[:, None]).T
 
@@ -59,8 +61,10 @@ def test_multinomial_shapes_and_deviance():
     np.testing.assert_allclose(res["dev_ratio"], 1 - dev / res["nulldev"], rtol=1e-7)
 
 
-@pytest.mark.parametrize("family,type_measure", [("gaussian", "mse"), ("binomial", "auc"),
-                                                 ("binomial", "class"), ("binomial", "deviance")])
+@pytest.mark.parametrize(
+    "family,type_measure",
+    [("gaussian", "mse"), ("binomial", "auc"), ("binomial", "class"), ("binomial", "deviance")],
+)
 def test_cv_glmnet_lambda_min_1se_on_grid(family, type_measure):
     X, y = load_diabetes(return_X_y=True)
     if family == "binomial":

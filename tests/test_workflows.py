@@ -47,17 +47,17 @@ def test_alpha_and_C_are_the_same_strength(cancer):
 def test_grid_search_over_select_C(cancer):
     """Choosing C by cross-validated ROC AUC, the lesson's loop, as GridSearchCV."""
     X, y = cancer
-    pipe = Pipeline([
-        ("select", L1Selector(task="classification")),
-        ("model", LogisticRegression(max_iter=5000)),
-    ])
+    pipe = Pipeline(
+        [
+            ("select", L1Selector(task="classification")),
+            ("model", LogisticRegression(max_iter=5000)),
+        ]
+    )
     # C=0.001 keeps no feature, which a plain LogisticRegression cannot fit on
     search = GridSearchCV(pipe, {"select__C": [0.01, 0.1, 1]}, cv=3, scoring="roc_auc")
     search.fit(X, y)
     assert search.best_params_["select__C"] in (0.01, 0.1, 1)
-    n_selected = [
-        L1Selector(C=C).fit(X, y).support_.sum() for C in (0.001, 0.01, 0.1, 1)
-    ]
+    n_selected = [L1Selector(C=C).fit(X, y).support_.sum() for C in (0.001, 0.01, 0.1, 1)]
     assert n_selected == sorted(n_selected)  # weaker penalty, more features
     assert search.best_score_ > 0.95
 
