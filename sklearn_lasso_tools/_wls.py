@@ -23,7 +23,7 @@ _FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
 _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
 _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
 _FEW = 64
-_SCREEN = 0.5  # features whose correlation exceeds this share of l1 start in the working set
+_SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 
 
 class WeightedLasso:
