@@ -128,8 +128,11 @@ def _polish(b, l1, l2, y, design):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
     the optimality conditions."""
     active = b != 0
-    if not active.any():
+    n_active = np.count_nonzero(active)
+    if n_active == 0:
         return False
+    if design.get("gram") is None and n_active > _EXPECTED_EPOCHS:
+        return False  # the active Gram matrix would cost more than the epochs it saves
     G_active, Xy_active, correlation = _active_system(active, y, design)
     signs = np.sign(b[active])
     try:
