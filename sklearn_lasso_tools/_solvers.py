@@ -7,6 +7,8 @@ step is a weighted least-squares problem with the elastic-net penalty, solved by
 scikit-learn's coordinate descent on the Gram matrix when n_samples > n_features.
 """
 
+from functools import partial
+
 import numpy as np
 from scipy.special import expit
 
@@ -133,16 +135,17 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
     def gradient():
         return np.abs(prob.rmatvec(v * (expit(state.eta) - Y)))
 
-    for _alpha, epochs in _screened(
-        prob,
-        alphas,
-        l1_ratio,
-        state,
-        gradient,
-        lambda sub, alpha: _binomial_newton(
-            sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace
-        ),
-    ):
+    newton = partial(
+        _binomial_newton,
+        Y=Y,
+        v=v,
+        state=state,
+        l1_ratio=l1_ratio,
+        tol=tol,
+        max_iter=max_iter,
+        trace=trace,
+    )
+    for epochs in _screened(prob, alphas, l1_ratio, state, gradient, newton):
         if trace.add(state.beta, state.intercept, 2 * _binomial_loss(v, Y, state.eta), epochs):
             break
     return trace
@@ -162,7 +165,7 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     left out are then checked against the optimality conditions and violators join.
 
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
-    yields ``(alpha, epochs)`` once each alpha is fitted.
+    yields the epochs spent once each alpha is fitted.
     """
     grad = gradient()
     previous = alphas[0]
@@ -170,14 +173,14 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
         strong = state.active() | (grad >= l1_ratio * (2 * alpha - previous))
         epochs = 0
         while True:
-            epochs += fit(prob.restrict(strong), alpha)
+            epochs += fit(prob.restrict(strong), alpha=alpha)
             grad = gradient()
             violators = ~strong & (grad > alpha * l1_ratio)
             if not violators.any():
                 break
             strong |= violators
         previous = alpha
-        yield alpha, epochs
+        yield epochs
 
 
 def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
@@ -246,16 +249,17 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
         residual = v[:, None] * (P - Y)
         return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)
 
-    for _alpha, epochs in _screened(
-        prob,
-        alphas,
-        l1_ratio,
-        state,
-        gradient,
-        lambda sub, alpha: _multinomial_newton(
-            sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace
-        ),
-    ):
+    newton = partial(
+        _multinomial_newton,
+        Y=Y,
+        v=v,
+        state=state,
+        l1_ratio=l1_ratio,
+        tol=tol,
+        max_iter=max_iter,
+        trace=trace,
+    )
+    for epochs in _screened(prob, alphas, l1_ratio, state, gradient, newton):
         shift = state.intercept.mean()
         state.intercept -= shift
         state.eta -= shift
