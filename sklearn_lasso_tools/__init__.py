@@ -23,6 +23,7 @@ def unload_ipython_extension(ipython):
 
     unload(ipython)
 
+
 __all__ = [
     "L1Selector",
     "LassoPathReport",

@@ -1,0 +1,138 @@
+"""The CLI's offline HTML report: one page, charts drawn by an inlined Vega bundle.
+
+Only the command line (``_cli``) imports this module; nothing here fits a model.
+"""
+
+import html
+import platform
+from datetime import datetime, timezone
+from functools import cache
+
+import numpy as np
+import sklearn
+
+from ._chart_data import scoring_name
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.85em; }
+th, td { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; }
+th { background: #f6f6f6; } td:first-child, th:first-child { text-align: left; }
+.note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #f0b400; }
+.scroll { max-height: 420px; overflow-y: auto; display: inline-block; }
+footer { margin-top: 3em; font-size: 0.85em; color: #555; }
+"""
+
+
+def _table(frame, index=True):
+    """A DataFrame as an HTML table (values escaped, numbers to 4 significant digits)."""
+    return frame.to_html(
+        index=index, float_format="{:.4g}".format, na_rep="", border=0, escape=True
+    )
+
+
+def _chart_script(chart, div_id):
+    """A ``<div>`` and the call that draws ``chart`` into it with the inlined vegaEmbed."""
+    spec = chart.to_json(indent=None).replace("</", "<\\/")
+    return (
+        f'<div id="{div_id}"></div>\n<script type="text/javascript">\n'
+        f'vegaEmbed("#{div_id}", {spec}, {{"mode": "vega-lite"}}).catch(console.error);\n'
+        "</script>"
+    )
+
+
+@cache
+def _vega_bundle():
+    """vega, vega-lite and vega-embed as one script, from ``vl-convert-python`` (offline);
+    built once per process (it takes a few seconds)."""
+    import vl_convert
+    from altair.utils.html import vl_version_for_vl_convert
+
+    return vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
+
+
+def render_report(report, comparison, meta):
+    """The whole page as a string.
+
+    Parameters
+    ----------
+    report : LassoPathReport
+        Fitted with cross-validation.
+    comparison : PenaltyComparison
+    meta : dict
+        ``source``, ``n_samples``, ``n_features``, ``folds``, ``seed``, ``rule``,
+        ``version``, ``notes`` (list of str), ``warnings`` (list of str).
+    """
+    esc = html.escape
+    n = meta["n_samples"]
+    rule = meta["rule"]
+    alphas = {name: getattr(report, f"alpha_{name}_") for name in ("min", "1se")}
+    kept = report.selected_features(rule)
+    notes = "".join(f'<p class="note">{esc(note)}</p>' for note in meta["notes"])
+    strengths = "".join(
+        f"<li><b>alpha_{name}</b> = {alpha:.4g} (C = {1 / (alpha * n):.4g}): "
+        f"{len(report.selected_features(name))} features</li>"
+        for name, alpha in alphas.items()
+    )
+    best = comparison.best[["l1_ratio", "C", "alpha", "n_nonzero", "cv_mean", "cv_se"]]
+    warned = ""
+    if meta["warnings"]:
+        first = esc(meta["warnings"][0])
+        warned = f"<li>{len(meta['warnings'])} warning(s) while fitting, e.g.: {first}</li>"
+    title = f"L1 path of {meta['source']}"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>{esc(title)}</title>
+<style>{STYLE}</style>
+<script type="text/javascript">
+{_vega_bundle()}
+</script>
+</head>
+<body>
+<h1>{esc(title)}</h1>
+<p>{n} samples, {meta["n_features"]} features, task: {esc(report.task_)},
+{meta["folds"]}-fold cross-validation scored by {esc(scoring_name(report))}.</p>
+{notes}
+<ul>{strengths}</ul>
+<p>Kept at alpha_{esc(rule)} ({len(kept)}): {esc(", ".join(map(str, kept))) or "none"}.</p>
+
+<h2>Regularization path and cross-validation</h2>
+<p>Coefficients (standardized) along the path, with the CV score (mean &plusmn; 1 SE);
+the rules mark alpha_min (best mean score) and alpha_1se (sparsest within one SE).</p>
+{_chart_script(report.chart(), "path-chart")}
+
+<h2>Per-feature summary</h2>
+<p>Entry order along the path, coefficients (caller's scale) at both rules, and the share
+of CV folds that select each feature.</p>
+<div class="scroll">{_table(report.summary())}</div>
+
+<h2>Penalty comparison: L1, L2, elastic net</h2>
+<p>Best strength of each penalty on the same folds.</p>
+{_table(best)}
+{_chart_script(comparison.chart(), "comparison-chart")}
+
+<h2>Path table</h2>
+<div class="scroll">{_table(report.path_table(), index=False)}</div>
+
+<footer>
+<h2>Reproducibility</h2>
+<ul>
+<li>sklearn-lasso-tools {esc(meta["version"])}, scikit-learn {esc(sklearn.__version__)},
+numpy {esc(np.__version__)}, Python {esc(platform.python_version())}</li>
+<li>data: {esc(meta["source"])}; folds: {meta["folds"]}; seed (random_state):
+{meta["seed"]}; rule: {esc(rule)}</li>
+<li>alpha_min_ = {alphas["min"]:.6g} (C = {1 / (alphas["min"] * n):.6g}); alpha_1se_ =
+{alphas["1se"]:.6g} (C = {1 / (alphas["1se"] * n):.6g}); C = 1 / (alpha &times; n_samples)</li>
+{warned}
+<li>generated {datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}</li>
+</ul>
+</footer>
+</body>
+</html>
+"""
+
+
+__all__ = ["render_report"]

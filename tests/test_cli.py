@@ -1,0 +1,180 @@
+"""The command line end to end: stdout summary, offline HTML report, one-line input errors."""
+
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_lasso_tools._cli import main
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+NETWORK = re.compile(r"<(script|link|img|iframe)[^>]+(src|href)=[\"']?(https?:)?//", re.I)
+
+
+def _browser():
+    for name in BROWSERS:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _frame(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(rng.normal(size=(n, 5)), columns=[f"x{i}" for i in range(5)])
+    frame["color"] = rng.choice(["red", "green", "blue"], size=n)
+    frame["y"] = 2 * frame["x0"] - frame["x1"] + (frame["color"] == "red") + rng.normal(size=n)
+    return frame
+
+
+@pytest.fixture
+def csv(tmp_path):
+    path = tmp_path / "data.csv"
+    _frame().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def diabetes_report(tmp_path_factory):
+    """One in-process run with -o on a built-in dataset, shared by the HTML tests."""
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    assert main(["report", "--dataset", "diabetes", "--cv", "3", "-o", str(out)]) == 0
+    return out
+
+
+def test_no_arguments_prints_the_breast_cancer_summary():
+    # the README's first command
+    done = subprocess.run(
+        [sys.executable, "-m", "sklearn_lasso_tools"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "L1 path of breast_cancer (569 samples, 30 features" in done.stdout
+    assert "alpha_1se" in done.stdout and "worst concave points" in done.stdout
+    assert "fitting the path and 5-fold CV... done in" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_html_report_sections_and_no_network(diabetes_report):
+    page = diabetes_report.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not NETWORK.search(page)
+    assert page.count("vegaEmbed(") >= 2  # path + CV chart, penalty comparison chart
+    for text in (
+        "Regularization path and cross-validation",
+        "Per-feature summary",
+        "Penalty comparison",
+        "Path table",
+        "Reproducibility",
+        "folds: 3",
+        "seed (random_state):\n0",
+        "elasticnet",
+    ):
+        assert text in page, text
+    assert re.search(r"alpha_min_ = [0-9.e-]+ \(C = [0-9.e+-]+\)", page)
+
+
+def test_stdout_summary_in_process(capsys):
+    assert main(["--dataset", "wine", "--cv", "3", "--rule", "min", "--drop", "proline"]) == 0
+    out, err = capsys.readouterr()
+    assert "L1 path of wine (178 samples, 12 features, task: classification)" in out
+    assert "alpha_min = " in out and "<- --rule" in out
+    assert "proline" not in out
+    assert "done in" in err
+
+
+def test_csv_report_in_process(csv, tmp_path, capsys):
+    out = tmp_path / "out.html"
+    argv = ["report", str(csv), "--target", "y", "--cv", "3", "--rule", "min", "-o", str(out)]
+    assert main(argv) == 0
+    stdout, stderr = capsys.readouterr()
+    assert "L1 path of data.csv (120 samples, 8 features, task: regression)" in stdout
+    assert "Features kept at alpha_min" in stdout and "x0" in stdout
+    assert "one-hot encoded the non-numeric column(s) 'color'" in stderr
+    page = out.read_text(encoding="utf-8")
+    assert "one-hot encoded the non-numeric column(s) &#x27;color&#x27;" in page
+    assert "color_red" in page
+    assert not NETWORK.search(page)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["missing.csv", "--target", "y"], "no such file: missing.csv"),
+        (["{csv}", "--target", "nope"], "target column 'nope' not found"),
+        (["{csv}"], "--target COL is required"),
+        (["{csv}", "--target", "y", "--drop", "zz"], "--drop: column 'zz' not found"),
+        (["{empty}", "--target", "y"], "column 'blank' is empty (all values missing)"),
+        (["{holes}", "--target", "y"], "column 'x2' has 3 missing values"),
+        (["{ids}", "--target", "y"], "column 'id' is non-numeric with 120 distinct values"),
+        (["{dates}", "--target", "y"], "column 'when' holds dates/times"),
+        (["{txt}", "--target", "y"], "expected a .csv or .parquet file"),
+        (["--dataset", "wine", "--target", "y"], "--target needs a DATA file"),
+        (["--dataset", "wine", "--cv", "1"], "--cv must be at least 2"),
+        (["--dataset", "diabetes", "--scoring", "nope"], "scoring"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv, message, csv, tmp_path, capsys):
+    frame = _frame()
+    holes = frame.copy()
+    holes.loc[[1, 5, 9], "x2"] = np.nan
+    bad = {
+        "empty": frame.assign(blank=np.nan),
+        "holes": holes,
+        "ids": frame.assign(id=[f"id{i}" for i in range(len(frame))]),
+        "dates": frame.assign(when=pd.date_range("2020-01-01", periods=len(frame))),
+    }
+    files = {"csv": csv, "txt": tmp_path / "data.txt"}
+    files["txt"].write_text("a,b\n1,2\n")
+    for name, table in bad.items():
+        if not any(f"{{{name}}}" in arg for arg in argv):
+            continue
+        if name == "dates":  # a CSV has no date type: only parquet keeps it
+            files[name] = tmp_path / "dates.parquet"
+            try:
+                table.to_parquet(files[name])
+            except ImportError:
+                pytest.skip("no parquet engine (pyarrow)")
+        else:
+            files[name] = tmp_path / f"{name}.csv"
+            table.to_csv(files[name], index=False)
+    files = dict.fromkeys(["empty", "holes", "ids", "dates"], "") | files
+
+    code = main([arg.format(**files) for arg in argv])
+    out, err = capsys.readouterr()
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines[-1].startswith("sklearn-lasso-tools: error: "), err
+    assert message in lines[-1], err
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(_browser() is None, reason="no Chromium binary (apt-get install chromium)")
+def test_report_draws_in_headless_chromium(diabetes_report, tmp_path):
+    command = [
+        _browser(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        diabetes_report.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # both charts drawn: vega-embed replaced the empty divs with marks
+    marks = re.findall(r'<(?:svg|canvas)[^>]*class="marks"', done.stdout)
+    assert len(marks) >= 2, done.stdout[:2000]
+    console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
+    assert console == [], console
