@@ -189,8 +189,8 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
     objective = _binomial_loss(v, Y, eta) + _penalty(beta, alpha, l1_ratio)
-    null_dev = trace.null_dev
-    epochs = 0
+    threshold = tol * trace.null_dev
+    epochs, change = 0, np.inf
     for _ in range(_MAX_NEWTON):
         trace.failures = []
         p = expit(eta)
@@ -212,7 +212,10 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
         beta = beta + step * d_beta
         intercept = intercept + step * (intercept_new - intercept)
         eta = eta + step * d_eta
-        if step * step * (W @ d_eta**2) <= tol * null_dev:
+        change, previous = step * step * (W @ d_eta**2), change
+        # converged, or Newton's quadratic rate puts the next step below the threshold
+        predicted = change * change / previous if np.isfinite(previous) else np.inf
+        if change <= threshold or (step == 1.0 and predicted <= threshold):
             trace.settle(alpha)
             break
     else:
