@@ -81,7 +81,7 @@ def compare_penalties(
     n_jobs=None,
     random_state=None,
     tol=1e-7,
-    max_iter=1000,
+    max_iter=10_000,
 ):
     """Cross-validate L1, L2 and elastic-net penalties over the same strengths and folds.
 
@@ -106,7 +106,7 @@ def compare_penalties(
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
     tol : float, default=1e-7
-    max_iter : int, default=1000
+    max_iter : int, default=10_000
 
     Returns
     -------

@@ -126,9 +126,11 @@ def _fit_and_score_fold(
         alphas=alphas,
         sample_weight=weights,
         stop_early=False,
+        saturate=True,
         **path_params,
     )
-    # a path that stopped early (separated classes) keeps its last fit, as glmnet's folds
+    # a fold that saturated (interpolated, or separated classes) keeps its last fit, as
+    # glmnet's folds do
     missing = len(alphas) - len(path.alphas)
     coefs = np.concatenate([path.coefs, np.repeat(path.coefs[-1:], missing, axis=0)])
     intercepts = np.concatenate([path.intercepts, np.repeat(path.intercepts[-1:], missing, axis=0)])

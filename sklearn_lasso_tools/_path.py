@@ -172,8 +172,9 @@ def l1_path(
     scale=True,
     sample_weight=None,
     tol=1e-7,
-    max_iter=1000,
+    max_iter=10_000,
     stop_early=None,
+    saturate=None,
     n_classes=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
@@ -194,13 +195,15 @@ def l1_path(
     sample_weight : ndarray of shape (n_samples,), default=None
     tol : float, default=1e-7
         Coordinate descent duality-gap tolerance (relative) and Newton tolerance.
-    max_iter : int, default=1000
+    max_iter : int, default=10_000
         Coordinate descent epochs per solve.
     stop_early : bool, default=None
         glmnet's rule: stop once the deviance explained exceeds 0.999 or gains less than
         a relative 1e-5. Defaults to True for a generated grid, False for given alphas.
-        Classification paths always stop past 0.999 (the classes are separated and
-        smaller alphas only inflate the weights).
+    saturate : bool, default=None
+        Stop past 0.999 deviance explained even on given alphas (the data are nearly
+        interpolated, classes separated, and smaller alphas only inflate the weights).
+        Defaults to True for classification, False for regression.
     n_classes : int, default=None
         For "multinomial", the number of classes when the highest codes may be absent.
 
@@ -224,7 +227,9 @@ def l1_path(
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds).
     with single_threaded_blas():
-        trace = SOLVERS[task](prob, Y, alphas, l1_ratio, tol, max_iter, stop_early)
+        if saturate is None:
+            saturate = task != "regression"
+        trace = SOLVERS[task](prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate)
     _warn_unconverged(trace, tol, max_iter)
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task)
 

@@ -54,8 +54,9 @@ class LassoPathReport(BaseEstimator):
         Seeds the shuffling of the folds when ``cv`` is an int.
     tol : float, default=1e-7
         Relative duality-gap tolerance of the inner solver (and Newton tolerance).
-    max_iter : int, default=1000
-        Coordinate descent epochs per inner solve.
+    max_iter : int, default=10_000
+        Coordinate descent epochs per inner solve (warm-started solves need few; the
+        budget matters near interpolation, p >> n).
 
     Attributes
     ----------
@@ -122,7 +123,7 @@ class LassoPathReport(BaseEstimator):
         n_jobs=None,
         random_state=None,
         tol=1e-7,
-        max_iter=1000,
+        max_iter=10_000,
     ):
         self.alphas = alphas
         self.eps = eps

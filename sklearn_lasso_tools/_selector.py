@@ -65,7 +65,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         Seeds the shuffled folds.
     tol : float, default=1e-7
         Inner solver tolerance.
-    max_iter : int, default=1000
+    max_iter : int, default=10_000
         Coordinate descent epochs per inner solve.
 
     Attributes
@@ -129,7 +129,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         n_jobs=None,
         random_state=None,
         tol=1e-7,
-        max_iter=1000,
+        max_iter=10_000,
     ):
         self.alpha = alpha
         self.C = C

@@ -46,7 +46,7 @@ class _Trace:
         self.n_iter.append(n_iter)
         r_new = 1 - self.devs[-1] / self.null_dev
         if self.saturates and r_new > _DEVMAX:
-            return True  # classes (nearly) separated: smaller alphas only inflate weights
+            return True  # (nearly) interpolated: smaller alphas only inflate the weights
         if not self.stop_early or len(self.devs) < 5:
             return False
         r_old = 1 - self.devs[-2] / self.null_dev
@@ -91,11 +91,11 @@ def _line_search(objective_at, current, max_halvings=30):
     return 0.0, current
 
 
-def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
+def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate):
     v, n = prob.v, prob.n_samples
     y_bar = v @ Y
     yc = Y - y_bar
-    trace = _Trace(v @ yc**2, stop_early)
+    trace = _Trace(v @ yc**2, stop_early, saturate)
     u = n * v
     centred = np.zeros(prob.X.shape[1])  # x~ is already v-centred
     if prob.offset is None and n > prob.X.shape[1]:
@@ -125,12 +125,12 @@ def _binomial_loss(v, y, eta):
     return v @ (np.logaddexp(0.0, eta) - y * eta)
 
 
-def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
+def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate):
     v = prob.v
     p_bar = v @ Y
     state = _BinomialState(np.zeros(prob.X.shape[1]), np.log(p_bar / (1 - p_bar)), None)
     state.eta = np.full(prob.n_samples, state.intercept)
-    trace = _Trace(2 * _binomial_loss(v, Y, state.eta), stop_early, saturates=True)
+    trace = _Trace(2 * _binomial_loss(v, Y, state.eta), stop_early, saturate)
 
     def gradient():
         return np.abs(prob.rmatvec(v * (expit(state.eta) - Y)))
@@ -235,7 +235,7 @@ def _multinomial_loss(v, Y, Eta):
     return v @ (_log_sum_exp(Eta) - (Y * Eta).sum(axis=1))
 
 
-def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
+def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate):
     """glmnet's ungrouped multinomial: a partial Newton step per class, cycled."""
     v = prob.v
     intercepts = np.log(np.maximum(v @ Y, 1e-300))
@@ -245,7 +245,7 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early):
         intercepts,
         np.tile(intercepts, (prob.n_samples, 1)),
     )
-    trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturates=True)
+    trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturate)
 
     def gradient():
         P = np.exp(state.eta - _log_sum_exp(state.eta)[:, None])
