@@ -1,26 +1,17 @@
 """The command line end to end: stdout summary, offline HTML report, one-line input errors."""
 
 import re
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from _chromium import browser, render
 
 from sklearn_lasso_tools._cli import main
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 NETWORK = re.compile(r"<(script|link|img|iframe)[^>]+(src|href)=[\"']?(https?:)?//", re.I)
-
-
-def _browser():
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
 
 
 def _frame(n=120, seed=0):
@@ -152,29 +143,10 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, csv, tmp_path, capsys):
     assert "Traceback" not in err
 
 
-@pytest.mark.skipif(_browser() is None, reason="no Chromium binary (apt-get install chromium)")
+@pytest.mark.skipif(browser() is None, reason="no Chromium binary (apt-get install chromium)")
 def test_report_draws_in_headless_chromium(diabetes_report, tmp_path):
-    command = [
-        _browser(),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=10000",
-        "--dump-dom",
-        diabetes_report.as_uri(),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
+    dom, console = render(diabetes_report, tmp_path / "profile")
     # both charts drawn: vega-embed replaced the empty divs with marks
-    marks = re.findall(r'<(?:svg|canvas)[^>]*class="marks"', done.stdout)
-    assert len(marks) >= 2, done.stdout[:2000]
-    console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
+    marks = re.findall(r'<(?:svg|canvas)[^>]*class="marks"', dom)
+    assert len(marks) >= 2, dom[:2000]
     assert console == [], console
