@@ -60,7 +60,7 @@ class PenaltyComparison:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Notebook display: the chart, with the best-per-penalty table as text."""
-        from .charts import _mimebundle
+        from ._display import _mimebundle
 
         text = f"PenaltyComparison, best strength per penalty:\n{self.best.to_string()}"
         return _mimebundle(self.chart(), text, include=include, exclude=exclude)

@@ -383,7 +383,7 @@ class LassoPathReport(BaseEstimator):
         MIME type), with the path table as the text fallback."""
         if not hasattr(self, "coefs_"):
             return super()._repr_mimebundle_(include=include, exclude=exclude)
-        from .charts import _mimebundle
+        from ._display import _mimebundle
 
         text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
         chart = self.chart(**getattr(self, "_chart_options", {}))
