@@ -24,8 +24,6 @@ from ._solvers import SOLVERS
 
 __all__ = ["LinearPath", "l1_path", "null_gradient", "prepare"]
 
-TASKS = ("regression", "binary", "multinomial")
-
 
 @dataclass(frozen=True)
 class LinearPath:
