@@ -75,7 +75,7 @@ def path_values(report, standardized, multiclass):
     """(n_alphas, n_series) values with each series' feature and class (or None)."""
     coefs = np.asarray(report.coefs_, dtype=float)
     if standardized:
-        coefs = coefs * np.asarray(report.path_.scales, dtype=float)
+        coefs = coefs * np.asarray(report.linear_path_.scales, dtype=float)
     names = feature_names(report)
     if coefs.ndim == 2:
         return coefs, names, None
@@ -160,7 +160,8 @@ def best_coefs(comparison, penalties, standardized, top):
         cols = [c for c in table.columns if c == penalty or str(c).startswith(f"{penalty}[")]
         block = table[cols].to_numpy(dtype=float)
         if standardized:
-            block = block * np.asarray(comparison.reports[penalty].path_.scales, float)[:, None]
+            scales = comparison.reports[penalty].linear_path_.scales
+            block = block * np.asarray(scales, dtype=float)[:, None]
         # multinomial: the norm across classes, as in path_chart
         columns[penalty] = block[:, 0] if len(cols) == 1 else np.sqrt((block**2).sum(axis=1))
     wide = pd.DataFrame(columns, index=names)

@@ -68,6 +68,9 @@ class LassoPathReport(BaseEstimator):
     n_nonzero_ : ndarray of shape (n_alphas,)
     dev_ratio_ : ndarray of shape (n_alphas,)
         Fraction of the null deviance explained (glmnet's %Dev / 100).
+    linear_path_ : LinearPath
+        The engine's result behind these attributes (with ``scales``, the feature scales
+        that standardization divided by, so ``coefs_ * scales`` are standardized).
     entry_alphas_ : ndarray of shape (n_features,)
         The largest alpha at which each feature is nonzero (NaN if never).
     entry_order_ : ndarray of str
@@ -172,7 +175,7 @@ class LassoPathReport(BaseEstimator):
         path = l1_path(
             X, y_enc, task=etask, alphas=alphas, eps=self.eps, sample_weight=weights, **params
         )
-        self.path_ = path
+        self.linear_path_ = path
         self.weight_sum_ = X.shape[0] if weights is None else float(weights.sum())
         self.alphas_ = path.alphas
         self.coefs_ = path.coefs

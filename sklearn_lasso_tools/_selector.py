@@ -234,7 +234,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         return report
 
     def _by_cv(self):
-        return _Point.of(self.path_.path_, self.path_._rule_index(self.rule))
+        return _Point.of(self.path_.linear_path_, self.path_._rule_index(self.rule))
 
     def _by_count(self, solve):
         """The strength on the path that keeps exactly ``n_features``, refined by bisection
@@ -248,9 +248,9 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=4,
             )
-            return _Point.of(path.path_, -1)
+            return _Point.of(path.linear_path_, -1)
         i = reached[0]
-        best = _Point.of(path.path_, i)
+        best = _Point.of(path.linear_path_, i)
         if path.n_nonzero_[i] == target or i == 0:
             return best
         high, low = path.alphas_[i - 1], path.alphas_[i]

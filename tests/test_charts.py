@@ -112,7 +112,7 @@ def test_path_chart_standardized_or_callers_scale(regression):
     j = list(regression.feature_names_in_).index(first)
     index = len(regression.alphas_) - 1
     expected = {
-        True: regression.coefs_[index, j] * regression.path_.scales[j],
+        True: regression.coefs_[index, j] * regression.linear_path_.scales[j],
         False: regression.coefs_[index, j],
     }
     for standardized, value in expected.items():
