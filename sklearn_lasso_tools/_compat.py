@@ -1,10 +1,7 @@
 """The one place that touches scikit-learn internals or version differences."""
 
-import warnings
-
 import numpy as np
 from sklearn.base import _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import _cd_fast
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import _get_threadpool_controller
@@ -50,7 +47,9 @@ def coordinate_descent(
 
     Minimizes ``0.5 * ||y - X w||^2 + l1_reg * ||w||_1 + 0.5 * l2_reg * ||w||^2`` (weighted
     and implicitly centred by ``X_mean`` for sparse ``X``), writing the solution into ``w``
-    (float64, C-contiguous). The stopping rule is a duality gap below ``tol * ||y||^2``.
+    (float64, C-contiguous). The stopping rule is a duality gap below ``tol * ||y||^2``;
+    the solver's own ConvergenceWarning is the caller's to silence (it judges convergence
+    from the returned gap, and may still polish).
     Exactly one of ``X`` (Fortran-ordered), ``gram`` (with ``Xy``) or ``sparse_X`` (CSC,
     int32 indices) is given. The signatures are those of scikit-learn 1.8 and 1.9.
 
@@ -63,13 +62,9 @@ def coordinate_descent(
     n_iter : int
         Epochs run.
     """
-    with warnings.catch_warnings():
-        # the caller judges convergence from the returned gap (and may still polish)
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        out = _descend(
-            w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol
-        )
-    _, gap, abs_tol, n_iter = out
+    _, gap, abs_tol, n_iter = _descend(
+        w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol
+    )
     return gap, abs_tol, n_iter
 
 

@@ -223,8 +223,10 @@ def l1_path(
         alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
         stop_early = bool(stop_early)
     # Thousands of small BLAS calls: one thread each is several times faster than two
-    # (parallelism belongs to the folds).
-    with single_threaded_blas():
+    # (parallelism belongs to the folds). Inner solves report through the trace, which
+    # becomes one warning below, so their own warnings are silenced here, once.
+    with single_threaded_blas(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
         if saturate is None:
             saturate = task != "regression"
         trace = SOLVERS[task](prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate)

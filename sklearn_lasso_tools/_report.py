@@ -12,7 +12,7 @@ from ._compat import Interval, StrOptions, _fit_context
 from ._cv import cross_validate_path, make_splitter
 from ._path import l1_path
 from ._scoring import DEFAULT_SCORING
-from ._validation import engine_task, feature_names, fit_inputs, is_int
+from ._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
 
 __all__ = ["LassoPathReport"]
 
@@ -165,13 +165,7 @@ class LassoPathReport(BaseEstimator):
         if classes is not None:
             self.classes_ = classes
         etask = engine_task(task, classes)
-        params = {
-            "l1_ratio": self.l1_ratio,
-            "scale": self.scale,
-            "tol": self.tol,
-            "max_iter": self.max_iter,
-            "n_classes": None if classes is None else len(classes),
-        }
+        params = engine_params(self, classes)
         path = l1_path(
             X, y_enc, task=etask, alphas=alphas, eps=self.eps, sample_weight=weights, **params
         )

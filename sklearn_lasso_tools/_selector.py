@@ -15,6 +15,7 @@ from ._report import LassoPathReport
 from ._validation import (
     alpha_from_C,
     check_strength,
+    engine_params,
     engine_task,
     feature_names,
     fit_inputs,
@@ -179,7 +180,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         if classes is not None:
             self.classes_ = classes
         weight_sum = X.shape[0] if weights is None else float(weights.sum())
-        solve = _Solve(X, y_enc, engine_task(task, classes), weights, self._engine_params(classes))
+        solve = _Solve(X, y_enc, engine_task(task, classes), weights, engine_params(self, classes))
         self.path_ = None
         if fixed:
             point = solve.at(
@@ -203,15 +204,6 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 stacklevel=3,  # past the _fit_context wrapper, to the caller of fit
             )
         return self
-
-    def _engine_params(self, classes):
-        return {
-            "l1_ratio": self.l1_ratio,
-            "scale": self.scale,
-            "tol": self.tol,
-            "max_iter": self.max_iter,
-            "n_classes": None if classes is None else len(classes),
-        }
 
     def _path_report(self, X, y, task, y_enc, classes, weights):
         report = LassoPathReport(

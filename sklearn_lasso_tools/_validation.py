@@ -4,7 +4,6 @@ import numbers
 
 import numpy as np
 from scipy import sparse
-from sklearn.utils import check_consistent_length
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight
 
@@ -15,6 +14,7 @@ __all__ = [
     "check_strength",
     "check_target",
     "check_weights",
+    "engine_params",
     "engine_task",
     "feature_names",
     "fit_inputs",
@@ -75,6 +75,17 @@ def _looks_categorical(y, kind):
     return np.asarray(y).dtype.kind != "f" or kind == "binary"
 
 
+def engine_params(estimator, classes):
+    """The solver settings an estimator passes to ``l1_path`` (and its folds)."""
+    return {
+        "l1_ratio": estimator.l1_ratio,
+        "scale": estimator.scale,
+        "tol": estimator.tol,
+        "max_iter": estimator.max_iter,
+        "n_classes": None if classes is None else len(classes),
+    }
+
+
 def engine_task(task, classes):
     if task == "regression":
         return "regression"
@@ -90,7 +101,6 @@ def check_weights(sample_weight, X):
     )
     if sample_weight.sum() <= 0:
         raise ValueError("sample_weight must have a positive sum.")
-    check_consistent_length(X, sample_weight)
     return sample_weight
 
 

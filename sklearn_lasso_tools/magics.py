@@ -48,6 +48,12 @@ def _common(func):
     return func
 
 
+def _settings(args):
+    """The estimator settings both magics take from their shared options."""
+    names = ("cv", "scoring", "task", "l1_ratio", "scale", "n_jobs", "random_state")
+    return {name: getattr(args, name) for name in names}
+
+
 @magics_class
 class LassoMagics(Magics):
     """``%lasso_path`` and ``%compare_penalties``."""
@@ -81,16 +87,7 @@ class LassoMagics(Magics):
         if args.top < 0:
             raise UsageError(f"%lasso_path: --top must be >= 0; got {args.top}.")
         X, y = self._data("lasso_path", args)
-        report = LassoPathReport(
-            alphas=args.alphas,
-            cv=args.cv,
-            scoring=args.scoring,
-            task=args.task,
-            l1_ratio=args.l1_ratio,
-            scale=args.scale,
-            n_jobs=args.n_jobs,
-            random_state=args.random_state,
-        )
+        report = LassoPathReport(alphas=args.alphas, **_settings(args))
         _fit("lasso_path", lambda: report.fit(X, y))
         report._chart_options = {"top": args.top}
         return report
@@ -135,19 +132,7 @@ class LassoMagics(Magics):
         X, y = self._data("compare_penalties", args)
         return _fit(
             "compare_penalties",
-            lambda: compare_penalties(
-                X,
-                y,
-                penalties=penalties,
-                Cs=args.Cs,
-                cv=args.cv,
-                scoring=args.scoring,
-                task=args.task,
-                l1_ratio=args.l1_ratio,
-                scale=args.scale,
-                n_jobs=args.n_jobs,
-                random_state=args.random_state,
-            ),
+            lambda: compare_penalties(X, y, penalties=penalties, Cs=args.Cs, **_settings(args)),
         )
 
     def _data(self, magic, args):
