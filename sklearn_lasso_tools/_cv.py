@@ -15,7 +15,14 @@ from ._path import l1_path
 from ._scoring import score_path
 from ._validation import is_int
 
-__all__ = ["CVResult", "cross_validate_path", "make_splitter", "one_se_rule"]
+__all__ = [
+    "CVResult",
+    "budget_rule",
+    "check_rule",
+    "cross_validate_path",
+    "make_splitter",
+    "one_se_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,45 @@ def one_se_rule(mean, se):
     index_min = int(np.flatnonzero(mean >= np.max(mean))[0])
     index_1se = int(np.flatnonzero(mean >= mean[index_min] - se[index_min])[0])
     return index_min, index_1se
+
+
+def budget_rule(mean, se, n_nonzero, k):
+    """The budgeted rule ``k`` on a descending grid: the largest alpha whose mean score is
+    within one standard error of the best and that keeps at most ``k`` features.
+
+    When no alpha within one standard error keeps so few, the alpha with the best mean
+    score among those keeping at most ``k`` features (the largest such alpha on ties).
+
+    Returns
+    -------
+    index : int
+        Position on the grid.
+    within : bool
+        Whether ``index`` is within one standard error of the best mean score.
+    """
+    index_min, _ = one_se_rule(mean, se)
+    small = np.asarray(n_nonzero) <= k
+    band = mean >= mean[index_min] - se[index_min]
+    candidates = np.flatnonzero(band & small)
+    if candidates.size:
+        return int(candidates[0]), True
+    # the first grid point of the default grid keeps nothing, but a given grid may not
+    if not small.any():
+        return int(np.argmin(n_nonzero)), False
+    best = np.max(mean[small])
+    return int(np.flatnonzero(small & (mean >= best))[0]), False
+
+
+def check_rule(rule, owner):
+    """``"min"``, ``"1se"`` or an int k >= 1 (not a bool), else a ValueError naming it."""
+    if isinstance(rule, str) and rule in ("min", "1se"):
+        return rule
+    if is_int(rule) and rule >= 1:
+        return int(rule)
+    raise ValueError(
+        f"The 'rule' parameter of {owner} must be 'min', '1se' or an int >= 1 (a feature "
+        f"budget). Got {rule!r} instead."
+    )
 
 
 def make_splitter(cv, task, y_codes, random_state, owner):

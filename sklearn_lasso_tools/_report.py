@@ -1,5 +1,6 @@
 """LassoPathReport: the whole regularization path, cross-validated, with tables."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,7 +10,9 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
-from ._cv import cross_validate_path, make_splitter
+from ._cv import budget_rule, check_rule, cross_validate_path, make_splitter
+from ._events import EVENTS, path_events
+from ._groups import CORR_FLOOR, correlated_pairs, groups_note
 from ._path import l1_path
 from ._scoring import DEFAULT_SCORING
 from ._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
@@ -81,6 +84,11 @@ class LassoPathReport(BaseEstimator):
     selection_frequency_ : DataFrame of shape (n_features, 2)
         Share of folds whose fit selects each feature at ``alpha_min_`` ("min") and
         ``alpha_1se_`` ("1se").
+    correlations_ : DataFrame
+        With ``cv``: weighted Pearson correlations ``corr`` of at least 0.5 in absolute
+        value between each ``feature`` nonzero somewhere down to ``alpha_min_`` (and
+        ``alpha_1se_``) and any ``other`` feature; what :meth:`correlated_groups` reads
+        (``X`` itself is not kept).
     classes_ : ndarray
         Class labels (classification only).
     n_features_in_ : int
@@ -205,6 +213,22 @@ class LassoPathReport(BaseEstimator):
         self.selection_frequency_ = pd.DataFrame(
             freq.T, index=pd.Index(self._names(), name="feature"), columns=["min", "1se"]
         )
+        self._set_correlations(X, weights, max(result.index_min, result.index_1se))
+
+    def _set_correlations(self, X, weights, last):
+        """Correlations (|r| >= CORR_FLOOR) of each feature kept from the first grid point
+        down to ``last`` with every feature, for :meth:`correlated_groups`; X is not kept."""
+        support = self.coefs_[: last + 1] != 0
+        support = support.any(axis=(0, 1)) if support.ndim == 3 else support.any(axis=0)
+        candidates = np.flatnonzero(support)
+        if self.l1_ratio == 0:  # ridge drops nothing: no groups, and no p x p work
+            candidates = candidates[:0]
+        first, second, corr = correlated_pairs(X, candidates, weights)
+        names = self._names()
+        self.correlations_ = pd.DataFrame(
+            {"feature": names[first], "other": names[second], "corr": corr}
+        )
+        self._correlated_candidates = candidates
 
     def _set_entry(self, path):
         nonzero = path.coefs != 0
@@ -224,11 +248,28 @@ class LassoPathReport(BaseEstimator):
     def _names(self):
         return feature_names(self, self.n_features_in_)
 
-    def _rule_index(self, rule):
+    def _rule_index(self, rule, stacklevel=3):
+        """The grid position a rule picks: "min", "1se", or an int k (a feature budget:
+        the largest alpha within one SE of the best keeping at most k features; if none
+        does, the best-scoring alpha keeping at most k, with a warning)."""
         check_is_fitted(self, "cv_mean_")
-        if rule not in ("min", "1se"):
-            raise ValueError(f"rule must be 'min' or '1se'; got {rule!r}.")
-        return self.cv_result_.index_min if rule == "min" else self.cv_result_.index_1se
+        rule = check_rule(rule, type(self).__name__)
+        if rule == "min":
+            return self.cv_result_.index_min
+        if rule == "1se":
+            return self.cv_result_.index_1se
+        index, within = budget_rule(self.cv_mean_, self.cv_se_, self.n_nonzero_, rule)
+        if not within:
+            warnings.warn(
+                f"No alpha within one standard error of the best CV score keeps at most "
+                f"{rule} features (alpha_1se_ keeps "
+                f"{self.n_nonzero_[self.cv_result_.index_1se]}); using the best-scoring "
+                f"alpha that does: alpha={self.alphas_[index]:.4g} with "
+                f"{self.n_nonzero_[index]} features.",
+                UserWarning,
+                stacklevel=stacklevel,
+            )
+        return index
 
     def path_table(self):
         """One row per alpha: glmnet's printed Df / %Dev / Lambda table, plus CV columns.
@@ -315,7 +356,11 @@ class LassoPathReport(BaseEstimator):
 
         Parameters
         ----------
-        rule : {"min", "1se"}, default="1se"
+        rule : {"min", "1se"} or int, default="1se"
+            ``"min"``: ``alpha_min_``; ``"1se"``: ``alpha_1se_``; an int k >= 1: the
+            largest alpha within one standard error of the best mean CV score that keeps
+            at most k features (when none does, the best-scoring alpha that keeps at most
+            k, with a ``UserWarning``).
 
         Returns
         -------
@@ -330,7 +375,8 @@ class LassoPathReport(BaseEstimator):
 
         Parameters
         ----------
-        rule : {"min", "1se"}, default="1se"
+        rule : {"min", "1se"} or int, default="1se"
+            As for :meth:`selected_features`.
 
         Returns
         -------
@@ -346,6 +392,123 @@ class LassoPathReport(BaseEstimator):
             l1_ratio=self.l1_ratio,
             tol=self.tol,
             max_iter=self.max_iter,
+        )
+
+    def path_events(self):
+        """The path's story: each feature's entries, exits and sign flips along the grid.
+
+        Between grid points ``step - 1`` and ``step`` a feature *enters* (its coefficient
+        becomes nonzero), *exits* (becomes zero) or *flips sign* (nonzero at both, with
+        opposite signs). A multinomial path defines entries and exits on the any-class
+        support and sign flips per class. A feature nonzero at the first grid point
+        enters there (``step`` 0).
+
+        Returns
+        -------
+        DataFrame
+            One row per event, by step: ``feature``, ``event`` ("enter", "exit" or
+            "sign flip"), (``class``: the class whose coefficient flips, multinomial
+            only,) ``alpha`` and ``step`` (the first grid point showing the new state),
+            ``n_nonzero`` there and, with ``cv``, ``cv_mean`` there.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_diabetes
+        >>> from sklearn_lasso_tools import LassoPathReport
+        >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
+        >>> report = LassoPathReport(cv=None).fit(X, y)
+        >>> events = report.path_events()
+        >>> events.loc[events["feature"] == "s3", ["event", "step"]].to_numpy().tolist()
+        [['enter', 12], ['exit', 66], ['enter', 71]]
+        """
+        check_is_fitted(self, "coefs_")
+        step, feature, event, klass = path_events(self.coefs_)
+        table = pd.DataFrame(
+            {
+                "feature": self._names()[feature],
+                "event": pd.Categorical(np.asarray(EVENTS)[event], categories=EVENTS),
+            }
+        )
+        if self.coefs_.ndim == 3:
+            labels = np.asarray(self.classes_, dtype=object)
+            table["class"] = np.where(klass >= 0, labels[np.maximum(klass, 0)], None)
+        table["alpha"] = self.alphas_[step]
+        table["step"] = step
+        table["n_nonzero"] = self.n_nonzero_[step]
+        if hasattr(self, "cv_mean_"):
+            table["cv_mean"] = self.cv_mean_[step]
+        return table
+
+    def correlated_groups(self, threshold=0.9, rule="1se"):
+        """Groups of highly correlated features of which L1 kept one and dropped the others.
+
+        L1 picks one of several near-copies more or less arbitrarily; the elastic net
+        (``l1_ratio < 1``) spreads the weight across them instead. Correlations are
+        weighted Pearson correlations of the training ``X``, computed at fit between the
+        features the path keeps down to ``alpha_min_`` and every feature.
+
+        Parameters
+        ----------
+        threshold : float, default=0.9
+            Smallest absolute correlation that groups two features, in [0.5, 1].
+        rule : {"min", "1se"} or int, default="1se"
+            The strength whose kept and dropped features are compared, as for
+            :meth:`selected_features`.
+
+        Returns
+        -------
+        DataFrame
+            One row per dropped feature of a group: ``group`` (numbered by the kept
+            feature's entry), ``kept``, ``dropped``, ``corr``; strongest first within a
+            group. Empty when there is no such group.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_lasso_tools import LassoPathReport
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.normal(size=(100, 5))
+        >>> X[:, 1] = X[:, 0] + 0.01 * rng.normal(size=100)  # a near-copy of x0
+        >>> y = X[:, 0] + X[:, 1] + X[:, 2] + rng.normal(size=100)
+        >>> report = LassoPathReport(random_state=0).fit(X, y)
+        >>> groups = report.correlated_groups()
+        >>> groups[["kept", "dropped"]].to_numpy().tolist()
+        [['x0', 'x1']]
+        """
+        check_is_fitted(self, "correlations_")
+        if not (isinstance(threshold, Real) and CORR_FLOOR <= threshold <= 1):
+            raise ValueError(
+                f"The 'threshold' parameter of correlated_groups must be a float in "
+                f"[{CORR_FLOOR}, 1]. Got {threshold!r} instead."
+            )
+        coef = self.coefs_[self._rule_index(rule)]
+        kept = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
+        names = self._names()
+        missing = np.setdiff1d(np.flatnonzero(kept), self._correlated_candidates)
+        if missing.size:
+            raise ValueError(
+                f"correlated_groups has no correlations for {list(names[missing])}, kept at "
+                f"rule={rule!r} but not down to alpha_min_."
+            )
+        pairs = self.correlations_
+        is_kept = pd.Series(kept, index=names)
+        rows = pairs[
+            is_kept.reindex(pairs["feature"]).to_numpy()
+            & ~is_kept.reindex(pairs["other"]).to_numpy()
+            & (pairs["corr"].abs().to_numpy() >= threshold)
+        ]
+        rank = {name: i for i, name in enumerate(self.entry_order_)}
+        rows = rows.assign(
+            _rank=rows["feature"].map(rank), _size=-rows["corr"].abs()
+        ).sort_values(["_rank", "_size"], kind="stable")
+        group = pd.factorize(rows["feature"])[0] + 1
+        return pd.DataFrame(
+            {
+                "group": group,
+                "kept": rows["feature"].to_numpy(),
+                "dropped": rows["other"].to_numpy(),
+                "corr": rows["corr"].to_numpy(),
+            }
         )
 
     def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000):

@@ -46,9 +46,11 @@ class L1Selector(SelectorMixin, BaseEstimator):
     cv : int, cross-validation generator or iterable, default=None
         Folds for choosing the strength when neither ``alpha``, ``C`` nor ``n_features``
         is given (``None`` means 5); unused otherwise.
-    rule : {"min", "1se"}, default="min"
+    rule : {"min", "1se"} or int, default="min"
         ``"min"``: the best mean CV score; ``"1se"``: the sparsest model within one
-        standard error of it.
+        standard error of it; an int k >= 1: the largest alpha within one standard error
+        of the best that keeps at most k features (when none does, the best-scoring
+        alpha that keeps at most k, with a ``UserWarning``).
     scale : bool, default=True
         Penalize standardized coefficients; ``coef_`` is on the caller's scale.
     task : {"auto", "regression", "classification"}, default="auto"
@@ -105,7 +107,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         "C": [Interval(Real, 0, None, closed="neither"), None],
         "n_features": [Interval(Integral, 1, None, closed="left"), None],
         "cv": ["cv_object", None],
-        "rule": [StrOptions({"min", "1se"})],
+        "rule": [StrOptions({"min", "1se"}), Interval(Integral, 1, None, closed="left")],
         **{
             key: value
             for key, value in LassoPathReport._parameter_constraints.items()
@@ -226,7 +228,8 @@ class L1Selector(SelectorMixin, BaseEstimator):
         return report
 
     def _by_cv(self):
-        return _Point.of(self.path_.linear_path_, self.path_._rule_index(self.rule))
+        index = self.path_._rule_index(self.rule, stacklevel=5)  # to the caller of fit
+        return _Point.of(self.path_.linear_path_, index)
 
     def _by_count(self, solve):
         """The strength on the path that keeps exactly ``n_features``, refined by bisection

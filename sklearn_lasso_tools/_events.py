@@ -1,0 +1,56 @@
+"""Path events: where each feature enters, leaves or changes sign along a path.
+
+Pure numerics on a path's coefficients; ``LassoPathReport.path_events`` makes the table.
+"""
+
+import numpy as np
+
+__all__ = ["EVENTS", "path_events"]
+
+EVENTS = ("enter", "exit", "sign flip")
+
+
+def path_events(coefs):
+    """Every change of a feature's support or sign between consecutive grid points.
+
+    A feature is in the model where its coefficient is nonzero (in any class, for a
+    multinomial path). Between steps ``i - 1`` and ``i`` it *enters* when it becomes
+    nonzero, *exits* when it becomes zero, and its coefficient (of one class, for a
+    multinomial path) *flips sign* when it is nonzero at both steps with opposite signs.
+    A feature already nonzero at step 0 enters there.
+
+    Parameters
+    ----------
+    coefs : ndarray of shape (n_alphas, n_features) or (n_alphas, n_classes, n_features)
+        Coefficients along a descending grid.
+
+    Returns
+    -------
+    step : ndarray of int
+        The first grid point where the new state holds.
+    feature : ndarray of int
+    event : ndarray of int
+        Index into :data:`EVENTS`.
+    klass : ndarray of int
+        The class whose coefficient flips sign (-1 for enter and exit, and for every
+        event of a single-output path); sorted by step, then event, then feature.
+    """
+    coefs = np.asarray(coefs)
+    nonzero = coefs != 0
+    support = nonzero.any(axis=1) if coefs.ndim == 3 else nonzero
+    before = np.vstack([np.zeros_like(support[:1]), support[:-1]])
+    parts = []
+    for kind, mask in ((0, support & ~before), (1, before & ~support)):
+        step, feature = np.nonzero(mask)
+        parts.append((step, feature, np.full(step.size, kind), np.full(step.size, -1)))
+    sign = np.sign(coefs)
+    flips = sign[1:] * sign[:-1] < 0
+    if coefs.ndim == 3:
+        step, klass, feature = np.nonzero(flips)
+    else:
+        step, feature = np.nonzero(flips)
+        klass = np.full(step.size, -1)
+    parts.append((step + 1, feature, np.full(step.size, 2), klass))
+    step, feature, event, klass = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    order = np.lexsort((klass, feature, event, step))
+    return step[order], feature[order], event[order], klass[order]
