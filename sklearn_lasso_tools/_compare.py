@@ -80,6 +80,7 @@ def compare_penalties(
     sample_weight=None,
     n_jobs=None,
     random_state=None,
+    verbose=0,
     tol=1e-7,
     max_iter=10_000,
 ):
@@ -105,6 +106,8 @@ def compare_penalties(
     n_jobs : int, default=None
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+        Positive values show progress bars on stderr over each penalty's path and folds.
     tol : float, default=1e-7
     max_iter : int, default=10_000
 
@@ -152,6 +155,7 @@ def compare_penalties(
             l1_ratio=ratio,
             scale=scale,
             n_jobs=n_jobs,
+            verbose=verbose,
             tol=tol,
             max_iter=max_iter,
         ).fit(X, y, sample_weight=sample_weight)

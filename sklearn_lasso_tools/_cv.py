@@ -125,12 +125,15 @@ def cross_validate_path(
     classes=None,
     sample_weight=None,
     n_jobs=None,
+    progress=None,
     **path_params,
 ):
     """Fit the path on each training fold and score each alpha on its test fold.
 
     ``y`` is what the engine takes (class codes or floats); ``y_original`` what a scorer
-    compares against. ``scoring`` is a scorer name or a callable scorer.
+    compares against. ``scoring`` is a scorer name or a callable scorer. ``progress``
+    (e.g. a progress bar) has its ``update()`` called here, in the caller's process, as
+    each fold's result arrives, wherever joblib runs the folds.
     """
     jobs = (
         delayed(_fit_and_score_fold)(
@@ -148,7 +151,11 @@ def cross_validate_path(
         )
         for train, test in splits
     )
-    results = Parallel(n_jobs=n_jobs)(jobs)
+    results = []
+    for result in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+        results.append(result)
+        if progress is not None:
+            progress.update()
     scores = np.column_stack([r[0] for r in results])
     fold_support = np.stack([r[1] for r in results])
     fold_weights = np.array(

@@ -174,6 +174,7 @@ def l1_path(
     stop_early=None,
     saturate=None,
     n_classes=None,
+    on_point=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -204,6 +205,8 @@ def l1_path(
         Defaults to True for classification, False for regression.
     n_classes : int, default=None
         For "multinomial", the number of classes when the highest codes may be absent.
+    on_point : callable, default=None
+        Called with no argument each time a path point is fitted (progress bars).
 
     Returns
     -------
@@ -229,7 +232,9 @@ def l1_path(
         warnings.simplefilter("ignore", ConvergenceWarning)
         if saturate is None:
             saturate = task != "regression"
-        trace = SOLVERS[task](prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate)
+        trace = SOLVERS[task](
+            prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point
+        )
     _warn_unconverged(trace, tol, max_iter)
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task)
 
@@ -237,12 +242,13 @@ def l1_path(
 def _warn_unconverged(trace, tol, max_iter):
     if trace.unconverged:
         alphas = sorted({alpha for alpha, _ in trace.unconverged})
-        worst = max(ratio for _, ratio in trace.unconverged)
+        worst_alpha, worst = max(trace.unconverged, key=lambda pair: pair[1])
         warnings.warn(
             f"Coordinate descent stopped at max_iter={max_iter} before reaching tol={tol} at "
-            f"{len(alphas)} alphas (from {alphas[-1]:.4g} down to {alphas[0]:.4g}); the "
-            f"worst duality gap is {worst:.3g} times its tolerance. Increase max_iter or "
-            "tol, or end the path at a larger alpha.",
+            f"{len(alphas)} alpha(s) (from {alphas[-1]:.4g} down to {alphas[0]:.4g}); the "
+            f"largest remaining duality gap is {worst:.3g} times its tolerance, at "
+            f"alpha={worst_alpha:.4g}. Increase max_iter or tol, or end the path at a "
+            "larger alpha.",
             ConvergenceWarning,
             stacklevel=3,
         )

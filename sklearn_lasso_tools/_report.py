@@ -14,6 +14,7 @@ from ._cv import budget_rule, check_rule, cross_validate_path, make_splitter
 from ._events import EVENTS, path_events
 from ._groups import CORR_FLOOR, correlated_pairs, groups_note
 from ._path import l1_path
+from ._progress import progress_bar
 from ._scoring import DEFAULT_SCORING
 from ._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
 
@@ -55,6 +56,9 @@ class LassoPathReport(BaseEstimator):
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling of the folds when ``cv`` is an int.
+    verbose : int, default=0
+        Positive values show progress bars on stderr (``tqdm.auto``: a widget in
+        notebooks) over the path's strengths and the folds.
     tol : float, default=1e-7
         Relative duality-gap tolerance of the inner solver (and Newton tolerance).
     max_iter : int, default=10_000
@@ -117,6 +121,7 @@ class LassoPathReport(BaseEstimator):
         "scale": ["boolean"],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
         "tol": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
     }
@@ -133,6 +138,7 @@ class LassoPathReport(BaseEstimator):
         scale=True,
         n_jobs=None,
         random_state=None,
+        verbose=0,
         tol=1e-7,
         max_iter=10_000,
     ):
@@ -145,6 +151,7 @@ class LassoPathReport(BaseEstimator):
         self.scale = scale
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.verbose = verbose
         self.tol = tol
         self.max_iter = max_iter
 
@@ -174,9 +181,20 @@ class LassoPathReport(BaseEstimator):
             self.classes_ = classes
         etask = engine_task(task, classes)
         params = engine_params(self, classes)
-        path = l1_path(
-            X, y_enc, task=etask, alphas=alphas, eps=self.eps, sample_weight=weights, **params
-        )
+        n_points = alphas if is_int(alphas) else len(alphas)
+        label = f"l1_ratio={self.l1_ratio:g}"
+        with progress_bar(self.verbose, n_points, f"path {label}", "alpha") as bar:
+            path = l1_path(
+                X,
+                y_enc,
+                task=etask,
+                alphas=alphas,
+                eps=self.eps,
+                sample_weight=weights,
+                on_point=bar.update,
+                **params,
+            )
+            bar.finish(len(path.alphas))
         self.linear_path_ = path
         self.weight_sum_ = X.shape[0] if weights is None else float(weights.sum())
         self.alphas_ = path.alphas
@@ -189,19 +207,21 @@ class LassoPathReport(BaseEstimator):
             return
         splitter = make_splitter(self.cv, task, y_enc, self.random_state, type(self).__name__)
         splits = list(splitter.split(X, y_enc))
-        result = cross_validate_path(
-            X,
-            y_enc,
-            y,
-            splits,
-            task=etask,
-            alphas=path.alphas,
-            scoring=self.scoring or DEFAULT_SCORING[etask],
-            classes=classes,
-            sample_weight=weights,
-            n_jobs=self.n_jobs,
-            **params,
-        )
+        with progress_bar(self.verbose, len(splits), f"CV {label}", "fold") as bar:
+            result = cross_validate_path(
+                X,
+                y_enc,
+                y,
+                splits,
+                task=etask,
+                alphas=path.alphas,
+                scoring=self.scoring or DEFAULT_SCORING[etask],
+                classes=classes,
+                sample_weight=weights,
+                n_jobs=self.n_jobs,
+                progress=bar,
+                **params,
+            )
         self.cv_result_ = result
         self.cv_scores_ = result.scores
         self.cv_mean_ = result.mean

@@ -66,6 +66,9 @@ class L1Selector(SelectorMixin, BaseEstimator):
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffled folds.
+    verbose : int, default=0
+        Positive values show progress bars on stderr over the path and the folds when
+        they choose the strength (see :class:`LassoPathReport`).
     tol : float, default=1e-7
         Inner solver tolerance.
     max_iter : int, default=10_000
@@ -131,6 +134,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         eps=None,
         n_jobs=None,
         random_state=None,
+        verbose=0,
         tol=1e-7,
         max_iter=10_000,
     ):
@@ -147,6 +151,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         self.eps = eps
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.verbose = verbose
         self.tol = tol
         self.max_iter = max_iter
 
@@ -218,6 +223,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
             scale=self.scale,
             n_jobs=self.n_jobs,
             random_state=self.random_state,
+            verbose=self.verbose,
             tol=self.tol,
             max_iter=self.max_iter,
         )

@@ -25,8 +25,9 @@ _DEVMAX = 0.999  # ... or deviance explained above this
 class _Trace:
     """What a solver collects along the path."""
 
-    def __init__(self, null_dev, stop_early, saturates=False):
+    def __init__(self, null_dev, stop_early, saturates=False, on_point=None):
         self.null_dev, self.stop_early, self.saturates = null_dev, stop_early, saturates
+        self.on_point = on_point  # called once per fitted path point (progress bars)
         self.betas, self.intercepts, self.devs, self.n_iter = [], [], [], []
         self.unconverged = []  # (alpha, duality gap / tolerance) of final inner solves
         self.failures = []  # inner solves of the current Newton step that stopped short
@@ -44,6 +45,8 @@ class _Trace:
         self.intercepts.append(np.array(intercept, copy=True))
         self.devs.append(dev)
         self.n_iter.append(n_iter)
+        if self.on_point is not None:
+            self.on_point()
         r_new = 1 - self.devs[-1] / self.null_dev
         if self.saturates and r_new > _DEVMAX:
             return True  # (nearly) interpolated: smaller alphas only inflate the weights
@@ -91,11 +94,11 @@ def _line_search(objective_at, current, max_halvings=30):
     return 0.0, current
 
 
-def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate):
+def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
     v, n = prob.v, prob.n_samples
     y_bar = v @ Y
     yc = Y - y_bar
-    trace = _Trace(v @ yc**2, stop_early, saturate)
+    trace = _Trace(v @ yc**2, stop_early, saturate, on_point)
     u = n * v
     centred = np.zeros(prob.X.shape[1])  # x~ is already v-centred
     if prob.offset is None and n > prob.X.shape[1]:
@@ -125,12 +128,12 @@ def _binomial_loss(v, y, eta):
     return v @ (np.logaddexp(0.0, eta) - y * eta)
 
 
-def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate):
+def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
     v = prob.v
     p_bar = v @ Y
     state = _BinomialState(np.zeros(prob.X.shape[1]), np.log(p_bar / (1 - p_bar)), None)
     state.eta = np.full(prob.n_samples, state.intercept)
-    trace = _Trace(2 * _binomial_loss(v, Y, state.eta), stop_early, saturate)
+    trace = _Trace(2 * _binomial_loss(v, Y, state.eta), stop_early, saturate, on_point)
 
     def gradient():
         return np.abs(prob.rmatvec(v * (expit(state.eta) - Y)))
@@ -235,7 +238,7 @@ def _multinomial_loss(v, Y, Eta):
     return v @ (_log_sum_exp(Eta) - (Y * Eta).sum(axis=1))
 
 
-def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate):
+def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
     """glmnet's ungrouped multinomial: a partial Newton step per class, cycled."""
     v = prob.v
     intercepts = np.log(np.maximum(v @ Y, 1e-300))
@@ -245,7 +248,7 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate):
         intercepts,
         np.tile(intercepts, (prob.n_samples, 1)),
     )
-    trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturate)
+    trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturate, on_point)
 
     def gradient():
         P = np.exp(state.eta - _log_sum_exp(state.eta)[:, None])

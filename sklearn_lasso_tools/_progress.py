@@ -1,0 +1,61 @@
+"""Progress bars for long fits, shown only when the caller asks (``verbose > 0``).
+
+Bars are ``tqdm.auto`` bars on stderr (a widget in notebooks with ipywidgets, text
+elsewhere). tqdm is imported only when a bar is shown, so ``verbose=0`` costs nothing.
+"""
+
+import sys
+
+__all__ = ["progress_bar"]
+
+
+class _Silent:
+    """The bar of ``verbose=0``: counts nothing, prints nothing."""
+
+    def update(self, n=1):
+        pass
+
+    def finish(self, total=None):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
+class _Bar(_Silent):
+    def __init__(self, total, desc, unit):
+        from tqdm.auto import tqdm
+
+        self._bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, n=1):
+        self._bar.update(n)
+
+    def finish(self, total=None):
+        """End at ``total`` steps (a path that stopped early has fewer points than asked)."""
+        if total is not None and total != self._bar.total:
+            self._bar.total = total
+            self._bar.refresh()
+
+    def __exit__(self, *exc_info):
+        self._bar.close()
+        return False
+
+
+def progress_bar(verbose, total, desc, unit="it"):
+    """A context manager giving a bar with ``update(n=1)`` and ``finish(total=None)``.
+
+    Parameters
+    ----------
+    verbose : int
+        Nothing is shown unless it is positive.
+    total : int
+        Expected number of steps.
+    desc : str
+        What the bar counts, shown before it.
+    unit : str, default="it"
+    """
+    return _Bar(total, desc, unit) if verbose and verbose > 0 else _Silent()
