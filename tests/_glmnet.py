@@ -39,8 +39,11 @@ glmnet.control(fdev = 0)
 _R_PATH = (
     _R_COMMON
     + r"""
+pf <- if (is.null(P$pf)) rep(1, P$p) else P$pf
+lower <- if (isTRUE(P$positive)) 0 else -Inf
 fit <- glmnet(X, y, family = P$family, weights = w, lambda = lam, alpha = P$alpha,
-              standardize = P$standardize, thresh = P$thresh, maxit = P$maxit)
+              standardize = P$standardize, thresh = P$thresh, maxit = P$maxit,
+              penalty.factor = pf, lower.limits = lower)
 cf <- coef(fit)
 if (P$family == "multinomial") {
   # (p+1) x nlam per class -> array [nlam, K, p] written column-major
@@ -142,7 +145,18 @@ def _run(
 
 
 def glmnet_path(
-    X, y, *, family, lambdas, alpha=1.0, weights=None, standardize=True, thresh=1e-14, maxit=10**6
+    X,
+    y,
+    *,
+    family,
+    lambdas,
+    alpha=1.0,
+    weights=None,
+    standardize=True,
+    thresh=1e-14,
+    maxit=10**6,
+    penalty_factor=None,
+    positive=False,
 ):
     """Run ``glmnet::glmnet`` (fdev = 0) on the given lambda sequence.
 
@@ -162,6 +176,8 @@ def glmnet_path(
         standardize=standardize,
         thresh=thresh,
         maxit=int(maxit),
+        pf=None if penalty_factor is None else [float(f) for f in penalty_factor],
+        positive=bool(positive),
     )
     nlam = len(out["lambda"])
     multi = family == "multinomial"
@@ -212,4 +228,93 @@ def cv_glmnet(
     res["nzero"] = out["nzero"].astype(np.int64)
     res["lambda_min"] = float(out["lambda_min"][0])
     res["lambda_1se"] = float(out["lambda_1se"][0])
+    return res
+
+
+_R_RELAX = (
+    _R_COMMON
+    + r"""
+gam <- as.numeric(P$gammas)
+fit <- glmnet(X, y, family = P$family, weights = w, lambda = lam, alpha = P$alpha,
+              standardize = P$standardize, thresh = P$thresh, maxit = P$maxit, relax = TRUE)
+for (g in seq_along(gam)) {
+  cf <- as.matrix(coef(fit, gamma = gam[g]))
+  wr(paste0("a0_", g), cf[1, ]); wr(paste0("beta_", g), t(cf[-1, , drop = FALSE]))
+}
+wr("lambda", fit$lambda)
+if (P$cv) {
+  foldid <- as.integer(rd("foldid", P$n))
+  cv <- cv.glmnet(X, y, family = P$family, weights = w, lambda = lam, alpha = P$alpha,
+                  standardize = P$standardize, thresh = P$thresh, maxit = P$maxit,
+                  foldid = foldid, type.measure = P$type_measure, grouped = TRUE,
+                  relax = TRUE, gamma = gam)
+  st <- cv$relaxed$statlist
+  for (g in seq_along(gam)) {
+    wr(paste0("cvm_", g), st[[g]]$cvm); wr(paste0("cvsd_", g), st[[g]]$cvsd)
+  }
+  r <- cv$relaxed
+  wr("choice", c(r$lambda.min, r$gamma.min, r$lambda.1se, r$gamma.1se))
+}
+"""
+)
+
+
+def glmnet_relax(
+    X,
+    y,
+    *,
+    family,
+    lambdas,
+    gammas,
+    foldid=None,
+    type_measure="mse",
+    alpha=1.0,
+    weights=None,
+    standardize=True,
+    thresh=1e-14,
+    maxit=10**6,
+):
+    """Run ``glmnet(relax = TRUE)`` and, with ``foldid``, ``cv.glmnet(relax = TRUE)``, in one
+    R process (binary or gaussian families).
+
+    glmnet's blend replaces ``gamma`` by ``max(gamma, 1e-5)`` (``blend.relaxed``'s
+    ``epsilon``), so ``gamma = 0`` is not quite the refit. Returns dict: "lambda";
+    "beta" (n_gammas, n_lambda, p) and "a0" (n_gammas, n_lambda) from
+    ``coef(fit, gamma = g)``; with ``foldid`` also "cvm", "cvsd" (n_gammas, n_lambda) from
+    ``cv$relaxed$statlist`` and "lambda_min", "gamma_min", "lambda_1se", "gamma_1se".
+    """
+    if family not in ("gaussian", "binomial"):
+        raise ValueError(f"unsupported family {family!r}")
+    gammas = np.asarray(gammas, dtype=np.float64).ravel()
+    X = np.asarray(X, dtype=np.float64)
+    out, p, _ = _run(
+        _R_RELAX,
+        X,
+        y,
+        family=family,
+        lambdas=lambdas,
+        alpha=alpha,
+        weights=weights,
+        standardize=standardize,
+        thresh=thresh,
+        foldid=foldid,
+        maxit=int(maxit),
+        gammas=gammas.tolist(),  # JSON floats round-trip exactly
+        cv=foldid is not None,
+        type_measure=type_measure,
+    )
+    nlam = len(out["lambda"])
+    G = range(1, len(gammas) + 1)
+    res = {
+        "lambda": out["lambda"],
+        "beta": np.stack([out[f"beta_{g}"].reshape((nlam, p), order="F") for g in G]),
+        "a0": np.stack([out[f"a0_{g}"] for g in G]),
+    }
+    if foldid is not None:
+        res["cvm"] = np.stack([out[f"cvm_{g}"] for g in G])
+        res["cvsd"] = np.stack([out[f"cvsd_{g}"] for g in G])
+        choice = out["choice"]
+        res.update(
+            lambda_min=choice[0], gamma_min=choice[1], lambda_1se=choice[2], gamma_1se=choice[3]
+        )
     return res
