@@ -6,6 +6,7 @@ import pandas as pd
 __all__ = [
     "best_coefs",
     "check_int",
+    "event_points",
     "feature_names",
     "long_frame",
     "path_values",
@@ -149,6 +150,47 @@ def thin_rest(alphas, values, features, classes, max_rows):
         )
     n_lines = len(np.unique(features[lines])) if lines.size else 0
     return frame, band, n_lines, n_band
+
+
+def event_points(report, values, features, classes, shown, limit):
+    """Where to mark the exits, re-entries and sign flips of the ``shown`` features on the
+    path chart.
+
+    Returns ``(points, n_events)``: at most ``limit`` events (earliest first) with the
+    plotted value ``coef`` there (0 for an exit; for a multinomial path drawn as norms, the
+    norm), and how many such events there are in all. An entry after an exit is a
+    "re-enter".
+    """
+    table = report.path_events()
+    table = table[table["feature"].isin(shown)].reset_index(drop=True)
+    exited = table["event"].eq("exit").groupby(table["feature"]).cumsum() > 0
+    reenter = table["event"].eq("enter") & exited
+    table["event"] = table["event"].astype(str).where(~reenter, "re-enter")
+    table = table[table["event"] != "enter"]
+    n_events = len(table)
+    table = table.head(limit).reset_index(drop=True)
+    coef = np.zeros(len(table))
+    names = np.asarray(features, dtype=object)
+    per_class = classes is not None and "class" in table
+    for row, (feature, step, event) in enumerate(
+        zip(table["feature"], table["step"], table["event"], strict=True)
+    ):
+        if event == "exit":
+            continue
+        series = names == feature
+        if per_class:
+            series &= np.asarray(classes, dtype=object) == str(table["class"].iloc[row])
+        coef[row] = values[step, np.flatnonzero(series)[0]]
+    points = table.assign(
+        alpha=round_sig(table["alpha"], 6),
+        coef=round_sig(coef),
+        event=table["event"].astype(str),
+    )
+    if "class" in points:
+        points["class"] = points["class"].astype(str).where(points["class"].notna(), "")
+    if "cv_mean" in points:
+        points["cv_mean"] = round_sig(points["cv_mean"])
+    return points, n_events
 
 
 def best_coefs(comparison, penalties, standardized, top):

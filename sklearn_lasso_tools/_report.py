@@ -531,7 +531,7 @@ class LassoPathReport(BaseEstimator):
             }
         )
 
-    def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000):
+    def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000, events="auto"):
         """The coefficient path linked with the CV curve, as an Altair chart.
 
         Drag across either panel to shade that range of alpha in both. See
@@ -547,6 +547,9 @@ class LassoPathReport(BaseEstimator):
             Multinomial paths: each feature's norm across classes, or one line per class.
         max_rows : int, default=4000
             Row budget per dataset; further grey lines become a band.
+        events : bool or "auto", default="auto"
+            Markers where coloured features exit or flip sign (see :meth:`path_events`);
+            "auto" draws them when there are at most 20.
 
         Returns
         -------
@@ -555,7 +558,12 @@ class LassoPathReport(BaseEstimator):
         from .charts import report_chart
 
         return report_chart(
-            self, top=top, standardized=standardized, multiclass=multiclass, max_rows=max_rows
+            self,
+            top=top,
+            standardized=standardized,
+            multiclass=multiclass,
+            max_rows=max_rows,
+            events=events,
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -42,12 +42,21 @@ __all__ = [
 ]
 
 MAX_ROWS = 4000  # below Altair's default limit of 5,000 rows per dataset
+MAX_EVENTS = 100  # event markers drawn at most (events=True)
+AUTO_EVENTS = 20  # events="auto" marks the events only when there are at most this many
 WIDTH, HEIGHT = 520, 260
 GREY = "#8c8c8c"
 
 
 def path_chart(
-    report, *, top=10, standardized=True, multiclass="norm", max_rows=MAX_ROWS, brush=None
+    report,
+    *,
+    top=10,
+    standardized=True,
+    multiclass="norm",
+    max_rows=MAX_ROWS,
+    brush=None,
+    events="auto",
 ):
     """The coefficient path: one line per feature against a decreasing log-alpha axis.
 
@@ -69,6 +78,11 @@ def path_chart(
     brush : alt.Parameter, default=None
         An interval selection over ``alpha`` to add to this view and shade (used by
         :func:`report_chart` to link the path with the CV curve).
+    events : bool or "auto", default="auto"
+        Mark where the coloured features exit the model, re-enter or flip sign (see
+        :meth:`LassoPathReport.path_events`; hover a marker for the step, the nonzero
+        count and the CV score there). ``True`` marks up to 100 such events (earliest
+        first), ``"auto"`` marks them only when there are at most 20, ``False`` none.
 
     Returns
     -------
@@ -92,6 +106,11 @@ def path_chart(
     check_is_fitted(report, "coefs_")
     top = data.check_int(top, "top", 0)
     max_rows = data.check_int(max_rows, "max_rows", 1)
+    if events not in (True, False, "auto"):
+        raise ValueError(
+            f"The 'events' parameter of path_chart must be True, False or 'auto'. "
+            f"Got {events!r} instead."
+        )
     if multiclass not in ("norm", "class"):
         raise ValueError(
             f"The 'multiclass' parameter of path_chart must be 'norm' or 'class'. "
@@ -202,6 +221,15 @@ def path_chart(
         layers += [lines, points, labels]
     elif brush is not None:
         layers[0] = layers[0].add_params(brush)
+    n_marked = n_events = 0
+    if events is not False and top_names:
+        marks, n_events = data.event_points(
+            report, values, features, classes, top_names, MAX_EVENTS
+        )
+        if events is True or n_events <= AUTO_EVENTS:
+            n_marked = len(marks)
+            if n_marked:
+                layers.append(_event_markers(marks, x, ytitle))
     if brush is not None:
         layers.append(_brush_shade(alphas, brush))
     layers.append(_nonzero_strip(alphas, report.n_nonzero_))
@@ -219,6 +247,11 @@ def path_chart(
         rest.append(f"{n_band} features as a grey band")
     if hidden > 0:
         rest.append(f"{hidden} never enter")
+    if n_marked:
+        more = f" ({n_marked} of {n_events})" if n_marked < n_events else ""
+        rest.append(f"markers: exits, re-entries and sign flips{more}")
+    elif n_events:
+        rest.append(f"{n_events} exits, re-entries and sign flips not marked (events=True)")
     if rest:
         subtitle.append("; ".join(rest))
     return alt.layer(*layers).properties(
@@ -322,7 +355,9 @@ def cv_chart(report, *, brush=None):
     )
 
 
-def report_chart(report, *, top=10, standardized=True, multiclass="norm", max_rows=MAX_ROWS):
+def report_chart(
+    report, *, top=10, standardized=True, multiclass="norm", max_rows=MAX_ROWS, events="auto"
+):
     """The coefficient path above the CV curve, linked: drag across either to shade that
     range of alpha in both. Without ``cv``, the coefficient path alone.
 
@@ -332,7 +367,7 @@ def report_chart(report, *, top=10, standardized=True, multiclass="norm", max_ro
     ----------
     report : LassoPathReport
         Fitted.
-    top, standardized, multiclass, max_rows
+    top, standardized, multiclass, max_rows, events
         As for :func:`path_chart`.
 
     Returns
@@ -342,7 +377,12 @@ def report_chart(report, *, top=10, standardized=True, multiclass="norm", max_ro
     check_is_fitted(report, "coefs_")
     if not hasattr(report, "cv_mean_"):
         return path_chart(
-            report, top=top, standardized=standardized, multiclass=multiclass, max_rows=max_rows
+            report,
+            top=top,
+            standardized=standardized,
+            multiclass=multiclass,
+            max_rows=max_rows,
+            events=events,
         )
     brush = alt.selection_interval(encodings=["x"], empty=False)
     path = path_chart(
@@ -352,6 +392,7 @@ def report_chart(report, *, top=10, standardized=True, multiclass="norm", max_ro
         multiclass=multiclass,
         max_rows=max_rows,
         brush=brush,
+        events=events,
     )
     cv = cv_chart(report, brush=brush)
     with warnings.catch_warnings():
@@ -566,6 +607,37 @@ def _nonzero_strip(alphas, n_nonzero, labels=12):
                 alt.Tooltip("alpha:Q", format=".4g"),
                 alt.Tooltip("n_nonzero:Q", title="nonzero coefficients"),
             ],
+        )
+    )
+
+
+def _event_markers(marks, x, ytitle):
+    """Open markers where features exit (on the zero line), re-enter or flip sign."""
+    tooltip = [alt.Tooltip("feature:N"), alt.Tooltip("event:N")]
+    if "class" in marks:
+        tooltip.append(alt.Tooltip("class:N"))
+    tooltip += [
+        alt.Tooltip("alpha:Q", format=".4g"),
+        alt.Tooltip("step:Q"),
+        alt.Tooltip("coef:Q", format=".4g"),
+        alt.Tooltip("n_nonzero:Q", title="nonzero there"),
+    ]
+    if "cv_mean" in marks:
+        tooltip.append(alt.Tooltip("cv_mean:Q", title="CV mean there", format=".4g"))
+    shapes = {"exit": "triangle-down", "re-enter": "triangle-up", "sign flip": "diamond"}
+    kinds = {kind: shape for kind, shape in shapes.items() if kind in set(marks["event"])}
+    return (
+        alt.Chart(marks)
+        .mark_point(size=70, filled=True, fill="white", stroke="#222", strokeWidth=1.4)
+        .encode(
+            x=x,
+            y=alt.Y("coef:Q", title=ytitle),
+            shape=alt.Shape(
+                "event:N",
+                scale=alt.Scale(domain=list(kinds), range=list(kinds.values())),
+                legend=alt.Legend(title="path events"),
+            ),
+            tooltip=tooltip,
         )
     )
 
