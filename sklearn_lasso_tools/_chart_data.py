@@ -209,6 +209,9 @@ def best_coefs(comparison, penalties, standardized, top):
     wide = pd.DataFrame(columns, index=names)
     size = wide.abs().max(axis=1)
     chosen = size[size > 0].sort_values(ascending=False, kind="stable").index[:top]
+    groups = getattr(comparison, "groups", None)
+    if groups is not None and not groups.empty:  # L1's correlated groups, always shown
+        chosen = chosen.append(pd.Index([str(f) for f in groups["feature"]])).unique()
     wide = wide.loc[chosen]
     long = (
         wide.rename_axis("feature")

@@ -39,12 +39,26 @@ def build_parser():
     parser.add_argument("--scoring", help="an sklearn scorer name (default: by task)")
     parser.add_argument("--task", choices=("auto", "regression", "classification"), default="auto")
     parser.add_argument(
-        "--rule", choices=("min", "1se"), default="1se", help="strength rule (default 1se)"
+        "--rule",
+        type=parse_rule,
+        default="1se",
+        metavar="{min,1se,K}",
+        help="strength rule: min, 1se, or an int K (at most K features, the largest alpha "
+        "within one SE of the best score that keeps so few; default 1se)",
     )
     parser.add_argument("--drop", nargs="+", default=[], metavar="COL", help="columns to drop")
     parser.add_argument("--random-state", type=int, default=0, help="seed of the folds")
     parser.add_argument("-o", "--output", metavar="REPORT.html", help="write the HTML report here")
     return parser
+
+
+def parse_rule(text):
+    """``--rule``: "min", "1se" or a feature budget K >= 1."""
+    if text in ("min", "1se"):
+        return text
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"expected min, 1se or an int >= 1, got {text!r}")
 
 
 def _progress(message):
@@ -171,7 +185,11 @@ def _timed(message, func):
 
 
 def summary_text(source, X, report, rule):
-    """The stdout summary: the data, the two strengths and the features kept."""
+    """The stdout summary: the data, the two strengths (and a budget rule's) and the
+    features kept, with a note on correlated groups L1 split."""
+    from ._html import correlated_note, rule_choice
+
+    choice = rule_choice(report, rule)
     n = X.shape[0]
     lines = [
         f"L1 path of {source} ({n} samples, {X.shape[1]} features, task: {report.task_}), "
@@ -185,10 +203,16 @@ def summary_text(source, X, report, rule):
             f"alpha_{name:<3} = {alpha:.4g}  (C = {1 / (alpha * n):.4g}): "
             f"{len(report.selected_features(name))} features selected{mark}"
         )
+    if not isinstance(rule, str):
+        lines.append(
+            f"budget {rule:<3} = {choice.alpha:.4g}  (C = {1 / (choice.alpha * n):.4g}): "
+            f"{len(choice.kept)} features selected  <- --rule"
+        )
+    lines += [f"note: {text}" for text in (choice.note, correlated_note(report, rule)) if text]
     table = report.summary()
-    kept = set(report.selected_features(rule))
+    kept = set(choice.kept)
     table = table.loc[[feature for feature in table.index if feature in kept]]
-    lines += ["", f"Features kept at alpha_{rule} (in order of entry):"]
+    lines += ["", f"Features kept at {choice.label} (in order of entry):"]
     with pd.option_context("display.width", 120, "display.max_rows", 200):
         lines.append(table.to_string(float_format="{:.4g}".format) if len(table) else "  (none)")
     return "\n".join(lines)

@@ -31,12 +31,19 @@ class PenaltyComparison:
         and one column per penalty (``penalty[class]`` for multiclass).
     reports : dict of str to LassoPathReport
         The fitted report behind each penalty.
+    groups : DataFrame
+        Correlated groups (``|corr| >= 0.9``) of which the best L1 model kept one feature
+        and dropped the others (see :meth:`LassoPathReport.correlated_groups`), with each
+        penalty's coefficients side by side: one row per feature of a group, with
+        ``group``, ``feature``, ``role`` ("kept" or "dropped"), ``corr`` (with the kept
+        feature) and the columns of ``coefs``. Empty without "l1" or without such groups.
     """
 
     table: pd.DataFrame
     best: pd.DataFrame
     coefs: pd.DataFrame
     reports: dict = field(repr=False)
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def chart(self, top=20, *, standardized=True):
         """CV score and sparsity against ``C`` per penalty, and the best models'
@@ -63,6 +70,11 @@ class PenaltyComparison:
         from ._display import _mimebundle
 
         text = f"PenaltyComparison, best strength per penalty:\n{self.best.to_string()}"
+        if not self.groups.empty:
+            text += (
+                "\n\nCorrelated groups: L1 kept one feature and dropped the others "
+                f"(coefficients side by side):\n{self.groups.to_string(index=False)}"
+            )
         return _mimebundle(self.chart(), text, include=include, exclude=exclude)
 
 
@@ -187,7 +199,25 @@ def compare_penalties(
         }
     )
     coef_table = pd.DataFrame(coefs, index=pd.Index(names, name="feature"))
-    return PenaltyComparison(table, best, coef_table, reports)
+    groups = _groups(reports.get("l1"), coef_table)
+    return PenaltyComparison(table, best, coef_table, reports, groups)
+
+
+GROUP_THRESHOLD = 0.9
+
+
+def _groups(report, coef_table):
+    """The L1 model's correlated groups with every penalty's coefficients, side by side."""
+    if report is None:
+        return pd.DataFrame()
+    pairs = report.correlated_groups(GROUP_THRESHOLD, rule="min")
+    rows = []
+    for (group, kept), block in pairs.groupby(["group", "kept"], sort=False):
+        rows.append((group, kept, "kept", 1.0))
+        rows += [(group, name, "dropped", r) for name, r in zip(block["dropped"], block["corr"])]
+    table = pd.DataFrame(rows, columns=["group", "feature", "role", "corr"])
+    values = coef_table.loc[table["feature"]].reset_index(drop=True)
+    return pd.concat([table, values], axis=1)
 
 
 def _task_and_codes(X, y, task):

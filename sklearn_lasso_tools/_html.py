@@ -5,13 +5,19 @@ Only the command line (``_cli``) imports this module; nothing here fits a model.
 
 import html
 import platform
+import warnings
 from datetime import datetime, timezone
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import sklearn
 
 from ._chart_data import scoring_name
+from ._groups import groups_note
+
+GROUP_THRESHOLD = 0.9  # |corr| that makes a correlated group in the report's note
+MAX_EVENT_ROWS = 200  # path events listed in the page (wide data can have thousands)
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
@@ -42,6 +48,50 @@ def _chart_script(chart, div_id):
     )
 
 
+class RuleChoice(NamedTuple):
+    """The strength a ``--rule`` picked: its label, alpha, kept features and any note."""
+
+    label: str
+    alpha: float
+    kept: object
+    note: str
+
+
+def rule_choice(report, rule):
+    """What ``rule`` ("min", "1se" or a feature budget k) picks on a fitted report; the
+    budget's fallback warning becomes ``note`` rather than a traceback-like warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        index = report._rule_index(rule)
+    note = " ".join(str(w.message) for w in caught if issubclass(w.category, UserWarning))
+    label = f"alpha_{rule}" if isinstance(rule, str) else f"the budget of {rule} features"
+    coef = report.coefs_[index]
+    kept = report._names()[coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)]
+    return RuleChoice(label, float(report.alphas_[index]), kept, note)
+
+
+def correlated_note(report, rule):
+    """The correlated-groups note for the features kept at ``rule`` ("" if none)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the budget's note is given once
+        return groups_note(report.correlated_groups(GROUP_THRESHOLD, rule), GROUP_THRESHOLD)
+
+
+def _events_section(report):
+    events = report.path_events()
+    shown = events.head(MAX_EVENT_ROWS)
+    more = f" (the first {len(shown)} of {len(events)})" if len(events) > len(shown) else ""
+    exits = int((events["event"] == "exit").sum())
+    flips = int((events["event"] == "sign flip").sum())
+    return (
+        f"<p>Each feature's entries, exits and sign flips along the path{more}: the step "
+        f"(grid index) and alpha where the change first shows, the nonzero count and the mean "
+        f"CV score there. {exits} exit(s) and {flips} sign flip(s): features that leave "
+        f"or change sign are the fragile part of the story.</p>\n"
+        f'<div class="scroll">{_table(shown, index=False)}</div>'
+    )
+
+
 @cache
 def _vega_bundle():
     """vega, vega-lite and vega-embed as one script, from ``vl-convert-python`` (offline);
@@ -68,13 +118,31 @@ def render_report(report, comparison, meta):
     n = meta["n_samples"]
     rule = meta["rule"]
     alphas = {name: getattr(report, f"alpha_{name}_") for name in ("min", "1se")}
-    kept = report.selected_features(rule)
+    choice = rule_choice(report, rule)
+    kept = choice.kept
     notes = "".join(f'<p class="note">{esc(note)}</p>' for note in meta["notes"])
     strengths = "".join(
         f"<li><b>alpha_{name}</b> = {alpha:.4g} (C = {1 / (alpha * n):.4g}): "
         f"{len(report.selected_features(name))} features</li>"
         for name, alpha in alphas.items()
     )
+    if not isinstance(rule, str):
+        strengths += (
+            f"<li><b>{esc(choice.label)}</b>: alpha = {choice.alpha:.4g} "
+            f"(C = {1 / (choice.alpha * n):.4g}), {len(kept)} features</li>"
+        )
+    story = "".join(
+        f'<p class="note">{esc(text)}</p>'
+        for text in (choice.note, correlated_note(report, rule))
+        if text
+    )
+    side_by_side = ""
+    groups = getattr(comparison, "groups", None)
+    if groups is not None and not groups.empty:
+        side_by_side = (
+            "<p>Correlated groups of the best L1 model, with each penalty's coefficients "
+            f"(caller's scale) side by side:</p>\n{_table(groups, index=False)}"
+        )
     best = comparison.best[["l1_ratio", "C", "alpha", "n_nonzero", "cv_mean", "cv_se"]]
     warned = ""
     if meta["warnings"]:
@@ -97,7 +165,8 @@ def render_report(report, comparison, meta):
 {meta["folds"]}-fold cross-validation scored by {esc(scoring_name(report))}.</p>
 {notes}
 <ul>{strengths}</ul>
-<p>Kept at alpha_{esc(rule)} ({len(kept)}): {esc(", ".join(map(str, kept))) or "none"}.</p>
+<p>Kept at {esc(choice.label)} ({len(kept)}): {esc(", ".join(map(str, kept))) or "none"}.</p>
+{story}
 
 <h2>Regularization path and cross-validation</h2>
 <p>Coefficients (standardized) along the path, with the CV score (mean &plusmn; 1 SE);
@@ -109,9 +178,13 @@ the rules mark alpha_min (best mean score) and alpha_1se (sparsest within one SE
 of CV folds that select each feature.</p>
 <div class="scroll">{_table(report.summary())}</div>
 
+<h2>Path events</h2>
+{_events_section(report)}
+
 <h2>Penalty comparison: L1, L2, elastic net</h2>
 <p>Best strength of each penalty on the same folds.</p>
 {_table(best)}
+{side_by_side}
 {_chart_script(comparison.chart(), "comparison-chart")}
 
 <h2>Path table</h2>
@@ -123,7 +196,7 @@ of CV folds that select each feature.</p>
 <li>sklearn-lasso-tools {esc(meta["version"])}, scikit-learn {esc(sklearn.__version__)},
 numpy {esc(np.__version__)}, Python {esc(platform.python_version())}</li>
 <li>data: {esc(meta["source"])}; folds: {meta["folds"]}; seed (random_state):
-{meta["seed"]}; rule: {esc(rule)}</li>
+{meta["seed"]}; rule: {esc(str(rule))}</li>
 <li>alpha_min_ = {alphas["min"]:.6g} (C = {1 / (alphas["min"] * n):.6g}); alpha_1se_ =
 {alphas["1se"]:.6g} (C = {1 / (alphas["1se"] * n):.6g}); C = 1 / (alpha &times; n_samples)</li>
 {warned}

@@ -574,6 +574,9 @@ class LassoPathReport(BaseEstimator):
         from ._display import _mimebundle
 
         text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
+        if hasattr(self, "correlations_"):
+            note = groups_note(self.correlated_groups(0.9, "1se"), 0.9)
+            text += f"\n\n{note}" if note else ""
         chart = self.chart(**getattr(self, "_chart_options", {}))
         return _mimebundle(chart, text, include=include, exclude=exclude)
 

@@ -505,7 +505,12 @@ def comparison_chart(comparison, *, top=20, standardized=True):
             height=alt.Step(5),  # per bar: features are len(penalties) bars apart
             title=alt.Title(
                 "Coefficients of each penalty's best model",
-                subtitle=f"{len(order)} largest of {n_features} features",
+                subtitle=f"{len(order)} of {n_features} features: the largest"
+                + (
+                    ", and L1's correlated groups (see .groups)"
+                    if not getattr(comparison, "groups", pd.DataFrame()).empty
+                    else ""
+                ),
                 anchor="start",
             ),
         )
