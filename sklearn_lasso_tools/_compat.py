@@ -41,15 +41,16 @@ def coordinate_descent(
     X_mean=None,
     max_iter=1000,
     tol=1e-7,
+    positive=False,
 ):
     """scikit-learn's Cython elastic-net coordinate descent, called without `enet_path`'s
     per-call checks (thousands of small solves make them the bottleneck).
 
     Minimizes ``0.5 * ||y - X w||^2 + l1_reg * ||w||_1 + 0.5 * l2_reg * ||w||^2`` (weighted
     and implicitly centred by ``X_mean`` for sparse ``X``), writing the solution into ``w``
-    (float64, C-contiguous). The stopping rule is a duality gap below ``tol * ||y||^2``;
-    the solver's own ConvergenceWarning is the caller's to silence (it judges convergence
-    from the returned gap, and may still polish).
+    (float64, C-contiguous), non-negative if ``positive``. The stopping rule is a duality
+    gap below ``tol * ||y||^2``; the solver's own ConvergenceWarning is the caller's to
+    silence (it judges convergence from the returned gap, and may still polish).
     Exactly one of ``X`` (Fortran-ordered), ``gram`` (with ``Xy``) or ``sparse_X`` (CSC,
     int32 indices) is given. The signatures are those of scikit-learn 1.8 and 1.9.
 
@@ -63,15 +64,17 @@ def coordinate_descent(
         Epochs run.
     """
     _, gap, abs_tol, n_iter = _descend(
-        w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol
+        w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol, positive
     )
     return gap, abs_tol, n_iter
 
 
-def _descend(w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol):
+def _descend(
+    w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean, max_iter, tol, positive
+):
     if gram is not None:
         return _cd_fast.enet_coordinate_descent_gram(
-            w, l1_reg, l2_reg, gram, Xy, y, max_iter, tol, _RNG, False, False, True
+            w, l1_reg, l2_reg, gram, Xy, y, max_iter, tol, _RNG, False, positive, True
         )
     if sparse_X is not None:
         return _cd_fast.sparse_enet_coordinate_descent(
@@ -88,9 +91,9 @@ def _descend(w, l1_reg, l2_reg, y, X, gram, Xy, sparse_X, sample_weight, X_mean,
             tol=tol,
             rng=_RNG,
             random=False,
-            positive=False,
+            positive=positive,
             do_screening=True,
         )
     return _cd_fast.enet_coordinate_descent(
-        w, l1_reg, l2_reg, X, y, max_iter, tol, _RNG, False, False, True
+        w, l1_reg, l2_reg, X, y, max_iter, tol, _RNG, False, positive, True
     )

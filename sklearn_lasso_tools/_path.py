@@ -7,9 +7,14 @@ coefficients are mapped back to the caller's scale at the end:
 - binary / multinomial logistic: ``sum_i v_i logloss_i + alpha * penalty(w)``
 
 with ``v`` the sample weights normalised to sum to one and
-``penalty(w) = l1_ratio * ||w||_1 + (1 - l1_ratio) / 2 * ||w||_2^2`` on standardized
-coefficients when ``scale=True``. Logistic problems are solved by proximal Newton
-(glmnet's IRLS) whose weighted-Lasso steps run in scikit-learn's coordinate descent.
+``penalty(w) = sum_j f_j * (l1_ratio * |w_j| + (1 - l1_ratio) / 2 * w_j^2)`` on standardized
+coefficients when ``scale=True``, ``f`` the penalty factors (glmnet's ``penalty.factor``,
+rescaled to sum to the number of features; all ones by default). A factor is folded into
+its column: the solvers see ``x_j / f_j`` and a plain L1 penalty on ``f_j w_j``, with a
+per-column ridge weight ``1 / f_j`` when ``l1_ratio < 1``. A zero factor (unpenalized) is
+the tiny ``_UNPENALIZED``, whose shrinkage is far below the solver's tolerance.
+Logistic problems are solved by proximal Newton (glmnet's IRLS) whose weighted-Lasso steps
+run in scikit-learn's coordinate descent.
 """
 
 import warnings
@@ -17,12 +22,16 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
 from ._compat import single_threaded_blas
-from ._solvers import SOLVERS
+from ._solvers import SOLVERS, _log_sum_exp
+from ._validation import check_penalty_factor
 
-__all__ = ["LinearPath", "l1_path", "null_gradient", "prepare"]
+__all__ = ["LinearPath", "l1_path", "prepare"]
+
+_UNPENALIZED = 1e-10
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,9 @@ class LinearPath:
     task : {"regression", "binary", "multinomial"}
     scales : ndarray of shape (n_features,)
         What standardization divided each feature by (1 for constant features or
-        ``scale=False``): ``coefs * scales`` are the penalized coefficients.
+        ``scale=False``): ``coefs * scales`` are the standardized coefficients.
+    penalty_factor : ndarray of shape (n_features,)
+        Each feature's penalty factor as used (rescaled to sum to n_features).
     n_iter : ndarray of shape (n_alphas,)
         Coordinate descent epochs spent at each alpha.
     """
@@ -57,6 +68,7 @@ class LinearPath:
     task: str
     scales: np.ndarray
     n_iter: np.ndarray
+    penalty_factor: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -66,11 +78,13 @@ class _Problem:
     X: object  # Fortran ndarray (centred, scaled) or CSC matrix (scaled only)
     offset: np.ndarray | None  # column means of sparse X (None when X is centred)
     mean: np.ndarray  # caller-scale column means, all features
-    scale: np.ndarray  # caller-scale column scales, all features (1 for dropped ones)
+    scale: np.ndarray  # caller-scale column divisors (std * penalty factor), all features
     keep: np.ndarray  # non-constant features
     v: np.ndarray  # sample weights summing to one
     uniform: bool
     subset: np.ndarray | None = None  # the full problem's features, when restricted
+    ridge: np.ndarray | None = None  # per-column L2 weights 1 / f_j (None: all ones)
+    positive: bool = False
 
     @property
     def n_samples(self):
@@ -91,7 +105,10 @@ class _Problem:
             X.indices = X.indices.astype(np.int32, copy=False)
             X.indptr = X.indptr.astype(np.int32, copy=False)
         offset = None if self.offset is None else self.offset[columns]
-        return _Problem(X, offset, None, None, None, self.v, self.uniform, columns)
+        ridge = None if self.ridge is None else self.ridge[columns]
+        return _Problem(
+            X, offset, None, None, None, self.v, self.uniform, columns, ridge, self.positive
+        )
 
     def matvec(self, beta):
         nonzero = np.flatnonzero(beta)
@@ -107,8 +124,9 @@ class _Problem:
         return out if self.offset is None else out - self.offset * r.sum()
 
 
-def prepare(X, sample_weight=None, *, scale=True):
-    """Standardize ``X`` with weighted means and population standard deviations."""
+def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=False):
+    """Standardize ``X`` with weighted means and population standard deviations, and fold
+    the penalty factors (already checked by ``check_penalty_factor``) into the columns."""
     n_samples, n_features = X.shape
     uniform = sample_weight is None
     v = np.full(n_samples, 1.0 / n_samples) if uniform else sample_weight / sample_weight.sum()
@@ -122,6 +140,11 @@ def prepare(X, sample_weight=None, *, scale=True):
     std = np.sqrt(np.maximum(var, 0.0))
     keep = std > 1e-10 * np.maximum(np.abs(mean), 1.0)
     col_scale = np.where(keep & bool(scale), std, 1.0)
+    ridge = None
+    if penalty_factor is not None:
+        factor = np.maximum(penalty_factor, _UNPENALIZED)
+        col_scale = np.where(keep, col_scale * factor, col_scale)
+        ridge = 1.0 / factor[keep]
     inv = 1.0 / col_scale[keep]
     if sparse.issparse(X):
         Xk = sparse.csc_array(X[:, keep] @ sparse.diags_array(inv))
@@ -134,28 +157,53 @@ def prepare(X, sample_weight=None, *, scale=True):
         # Gram products (n > p) are fastest on C order; column-wise descent needs Fortran
         Xk = np.ascontiguousarray(Xk) if n_samples > Xk.shape[1] else np.asfortranarray(Xk)
         offset = None
-    return _Problem(Xk, offset, mean, col_scale, keep, v, uniform)
+    return _Problem(Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
 
 
-def null_gradient(prob, Y, task):
-    """Gradient of the loss at the intercept-only model, shape (n_kept,) or (K, n_kept)."""
-    if task == "multinomial":
-        R = prob.v[:, None] * (Y - prob.v @ Y)
-        return np.stack([prob.rmatvec(R[:, k]) for k in range(Y.shape[1])])
-    return prob.rmatvec(prob.v * (Y - prob.v @ Y))
+def _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_iter):
+    """Correlations of every column with the residual of the model without penalized
+    features: intercept only, or with the unpenalized features fitted. Those carry a
+    penalty (tiny, but not zero), so they are fitted twice: unpenalized, then at the
+    ``alpha_max`` this gives, where the path starts. The result is inflated by a
+    millionth then, so that the path's own fit there (equal up to the solver's tolerance)
+    keeps every penalized feature at zero, as glmnet's first point does."""
+    unpenalized = None if penalty_factor is None else penalty_factor[prob.keep] == 0
+    if unpenalized is None or not unpenalized.any():
+        return _gradient(prob, Y, prob.v @ Y)
+    sub = prob.restrict(unpenalized)
+    alpha = 0.0
+    for _ in range(2):
+        trace = SOLVERS[task](sub, Y, np.array([alpha]), l1_ratio, tol, max_iter, False, False)
+        intercept = trace.intercepts[0]
+        if task == "multinomial":
+            Eta = intercept + np.column_stack([sub.matvec(b) for b in trace.betas[0]])
+            fitted = np.exp(Eta - _log_sum_exp(Eta)[:, None])
+        else:
+            eta = intercept + sub.matvec(trace.betas[0])
+            fitted = eta if task == "regression" else expit(eta)
+        grad = _gradient(prob, Y, fitted)
+        alpha = _alpha_max(grad, penalty_factor[prob.keep] > 0, positive, l1_ratio)
+    return grad * (1 + 1e-6)
 
 
-def default_alphas(prob, Y, task, *, n_alphas=100, eps=None, l1_ratio=1.0):
+def _gradient(prob, Y, fitted):
+    """``X~' v (Y - fitted)``: shape (n_kept,), or (K, n_kept) for multinomial."""
+    if Y.ndim == 2:
+        residual = prob.v[:, None] * (Y - fitted)
+        return np.stack([prob.rmatvec(residual[:, k]) for k in range(Y.shape[1])])
+    return prob.rmatvec(prob.v * (Y - fitted))
+
+
+def _alpha_max(grad, penalized, positive, l1_ratio):
+    """The smallest alpha at which every penalized coefficient is zero."""
+    grad = grad[..., penalized]
+    return np.max(grad if positive else np.abs(grad), initial=0.0) / max(l1_ratio, 1e-3)
+
+
+def default_alphas(alpha_max, *, n_samples, n_features, n_alphas=100, eps=None):
     """glmnet's grid: ``alpha_max`` down to ``eps * alpha_max``, log-spaced."""
     if eps is None:
-        eps = 1e-4 if prob.n_samples > prob.keep.size else 1e-2
-    grad = null_gradient(prob, Y, task)
-    alpha_max = np.max(np.abs(grad), initial=0.0) / max(l1_ratio, 1e-3)
-    if alpha_max <= 0:
-        raise ValueError(
-            "Every coefficient is zero at every strength: the features are constant "
-            "or unrelated to a constant target."
-        )
+        eps = 1e-4 if n_samples > n_features else 1e-2
     return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
 
 
@@ -175,6 +223,8 @@ def l1_path(
     saturate=None,
     n_classes=None,
     on_point=None,
+    penalty_factor=None,
+    positive=False,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -207,36 +257,60 @@ def l1_path(
         For "multinomial", the number of classes when the highest codes may be absent.
     on_point : callable, default=None
         Called with no argument each time a path point is fitted (progress bars).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative per-feature multipliers of the penalty (glmnet's ``penalty.factor``):
+        0 leaves a feature unpenalized, so it is always in the model. Rescaled to sum to
+        n_features; ``alpha_max`` is then the smallest alpha zeroing every penalized feature.
+    positive : bool, default=False
+        Constrain every coefficient to be non-negative (glmnet's ``lower.limits = 0``).
 
     Returns
     -------
     LinearPath
     """
-    prob = prepare(X, sample_weight, scale=scale)
+    penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
+    prob = prepare(X, sample_weight, scale=scale, penalty_factor=penalty_factor, positive=positive)
     Y = _targets(y, task, n_classes)
     if task != "regression" and _class_missing(prob.v @ Y, task):
         raise ValueError(
             "A class is missing from the (positively weighted) training samples; with "
             "cross-validation, use fewer folds or stratified folds."
         )
-    if isinstance(alphas, (int, np.integer)):
-        alphas = default_alphas(prob, Y, task, n_alphas=int(alphas), eps=eps, l1_ratio=l1_ratio)
-        stop_early = True if stop_early is None else stop_early
-    else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
-        stop_early = bool(stop_early)
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds). Inner solves report through the trace, which
     # becomes one warning below, so their own warnings are silenced here, once.
     with single_threaded_blas(), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        if isinstance(alphas, (int, np.integer)):
+            grad = _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_iter)
+            penalized = np.ones(grad.shape[-1], dtype=bool)
+            if penalty_factor is not None:
+                penalized = penalty_factor[prob.keep] > 0
+            alpha_max = _alpha_max(grad, penalized, positive, l1_ratio)
+            if alpha_max <= 0:
+                raise ValueError(
+                    "Every coefficient is zero at every strength: the features are constant "
+                    "or unrelated to a constant target"
+                    + (", or the positive constraint keeps them at zero." if positive else ".")
+                )
+            alphas = default_alphas(
+                alpha_max,
+                n_samples=prob.n_samples,
+                n_features=prob.keep.size,
+                n_alphas=int(alphas),
+                eps=eps,
+            )
+            stop_early = True if stop_early is None else stop_early
+        else:
+            alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
+            stop_early = bool(stop_early)
         if saturate is None:
             saturate = task != "regression"
         trace = SOLVERS[task](
             prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point
         )
     _warn_unconverged(trace, tol, max_iter)
-    return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task)
+    return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
 
 
 def _warn_unconverged(trace, tol, max_iter):
@@ -277,7 +351,7 @@ def _targets(y, task, n_classes=None):
     return (codes[:, None] == np.arange(n_classes)).astype(np.float64)
 
 
-def _to_caller_scale(prob, alphas, trace, task):
+def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
     betas = np.asarray(trace.betas)
     coefs = np.zeros(betas.shape[:-1] + (prob.keep.size,))
     coefs[..., prob.keep] = betas / prob.scale[prob.keep]
@@ -287,6 +361,11 @@ def _to_caller_scale(prob, alphas, trace, task):
     nonzero = coefs != 0
     n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
     dev_ratio = 1.0 - np.asarray(trace.devs) / trace.null_dev
+    penalty_factor_used = np.ones(prob.keep.size)
+    scales = prob.scale
+    if penalty_factor is not None:
+        penalty_factor_used = penalty_factor
+        scales = np.where(prob.keep, prob.scale / np.maximum(penalty_factor, _UNPENALIZED), 1.0)
     return LinearPath(
         alphas,
         coefs,
@@ -295,6 +374,7 @@ def _to_caller_scale(prob, alphas, trace, task):
         dev_ratio,
         trace.null_dev,
         task,
-        prob.scale,
+        scales,
         np.asarray(trace.n_iter),
+        penalty_factor_used,
     )

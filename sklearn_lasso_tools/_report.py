@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.metrics import get_scorer_names
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
@@ -16,6 +17,7 @@ from ._groups import CORR_FLOOR, correlated_pairs, groups_note
 from ._path import l1_path
 from ._progress import progress_bar
 from ._scoring import DEFAULT_SCORING
+from ._stability import complementary_pairs, select_stable, stability_path
 from ._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
 
 __all__ = ["LassoPathReport"]
@@ -64,6 +66,23 @@ class LassoPathReport(BaseEstimator):
     max_iter : int, default=10_000
         Coordinate descent epochs per inner solve (warm-started solves need few; the
         budget matters near interpolation, p >> n).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers of the penalty, as glmnet's ``penalty.factor`` (rescaled to
+        sum to n_features): 0 leaves a feature unpenalized, so it is always kept; larger
+        values make a feature enter later.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative (glmnet's ``lower.limits = 0``).
+    n_bootstrap : int, default=None
+        Stability selection: the number ``B`` of complementary pairs of half-samples
+        (Shah & Samworth, 2013) whose paths give each feature's selection frequency along
+        the grid; ``None`` skips it. Fits ``2B`` paths, in parallel through joblib.
+    stability_threshold : float, default=0.75
+        A feature is stable when its largest frequency over the stability region reaches
+        this (Meinshausen & Bühlmann's ``pi_thr``, in (0.5, 1]).
+    pfer : float, default=1.0
+        The bound on the expected number of falsely selected features that sets the
+        stability region: it runs from the first alpha down to the smallest alpha at which
+        Meinshausen & Bühlmann's bound ``q**2 / ((2 pi_thr - 1) p)`` is at most ``pfer``.
 
     Attributes
     ----------
@@ -93,6 +112,28 @@ class LassoPathReport(BaseEstimator):
         value between each ``feature`` nonzero somewhere down to ``alpha_min_`` (and
         ``alpha_1se_``) and any ``other`` feature; what :meth:`correlated_groups` reads
         (``X`` itself is not kept).
+    stability_path_ : DataFrame of shape (n_alphas, n_features)
+        With ``n_bootstrap``: the share of the ``2B`` half-samples whose fit selects each
+        feature (columns) at each alpha (index, descending).
+    stability_q_ : ndarray of shape (n_alphas,)
+        Average number of features a half-sample selects anywhere from the first alpha
+        down to each alpha (the ``q`` of the region ending there).
+    stability_alpha_ : float
+        The smallest alpha of the stability region.
+    stability_max_ : Series of shape (n_features,)
+        Each feature's largest frequency over the region.
+    stable_features_ : ndarray of str
+        Features whose ``stability_max_`` reaches ``stability_threshold``, most stable
+        first.
+    stability_bound_ : float
+        Meinshausen & Bühlmann's (2010) bound on the expected number of noise features
+        among ``stable_features_``: ``q**2 / ((2 pi - 1) p)``, ``q`` the region's and
+        ``pi`` the threshold rounded up to a multiple of ``1 / (2B)``.
+    stability_bound_unimodal_ : float
+        Shah & Samworth's (2013) tighter bound assuming unimodal frequencies (NaN outside
+        the conditions it is proved under).
+    stability_result_ : StabilityResult
+        The numbers behind the stability attributes.
     classes_ : ndarray
         Class labels (classification only).
     n_features_in_ : int
@@ -124,6 +165,11 @@ class LassoPathReport(BaseEstimator):
         "verbose": ["verbose"],
         "tol": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "penalty_factor": ["array-like", None],
+        "positive": ["boolean"],
+        "n_bootstrap": [Interval(Integral, 1, None, closed="left"), None],
+        "stability_threshold": [Interval(Real, 0.5, 1, closed="right")],
+        "pfer": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -141,6 +187,11 @@ class LassoPathReport(BaseEstimator):
         verbose=0,
         tol=1e-7,
         max_iter=10_000,
+        penalty_factor=None,
+        positive=False,
+        n_bootstrap=None,
+        stability_threshold=0.75,
+        pfer=1.0,
     ):
         self.alphas = alphas
         self.eps = eps
@@ -154,6 +205,11 @@ class LassoPathReport(BaseEstimator):
         self.verbose = verbose
         self.tol = tol
         self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.n_bootstrap = n_bootstrap
+        self.stability_threshold = stability_threshold
+        self.pfer = pfer
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -203,6 +259,8 @@ class LassoPathReport(BaseEstimator):
         self.n_nonzero_ = path.n_nonzero
         self.dev_ratio_ = path.dev_ratio
         self._set_entry(path)
+        if self.n_bootstrap is not None:
+            self._fit_stability(X, y_enc, etask, classes, weights, params)
         if self.cv is None:
             return
         splitter = make_splitter(self.cv, task, y_enc, self.random_state, type(self).__name__)
@@ -249,6 +307,61 @@ class LassoPathReport(BaseEstimator):
             {"feature": names[first], "other": names[second], "corr": corr}
         )
         self._correlated_candidates = candidates
+
+    def _fit_stability(self, X, y_enc, etask, classes, weights, params):
+        """Complementary pairs stability selection on the fitted grid (see ``_stability``)."""
+        owner = type(self).__name__
+        if classes is not None and np.bincount(y_enc).min() < 2:
+            raise ValueError(
+                f"The 'n_bootstrap' parameter of {owner} asks for stability selection, which "
+                "splits every class in two halves; each class needs at least 2 samples, got "
+                f"{np.bincount(y_enc).min()}."
+            )
+        if X.shape[0] < 4:
+            raise ValueError(
+                f"The 'n_bootstrap' parameter of {owner} asks for stability selection on "
+                f"halves of the samples; that needs at least 4 samples, got {X.shape[0]}."
+            )
+        rng = check_random_state(self.random_state)
+        pairs = complementary_pairs(
+            X.shape[0], self.n_bootstrap, rng, strata=None if classes is None else y_enc
+        )
+        result = stability_path(
+            X,
+            y_enc,
+            pairs,
+            task=etask,
+            alphas=self.alphas_,
+            sample_weight=weights,
+            n_jobs=self.n_jobs,
+            **params,
+        )
+        names = self._names()
+        chosen = select_stable(result, self.stability_threshold, self.pfer)
+        if not chosen.within_pfer:
+            warnings.warn(
+                f"Even at the largest alpha, half-samples select {chosen.q:.3g} features on "
+                f"average, more than pfer={self.pfer} allows with stability_threshold="
+                f"{self.stability_threshold} and {len(names)} features; the stability region "
+                "is the first alpha alone and its bound exceeds pfer.",
+                UserWarning,
+                stacklevel=5,  # past _fit_path, fit and _fit_context, to the caller
+            )
+        self.stability_result_ = result
+        self.stability_path_ = pd.DataFrame(
+            result.frequency,
+            index=pd.Index(self.alphas_, name="alpha"),
+            columns=pd.Index(names, name="feature"),
+        )
+        self.stability_q_ = result.q
+        self.stability_alpha_ = float(self.alphas_[chosen.end])
+        self.stability_max_ = pd.Series(
+            chosen.max_frequency, index=pd.Index(names, name="feature"), name="stability"
+        )
+        stable = self.stability_max_[chosen.stable]
+        self.stable_features_ = stable.sort_values(ascending=False, kind="stable").index.to_numpy()
+        self.stability_bound_ = chosen.mb_bound
+        self.stability_bound_unimodal_ = chosen.unimodal_bound
 
     def _set_entry(self, path):
         nonzero = path.coefs != 0
@@ -369,6 +482,8 @@ class LassoPathReport(BaseEstimator):
                         table[f"coef_{rule}[{label}]"] = row
             table["freq_min"] = self.selection_frequency_["min"].to_numpy()
             table["freq_1se"] = self.selection_frequency_["1se"].to_numpy()
+        if hasattr(self, "stability_max_"):
+            table["stability"] = self.stability_max_.to_numpy()
         return table.sort_values(["entry_rank", "entry_alpha"], ascending=[True, False])
 
     def selected_features(self, rule="1se"):
@@ -412,6 +527,8 @@ class LassoPathReport(BaseEstimator):
             l1_ratio=self.l1_ratio,
             tol=self.tol,
             max_iter=self.max_iter,
+            penalty_factor=self.penalty_factor,
+            positive=self.positive,
         )
 
     def path_events(self):

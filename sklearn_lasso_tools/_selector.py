@@ -73,6 +73,22 @@ class L1Selector(SelectorMixin, BaseEstimator):
         Inner solver tolerance.
     max_iter : int, default=10_000
         Coordinate descent epochs per inner solve.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers of the penalty, as glmnet's ``penalty.factor`` (rescaled to
+        sum to n_features): 0 leaves a feature unpenalized, so it is always selected.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative (glmnet's ``lower.limits = 0``).
+    stability : float, default=None
+        Stability selection instead of one strength: keep the features whose selection
+        frequency over half-samples reaches this threshold (in (0.5, 1]) somewhere in the
+        stability region, the top of the path where Meinshausen & Bühlmann's bound on the
+        expected number of false selections is at most ``pfer`` (see
+        :class:`LassoPathReport`). Not combined with ``alpha``, ``C`` or ``n_features``.
+    n_bootstrap : int, default=None
+        Complementary pairs of half-samples for ``stability`` (``None`` means 50).
+    pfer : float, default=1.0
+        With ``stability``: the bound on the expected number of falsely selected features
+        that sets the stability region.
 
     Attributes
     ----------
@@ -85,7 +101,10 @@ class L1Selector(SelectorMixin, BaseEstimator):
     n_iter_ : int
         Coordinate descent epochs spent at ``alpha_``.
     support_ : ndarray of bool of shape (n_features,)
-        Features whose coefficient is exactly nonzero (in any class).
+        Features whose coefficient is exactly nonzero (in any class). With
+        ``stability``: the stable features; ``alpha_`` is then the smallest alpha of the
+        stability region and ``coef_`` the L1 fit at ``alpha_`` on the stable features
+        alone (zero elsewhere).
     selected_features_ : ndarray of str
     path_ : LassoPathReport or None
         The path that chose the strength (``None`` when it was given).
@@ -114,8 +133,9 @@ class L1Selector(SelectorMixin, BaseEstimator):
         **{
             key: value
             for key, value in LassoPathReport._parameter_constraints.items()
-            if key not in ("cv",)
+            if key not in ("cv", "stability_threshold")
         },
+        "stability": [Interval(Real, 0.5, 1, closed="right"), None],
     }
 
     def __init__(
@@ -137,6 +157,11 @@ class L1Selector(SelectorMixin, BaseEstimator):
         verbose=0,
         tol=1e-7,
         max_iter=10_000,
+        penalty_factor=None,
+        positive=False,
+        stability=None,
+        n_bootstrap=None,
+        pfer=1.0,
     ):
         self.alpha = alpha
         self.C = C
@@ -154,6 +179,11 @@ class L1Selector(SelectorMixin, BaseEstimator):
         self.verbose = verbose
         self.tol = tol
         self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
+        self.positive = positive
+        self.stability = stability
+        self.n_bootstrap = n_bootstrap
+        self.pfer = pfer
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -177,6 +207,12 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 f"{owner} takes the strength from 'alpha'/'C' or from 'n_features', not both; "
                 f"got alpha={self.alpha!r}, C={self.C!r}, n_features={self.n_features!r}."
             )
+        if self.stability is not None and (fixed or self.n_features is not None):
+            raise ValueError(
+                f"{owner} selects by 'stability' or by a strength ('alpha', 'C', "
+                f"'n_features'), not both; got stability={self.stability!r}, "
+                f"alpha={self.alpha!r}, C={self.C!r}, n_features={self.n_features!r}."
+            )
         X, y, task, y_enc, classes, weights = fit_inputs(self, X, y, sample_weight)
         if self.n_features is not None and self.n_features > X.shape[1]:
             raise ValueError(
@@ -195,13 +231,20 @@ class L1Selector(SelectorMixin, BaseEstimator):
             )
         else:
             self.path_ = self._path_report(X, y, task, y_enc, classes, weights)
-            point = self._by_count(solve) if self.n_features is not None else self._by_cv()
+            if self.stability is not None:
+                point = self._by_stability(solve)
+            elif self.n_features is not None:
+                point = self._by_count(solve)
+            else:
+                point = self._by_cv()
         self.alpha_ = float(point.alpha)
         self.C_ = 1.0 / (self.alpha_ * weight_sum)
         self.coef_ = point.coef
         self.intercept_ = point.intercept
         self.n_iter_ = int(point.n_iter)
         self.support_ = _support(point.coef)
+        if self.stability is not None:
+            self.support_ = np.isin(feature_names(self, X.shape[1]), self.path_.stable_features_)
         self.selected_features_ = feature_names(self, X.shape[1])[self.support_]
         if not self.support_.any():
             warnings.warn(
@@ -213,10 +256,11 @@ class L1Selector(SelectorMixin, BaseEstimator):
         return self
 
     def _path_report(self, X, y, task, y_enc, classes, weights):
+        no_cv = self.n_features is not None or self.stability is not None
         report = LassoPathReport(
             alphas=self.alphas,
             eps=self.eps,
-            cv=None if self.n_features is not None else 5 if self.cv is None else self.cv,
+            cv=None if no_cv else 5 if self.cv is None else self.cv,
             scoring=self.scoring,
             task=task,
             l1_ratio=self.l1_ratio,
@@ -226,7 +270,15 @@ class L1Selector(SelectorMixin, BaseEstimator):
             verbose=self.verbose,
             tol=self.tol,
             max_iter=self.max_iter,
+            penalty_factor=self.penalty_factor,
+            positive=self.positive,
         )
+        if self.stability is not None:
+            report.set_params(
+                n_bootstrap=50 if self.n_bootstrap is None else self.n_bootstrap,
+                stability_threshold=self.stability,
+                pfer=self.pfer,
+            )
         for attribute in ("n_features_in_", "feature_names_in_"):
             if hasattr(self, attribute):
                 setattr(report, attribute, getattr(self, attribute))
@@ -236,6 +288,12 @@ class L1Selector(SelectorMixin, BaseEstimator):
     def _by_cv(self):
         index = self.path_._rule_index(self.rule, stacklevel=5)  # to the caller of fit
         return _Point.of(self.path_.linear_path_, index)
+
+    def _by_stability(self, solve):
+        """The L1 fit at the end of the stability region, on the stable features alone."""
+        report = self.path_
+        mask = np.isin(report._names(), report.stable_features_)
+        return solve.at(report.stability_alpha_, columns=np.flatnonzero(mask))
 
     def _by_count(self, solve):
         """The strength on the path that keeps exactly ``n_features``, refined by bisection
@@ -297,16 +355,38 @@ class _Solve:
     def __init__(self, X, y, task, weights, params):
         self.X, self.y, self.task, self.weights, self.params = X, y, task, weights, params
 
-    def at(self, alpha):
+    def at(self, alpha, columns=None):
+        """The fit at ``alpha``; with ``columns``, on those features alone (the others'
+        coefficients are zero; no columns is the intercept-only model)."""
+        if columns is not None and len(columns) == 0:
+            return _Point(alpha, *self._null_model())
+        X = self.X if columns is None else self.X[:, columns]
         path = l1_path(
-            self.X,
+            X,
             self.y,
             task=self.task,
             alphas=[alpha],
             sample_weight=self.weights,
             **self.params,
         )
-        return _Point.of(path, 0)
+        point = _Point.of(path, 0)
+        if columns is None:
+            return point
+        coef = np.zeros(point.coef.shape[:-1] + (self.X.shape[1],))
+        coef[..., columns] = point.coef
+        return point._replace(coef=coef)
+
+    def _null_model(self):
+        """Zero coefficients and the intercept-only fit: ``(coef, intercept, n_iter)``."""
+        n_features, y, weights = self.X.shape[1], self.y, self.weights
+        if self.task == "regression":
+            return np.zeros(n_features), float(np.average(y, weights=weights)), 0
+        n_classes = self.params["n_classes"]
+        share = np.array([np.average(y == k, weights=weights) for k in range(n_classes)])
+        if self.task == "binary":
+            return np.zeros(n_features), float(np.log(share[1] / share[0])), 0
+        logs = np.log(share)
+        return np.zeros((n_classes, n_features)), logs - logs.mean(), 0
 
 
 class _Point(NamedTuple):

@@ -56,8 +56,15 @@ class _Trace:
         return r_new > _DEVMAX or r_new - r_old < _FDEV * r_new
 
 
-def _penalty(beta, alpha, l1_ratio):
-    return alpha * (l1_ratio * np.abs(beta).sum() + 0.5 * (1 - l1_ratio) * (beta**2).sum())
+def _penalty(beta, alpha, l1_ratio, ridge=None):
+    squares = beta**2 if ridge is None else ridge * beta**2
+    return alpha * (l1_ratio * np.abs(beta).sum() + 0.5 * (1 - l1_ratio) * squares.sum())
+
+
+def _l2(prob, alpha, l1_ratio):
+    """The solver's ridge weight: one number, or one per column (penalty factors)."""
+    l2 = alpha * (1 - l1_ratio) * prob.n_samples
+    return l2 if prob.ridge is None else l2 * prob.ridge
 
 
 def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace):
@@ -73,7 +80,7 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace):
     # the path driver already screened these features (strong rules with KKT checks)
     problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=False)
     epochs, failures = problem.solve(
-        b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n, tol=tol, max_iter=max_iter
+        b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
     )
     trace.failures.extend((alpha, ratio) for ratio in failures)
     return b, z_bar - x_bar @ b, epochs
@@ -111,7 +118,7 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     b = np.zeros(prob.X.shape[1])
     for alpha in alphas:
         epochs, failures = problem.solve(
-            b, alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n, tol=tol, max_iter=max_iter
+            b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
         )
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
@@ -191,7 +198,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
-    objective = _binomial_loss(v, Y, eta) + _penalty(beta, alpha, l1_ratio)
+    objective = _binomial_loss(v, Y, eta) + _penalty(beta, alpha, l1_ratio, sub.ridge)
     threshold = tol * trace.null_dev
     epochs, change = 0, np.inf
     for _ in range(_MAX_NEWTON):
@@ -208,7 +215,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
 
         def trial(t, beta=beta, eta=eta, d_beta=d_beta, d_eta=d_eta):
             return _binomial_loss(v, Y, eta + t * d_eta) + _penalty(
-                beta + t * d_beta, alpha, l1_ratio
+                beta + t * d_beta, alpha, l1_ratio, sub.ridge
             )
 
         step, objective = _line_search(trial, objective)
@@ -284,7 +291,7 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
     columns = sub.columns
     B = state.beta[:, columns]
     intercepts, Eta = state.intercept, state.eta
-    objective = _multinomial_loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio)
+    objective = _multinomial_loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio, sub.ridge)
     epochs = 0
     for _ in range(_MAX_NEWTON):
         trace.failures = []
@@ -307,7 +314,9 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
             epochs += n_iter
             d_beta = beta_k - B[k]
             d_eta = intercept_k - intercepts[k] + sub.matvec(d_beta)
-            others = _penalty(B, alpha, l1_ratio) - _penalty(B[k], alpha, l1_ratio)
+            others = _penalty(B, alpha, l1_ratio, sub.ridge) - _penalty(
+                B[k], alpha, l1_ratio, sub.ridge
+            )
 
             def trial(t, k=k, d_beta=d_beta, d_eta=d_eta, others=others, Eta=Eta, B=B):
                 E = Eta.copy()
@@ -315,7 +324,7 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
                 return (
                     _multinomial_loss(v, Y, E)
                     + others
-                    + _penalty(B[k] + t * d_beta, alpha, l1_ratio)
+                    + _penalty(B[k] + t * d_beta, alpha, l1_ratio, sub.ridge)
                 )
 
             step, objective = _line_search(trial, objective)

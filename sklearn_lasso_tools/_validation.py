@@ -11,6 +11,8 @@ from ._compat import validate_data
 
 __all__ = [
     "alpha_from_C",
+    "check_features",
+    "check_penalty_factor",
     "check_strength",
     "check_target",
     "check_weights",
@@ -26,6 +28,7 @@ def fit_inputs(estimator, X, y, sample_weight):
 
     Sparse ``X`` comes back as CSR (cheap row slicing for cross-validation).
     """
+    check_features(X, type(estimator).__name__)
     X, y = validate_data(
         estimator, X, y, accept_sparse=("csr", "csc"), dtype=np.float64, ensure_min_samples=2
     )
@@ -33,6 +36,44 @@ def fit_inputs(estimator, X, y, sample_weight):
         X = X.tocsr()
     task, y_encoded, classes = check_target(y, estimator.task, type(estimator).__name__)
     return X, y, task, y_encoded, classes, check_weights(sample_weight, X)
+
+
+def check_features(X, owner):
+    """Name what is wrong with ``X``'s columns before scikit-learn converts it to floats:
+    no columns at all, or DataFrame columns that hold text (whose conversion error would
+    not say which column)."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[1] == 0:
+        raise ValueError(f"{owner} needs at least one feature; got X of shape {tuple(shape)}.")
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "items") or not hasattr(X, "iloc"):
+        return
+    bad = [
+        (name, dtype)
+        for i, (name, dtype) in enumerate(dtypes.items())
+        if not _numeric_column(X.iloc[:, i], dtype)
+    ]
+    if bad:
+        shown = ", ".join(f"{name!r} ({dtype})" for name, dtype in bad[:5])
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        raise ValueError(
+            f"{owner} needs numeric features; column(s) {shown}{more} of X hold non-numeric "
+            "values. Encode them first (e.g. OneHotEncoder in a ColumnTransformer) or drop them."
+        )
+
+
+def _numeric_column(column, dtype):
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return True
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.api.types.is_numeric_dtype(dtype.categories.dtype)
+    try:
+        pd.to_numeric(column)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def check_target(y, task, owner):
@@ -77,7 +118,12 @@ def _looks_categorical(y, kind):
 
 def engine_params(estimator, classes):
     """The solver settings an estimator passes to ``l1_path`` (and its folds)."""
+    owner = type(estimator).__name__
     return {
+        "penalty_factor": check_penalty_factor(
+            estimator.penalty_factor, estimator.n_features_in_, owner
+        ),
+        "positive": estimator.positive,
         "l1_ratio": estimator.l1_ratio,
         "scale": estimator.scale,
         "tol": estimator.tol,
@@ -128,3 +174,31 @@ def feature_names(estimator, n_features):
 
 def is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_penalty_factor(penalty_factor, n_features, owner="l1_path"):
+    """Validated penalty factors rescaled to sum to ``n_features`` (glmnet's convention),
+    or None when they are all equal."""
+    if penalty_factor is None:
+        return None
+    factor = np.asarray(penalty_factor, dtype=np.float64)
+    if factor.shape != (n_features,) or not np.all(np.isfinite(factor)) or np.any(factor < 0):
+        raise ValueError(
+            f"The 'penalty_factor' parameter of {owner} must be None or {n_features} finite, "
+            f"non-negative numbers, one per feature; got {_describe(penalty_factor)}."
+        )
+    if not np.any(factor > 0):
+        raise ValueError(
+            f"The 'penalty_factor' parameter of {owner} must have a positive entry; got all "
+            "zeros (nothing would be penalized)."
+        )
+    if np.all(factor == factor[0]):
+        return None
+    return factor * n_features / factor.sum()
+
+
+def _describe(value):
+    array = np.asarray(value, dtype=object)
+    if array.ndim == 0 or array.size > 6:
+        return f"shape {array.shape}" if array.ndim else repr(value)
+    return repr(list(array))

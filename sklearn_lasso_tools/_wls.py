@@ -6,7 +6,9 @@ the squared-loss path)::
     minimize over b   0.5 * sum_i u_i (t_i - (x~_i - m) . b)^2 + l1 ||b||_1 + 0.5 * l2 ||b||^2
 
 with ``x~`` the standardized features, ``m`` their ``u``-weighted means and ``t`` a
-``u``-centred response. Coordinate descent runs on a working set (the active features and
+``u``-centred response; ``l2`` may be one weight per feature (penalty factors), folded into
+the working set's design, and ``b`` may be constrained to be non-negative
+(``prob.positive``). Coordinate descent runs on a working set (the active features and
 those whose correlation with the residual is near the threshold), then the optimality
 conditions are checked on every feature and violators join the set (Tibshirani et al.'s
 strong rules with KKT checks). On the working set, descent is polished: once its active
@@ -55,7 +57,7 @@ class WeightedLasso:
         work = np.ones(b.size, dtype=bool)
         if self.screen or not b.any():
             correlation = self.correlations(b)
-            if not b.any() and np.all(np.abs(correlation) <= l1 * (1 + 1e-12)):
+            if not b.any() and np.all(self._pull(correlation) <= l1 * (1 + 1e-12)):
                 return 0, []  # zero is optimal (up to rounding: alpha_max itself)
             if self.screen:
                 work = (b != 0) | (np.abs(correlation) >= _SCREEN * l1)
@@ -72,50 +74,67 @@ class WeightedLasso:
             if work.all():
                 return epochs, failures
             correlation = self.correlations(b)
-            violators = ~work & (np.abs(correlation) > l1)
+            violators = ~work & (self._pull(correlation) > l1)
             if not violators.any():
                 return epochs, failures
             work |= violators
 
+    def _pull(self, correlation):
+        """How hard the residual pulls each coefficient away from zero."""
+        return correlation if self.prob.positive else np.abs(correlation)
+
     def _solve_on(self, index, b, l1, l2, tol, max_iter):
-        design, y = self._restrict(index)
-        if _polish(b, l1, l2, y, design):  # the warm start's active set is often right
+        design, y, l2 = self._restrict(index, l2)
+        positive = self.prob.positive
+        if _polish(b, l1, l2, y, design, positive):  # the warm start's active set is often right
             return 0, None
         first = min(_FIRST_EPOCHS, max_iter)
-        gap, abs_tol, epochs = coordinate_descent(b, l1, l2, y, max_iter=first, tol=tol, **design)
-        if gap <= abs_tol or _polish(b, l1, l2, y, design):
+        gap, abs_tol, epochs = coordinate_descent(
+            b, l1, l2, y, max_iter=first, tol=tol, positive=positive, **design
+        )
+        if gap <= abs_tol or _polish(b, l1, l2, y, design, positive):
             return epochs, None
         if max_iter > first:
             gap, abs_tol, more = coordinate_descent(
-                b, l1, l2, y, max_iter=max_iter - first, tol=tol, **design
+                b, l1, l2, y, max_iter=max_iter - first, tol=tol, positive=positive, **design
             )
             epochs += more
-            if gap <= abs_tol or _polish(b, l1, l2, y, design):
+            if gap <= abs_tol or _polish(b, l1, l2, y, design, positive):
                 return epochs, None
         return epochs, gap / abs_tol
 
-    def _restrict(self, index):
-        """The working set's design for scikit-learn's coordinate descent."""
+    def _restrict(self, index, l2):
+        """The working set's design for scikit-learn's coordinate descent, and the ridge
+        weight left for the solver (per-feature weights are folded into the design)."""
         prob, t, u, m = self.prob, self.t, self.u, self.m
+        ridge = None if np.isscalar(l2) else l2[index]
         if self.gram is not None:
             gram = np.ascontiguousarray(self.gram[np.ix_(index, index)])
-            return {"gram": gram, "Xy": np.ascontiguousarray(self.Xy[index])}, t * np.sqrt(u)
-        if prob.offset is not None and prob.n_samples * index.size > _DENSE_BLOCK:
+            if ridge is not None:
+                gram[np.diag_indices_from(gram)] += ridge
+            design = {"gram": gram, "Xy": np.ascontiguousarray(self.Xy[index])}
+            return design, t * np.sqrt(u), 0.0 if ridge is not None else l2
+        large = prob.n_samples * index.size > _DENSE_BLOCK
+        if prob.offset is not None and large and ridge is None:
             X = prob.X[:, index]
             X.indices = X.indices.astype(np.int32, copy=False)
             X.indptr = X.indptr.astype(np.int32, copy=False)
             mean = np.ascontiguousarray((m + prob.offset)[index])
-            return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t
+            return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t, l2
         root = np.sqrt(u)
         if prob.offset is None:
             A = (prob.X[:, index] - m[index]) * root[:, None]
-        else:  # a small block of a sparse design: dense descent is faster
+        else:  # a small block of a sparse design (or one with ridge rows): dense is faster
             A = (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
         y = t * root
+        if ridge is not None:  # ridge weights as extra rows: sqrt(ridge_j) e_j, target 0
+            A = np.vstack([A, np.diag(np.sqrt(ridge))])
+            y = np.concatenate([y, np.zeros(index.size)])
+            l2 = 0.0
         if _gram_pays(prob.n_samples, index.size):
             A = np.ascontiguousarray(A)
-            return {"gram": np.ascontiguousarray(A.T @ A), "Xy": A.T @ y}, y
-        return {"X": np.asfortranarray(A)}, y
+            return {"gram": np.ascontiguousarray(A.T @ A), "Xy": A.T @ y}, y, l2
+        return {"X": np.asfortranarray(A)}, y, l2
 
 
 def _gram_pays(n_samples, n_features):
@@ -124,7 +143,7 @@ def _gram_pays(n_samples, n_features):
     return n_samples * n_features / 2 < _EXPECTED_EPOCHS * (n_samples - n_features)
 
 
-def _polish(b, l1, l2, y, design):
+def _polish(b, l1, l2, y, design, positive=False):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
     the optimality conditions."""
     active = b != 0
@@ -135,13 +154,17 @@ def _polish(b, l1, l2, y, design):
         return False  # the active Gram matrix would cost more than the epochs it saves
     G_active, Xy_active, correlation = _active_system(active, y, design)
     signs = np.sign(b[active])
+    # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
+    root = np.sqrt(np.maximum(np.diag(G_active), np.finfo(float).tiny))
+    system = (G_active + l2 * np.eye(signs.size)) / root[:, None] / root
     try:
-        solution = np.linalg.solve(G_active + l2 * np.eye(signs.size), Xy_active - l1 * signs)
+        solution = np.linalg.solve(system, (Xy_active - l1 * signs) / root) / root
     except np.linalg.LinAlgError:
         return False
     if np.any(np.sign(solution) != signs):
         return False
-    if np.any(np.abs(correlation(solution)[~active]) > l1 * (1 + 1e-9)):
+    pull = correlation(solution)[~active]
+    if np.any((pull if positive else np.abs(pull)) > l1 * (1 + 1e-9)):
         return False
     b[active] = solution
     return True
