@@ -2,8 +2,11 @@
 
 import warnings
 from copy import deepcopy
+from functools import partial
+from numbers import Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -12,8 +15,14 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import HasMethods, _fit_context, validate_data
+from ._compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
+from ._cv import make_splitter
+from ._path import l1_path
+from ._relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
+from ._report import check_alphas
+from ._scoring import DEFAULT_SCORING, PathPointClassifier, PathPointRegressor
 from ._selector import L1Selector
+from ._validation import engine_params, engine_task, fit_inputs
 
 __all__ = ["SelectThenRefit"]
 
@@ -34,7 +43,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
 
     The relaxed Lasso (post-lasso) workflow: the L1 penalty chooses the features, and an
     estimator with a milder (or no) penalty fits their weights without L1's shrinkage.
-    A classifier or a regressor according to ``estimator``.
+    ``gamma`` blends the two fits as glmnet's relaxed Lasso does, and ``gamma="cv"``
+    chooses the L1 strength and ``gamma`` together by cross-validation. A classifier or a
+    regressor according to ``estimator``.
 
     Parameters
     ----------
@@ -42,29 +53,70 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         A fitted-on-``fit`` feature selector; ``None`` means ``L1Selector()``.
     estimator : estimator, default=None
         Refitted on the selected columns; ``None`` means ``LogisticRegression()`` for a
-        classification target and ``LinearRegression()`` for a regression target.
+        classification target and ``LinearRegression()`` for a regression target (with
+        ``gamma="cv"``: the relaxed refit described below).
+    gamma : float in [0, 1] or "cv", default=0.0
+        The relaxed fit ``gamma * L1 + (1 - gamma) * refit`` of the coefficients and the
+        intercept (glmnet's ``relax=TRUE``; Meinshausen 2007, Hastie, Tibshirani &
+        Tibshirani 2020): 0 predicts with the refit alone, 1 with the selector's L1 fit.
+        Blending needs linear fits on the caller's scale (``coef_`` and ``intercept_`` on
+        both the selector and the fitted estimator); predictions then come from the blended
+        linear model. ``"cv"`` tunes the selector's alpha and ``gamma`` (over ``gammas``)
+        together on the selector's folds with its ``rule``, as
+        ``cv.glmnet(relax=TRUE)``; the selector must then be an :class:`L1Selector` that
+        chooses its strength by cross-validation.
+    gammas : array-like of float in [0, 1], default=(0.0, 0.25, 0.5, 0.75, 1.0)
+        The candidates for ``gamma="cv"`` (glmnet's default); unused otherwise.
 
     Attributes
     ----------
     selector_ : transformer
-        The fitted clone of ``selector``.
+        The fitted clone of ``selector`` (with ``gamma="cv"``, fitted at ``alpha_``).
     estimator_ : estimator
         The fitted clone of ``estimator``; a ``DummyClassifier(strategy="prior")`` or
-        ``DummyRegressor()`` when nothing was selected.
+        ``DummyRegressor()`` when nothing was selected. With ``gamma="cv"`` and
+        ``estimator=None``, the relaxed refit as a linear model (``coef_``,
+        ``intercept_``, ``predict``).
     selected_features_ : ndarray of str
     classes_ : ndarray
         Class labels (classifiers only).
     coef_ : ndarray of shape (n_features,) or (n_outputs, n_features)
-        The inner estimator's coefficients expanded to every input feature, zeros where a
-        feature was dropped.
+        The coefficients that predict (the refit's, or the blend when ``gamma_ > 0``),
+        expanded to every input feature, zeros where a feature was dropped.
     intercept_ : float or ndarray
+    gamma_ : float
+        The blend used (``gamma``, or the one cross-validation chose).
+    alpha_ : float
+        With ``gamma="cv"``: the chosen L1 strength.
+    alphas_ : ndarray of shape (n_alphas,)
+        With ``gamma="cv"``: the descending grid (the selector's ``alphas``).
+    gammas_ : ndarray of shape (n_gammas,)
+        With ``gamma="cv"``: the candidates, ascending.
+    cv_results_ : DataFrame of shape (n_gammas * n_alphas, 6 + n_folds)
+        With ``gamma="cv"``: one row per (gamma, alpha) with ``alpha``, ``gamma``,
+        ``n_nonzero`` (on the whole data), ``mean_test_score``, ``std_test_score``,
+        ``se_test_score`` (glmnet's standard error) and ``split<k>_test_score``.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Defined when ``X`` has string column names.
 
+    Notes
+    -----
+    With ``gamma="cv"``, every fold fits the L1 path on its training part, refits each
+    distinct active set along it (warm-started), blends every gamma and scores every
+    (alpha, gamma) on its held-out part. The refit is least squares for regression
+    (unpenalized, as glmnet's) and, for classification, the logistic loss with a light
+    ridge, ``1e-4 / 2 * ||s * w||^2`` added to the (weighted) mean log-loss, ``s`` the
+    features' standard deviations when the selector's ``scale=True``; unlike glmnet's
+    unpenalized refit, it stays finite on separable classes. A given ``estimator`` is
+    refitted instead (one fit per distinct active set per fold). The rules are glmnet's
+    for relaxed fits: ``"min"`` takes the best mean score (ties to the largest alpha,
+    then the largest gamma); ``"1se"`` takes, among all pairs within one standard error
+    of it, the largest alpha and then the largest gamma.
+
     Examples
     --------
-    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.datasets import load_breast_cancer, load_diabetes
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn_lasso_tools import L1Selector, SelectThenRefit
     >>> X, y = load_breast_cancer(return_X_y=True, as_frame=True)
@@ -73,16 +125,28 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
     ['worst radius', 'worst concave points']
     >>> round(model.score(X, y), 3)
     0.914
+    >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
+    >>> relaxed = SelectThenRefit(L1Selector(random_state=0), gamma="cv").fit(X, y)
+    >>> relaxed.gamma_, round(relaxed.alpha_, 3)
+    (0.25, 1.316)
+    >>> relaxed.selected_features_.tolist()
+    ['sex', 'bmi', 'bp', 's1', 's3', 's5', 's6']
     """
 
     _parameter_constraints = {
         "selector": [HasMethods(["fit", "transform", "get_support"]), None],
         "estimator": [HasMethods(["fit", "predict"]), None],
+        "gamma": [Interval(Real, 0, 1, closed="both"), StrOptions({"cv"})],
+        "gammas": ["array-like"],
     }
 
-    def __init__(self, selector=None, estimator=None):
+    def __init__(
+        self, selector=None, estimator=None, *, gamma=0.0, gammas=(0.0, 0.25, 0.5, 0.75, 1.0)
+    ):
         self.selector = selector
         self.estimator = estimator
+        self.gamma = gamma
+        self.gammas = gammas
 
     def _planned_estimator(self):
         if self.estimator is not None:
@@ -99,36 +163,182 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
-            Passed to both fits.
+            Passed to both fits (and to every fold with ``gamma="cv"``).
 
         Returns
         -------
         self : SelectThenRefit
         """
+        if isinstance(self.gamma, str):
+            return self._fit_cv(X, y, sample_weight)
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
         self.selector_ = clone(self.selector if self.selector is not None else L1Selector())
         self.selector_.fit(X, y, **weights)
+        self.gamma_ = float(self.gamma)
+        self._fit_selected(X, y, sample_weight, self._is_classification(y), stacklevel=4)
+        return self
+
+    def _fit_selected(
+        self, X, y, sample_weight, classification, internal_refit=None, *, stacklevel
+    ):
+        """Everything after the selector: the refit on its columns, and the blend."""
+        weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+        self._model = None
         self.n_features_in_ = self.selector_.n_features_in_
         if hasattr(self.selector_, "feature_names_in_"):
             self.feature_names_in_ = self.selector_.feature_names_in_
         self.selected_features_ = self.selector_.get_feature_names_out()
-        classification = self._is_classification(y)
         if not self.selector_.get_support().any():
             warnings.warn(
                 "The selector kept no feature; predicting the prior (class frequencies or "
                 "the mean of y).",
                 UserWarning,
-                stacklevel=3,  # past the _fit_context wrapper, to the caller of fit
+                stacklevel=stacklevel,  # past the _fit_context wrapper, to fit's caller
             )
             dummy = DummyClassifier(strategy="prior") if classification else DummyRegressor()
             self.estimator_ = dummy.fit(np.zeros((len(y), 1)), y, **weights)
-            return self
-        if self.estimator is not None:
-            estimator = clone(self.estimator)
+            return
+        if internal_refit is not None:
+            self.estimator_ = internal_refit(self.selector_.get_support())
         else:
-            estimator = LogisticRegression() if classification else LinearRegression()
-        self.estimator_ = estimator.fit(self.selector_.transform(X), y, **weights)
+            if self.estimator is not None:
+                estimator = clone(self.estimator)
+            else:
+                estimator = LogisticRegression() if classification else LinearRegression()
+            self.estimator_ = estimator.fit(self.selector_.transform(X), y, **weights)
+        if self.gamma_ > 0:
+            self._model = self._blend()
+
+    def _blend(self):
+        """The linear model ``gamma_ * L1 + (1 - gamma_) * refit`` on the selected columns."""
+        for role, fitted in (("selector", self.selector_), ("estimator", self.estimator_)):
+            if not (hasattr(fitted, "coef_") and hasattr(fitted, "intercept_")):
+                raise ValueError(
+                    f"The 'gamma' parameter of {type(self).__name__} blends linear fits, so "
+                    f"the fitted {role} must have coef_ and intercept_ ({type(fitted).__name__}"
+                    f" has not); use gamma=0 with it. Got gamma={self.gamma!r}."
+                )
+        refit_coef = np.asarray(self.estimator_.coef_, dtype=np.float64)
+        refit_intercept = np.asarray(self.estimator_.intercept_, dtype=np.float64)
+        l1_coef = np.asarray(self.selector_.coef_, dtype=np.float64)
+        l1_coef = l1_coef[..., self.selector_.get_support()]
+        l1_intercept = np.asarray(self.selector_.intercept_, dtype=np.float64)
+        if l1_coef.size != refit_coef.size or l1_intercept.size != refit_intercept.size:
+            raise ValueError(
+                f"The 'gamma' parameter of {type(self).__name__} blends the selector's and the "
+                f"estimator's coefficients, but their shapes differ: {l1_coef.shape} and "
+                f"{refit_coef.shape}. Got gamma={self.gamma!r}."
+            )
+        coef = blend(l1_coef.reshape(refit_coef.shape), refit_coef, self.gamma_)
+        intercept = blend(l1_intercept.reshape(refit_intercept.shape), refit_intercept, self.gamma_)
+        return _linear_model(coef, intercept, getattr(self.estimator_, "classes_", None))
+
+    def _fit_cv(self, X, y, sample_weight):
+        """``gamma="cv"``: alpha and gamma chosen together on shared folds."""
+        owner = type(self).__name__
+        selector = L1Selector() if self.selector is None else self.selector
+        strength = ("alpha", "C", "n_features")
+        if not isinstance(selector, L1Selector) or any(
+            getattr(selector, name) is not None for name in strength
+        ):
+            raise ValueError(
+                f"The 'gamma' parameter of {owner} is 'cv', which tunes alpha and gamma "
+                "together on the selector's folds: the selector must be an L1Selector that "
+                "chooses its strength by cross-validation (alpha, C and n_features None). "
+                f"Got selector={selector!r}."
+            )
+        if isinstance(selector.rule, bool) or selector.rule not in ("min", "1se"):
+            raise ValueError(
+                f"{owner} with gamma='cv' applies glmnet's 'min' or '1se' rule for relaxed "
+                f"fits; got the selector's rule={selector.rule!r}."
+            )
+        gammas = self._check_gammas()
+        probe = clone(selector)
+        probe._validate_params()
+        X_valid, y_valid, task, y_enc, classes, weights = fit_inputs(probe, X, y, sample_weight)
+        etask = engine_task(task, classes)
+        params = engine_params(probe, classes)
+        path = l1_path(
+            X_valid,
+            y_enc,
+            task=etask,
+            alphas=check_alphas(probe.alphas, type(probe).__name__),
+            eps=probe.eps,
+            sample_weight=weights,
+            **params,
+        )
+        cv = 5 if probe.cv is None else probe.cv
+        splitter = make_splitter(cv, task, y_enc, probe.random_state, type(probe).__name__)
+        splits = list(splitter.split(X_valid, y_enc))
+        refit = None
+        if self.estimator is not None:
+            refit = partial(_estimator_refit_factory, self.estimator, y_valid, owner)
+        result = cross_validate_relaxed(
+            X_valid,
+            y_enc,
+            y_valid,
+            splits,
+            task=etask,
+            alphas=path.alphas,
+            gammas=gammas,
+            scoring=probe.scoring or DEFAULT_SCORING[etask],
+            classes=classes,
+            sample_weight=weights,
+            n_jobs=probe.n_jobs,
+            refit=refit,
+            refit_params={"l2": REFIT_L2},
+            **params,
+        )
+        g, a = result.index_min if probe.rule == "min" else result.index_1se
+        self.alphas_, self.gammas_ = path.alphas, gammas
+        self.alpha_, self.gamma_ = float(path.alphas[a]), float(gammas[g])
+        self.cv_results_ = _cv_table(path, gammas, result)
+        self.selector_ = clone(selector).set_params(alpha=self.alpha_)
+        self.selector_.fit(
+            X, y, **({} if sample_weight is None else {"sample_weight": sample_weight})
+        )
+
+        def internal_refit(support):
+            coef, intercept = refit_linear(
+                X_valid[:, support],
+                y_enc,
+                task=etask,
+                sample_weight=weights,
+                l2=REFIT_L2,
+                scale=probe.scale,
+                n_classes=params["n_classes"],
+            )
+            if etask == "binary":  # LogisticRegression's shapes
+                coef, intercept = coef[None, :], np.array([intercept])
+            return _linear_model(coef, intercept, classes)
+
+        classification = task == "classification"
+        self._fit_selected(
+            X,
+            y,
+            sample_weight,
+            classification,
+            internal_refit if self.estimator is None else None,
+            stacklevel=5,
+        )
         return self
+
+    def _check_gammas(self):
+        try:
+            values = np.asarray(self.gammas, dtype=np.float64)
+        except (TypeError, ValueError):
+            values = None
+        if (
+            values is None
+            or values.ndim != 1
+            or values.size == 0
+            or not np.all((values >= 0) & (values <= 1))
+        ):
+            raise ValueError(
+                f"The 'gammas' parameter of {type(self).__name__} must be a non-empty 1-D "
+                f"array of floats in [0, 1]. Got {self.gammas!r} instead."
+            )
+        return np.unique(values)
 
     def _is_classification(self, y):
         if self.estimator is not None:
@@ -146,36 +356,40 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, accept_sparse=True)
         return np.zeros((X.shape[0], 1))
 
+    def _predictor(self):
+        return self.estimator_ if self._model is None else self._model
+
     @available_if(_estimator_has("predict"))
     def predict(self, X):
-        """Predict with the refitted estimator on the selected columns."""
+        """Predict with the refitted (or, when ``gamma_ > 0``, the blended) model."""
         X = self._select(X)
-        return self.estimator_.predict(X)
+        return self._predictor().predict(X)
 
     @available_if(_estimator_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities from the refitted estimator."""
+        """Class probabilities (of the blend through the sigmoid or softmax when
+        ``gamma_ > 0``)."""
         X = self._select(X)
-        return self.estimator_.predict_proba(X)
+        return self._predictor().predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        """Log class probabilities from the refitted estimator."""
+        """Log class probabilities."""
         X = self._select(X)
-        return self.estimator_.predict_log_proba(X)
+        return self._predictor().predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
     def decision_function(self, X):
-        """Decision function of the refitted estimator."""
+        """Decision function of the refitted (or blended) linear model."""
         X = self._select(X)
-        return self.estimator_.decision_function(X)
+        return self._predictor().decision_function(X)
 
     @available_if(_estimator_has("score"))
     def score(self, X, y, sample_weight=None):
         """The refitted estimator's ``score`` (accuracy or R^2 by default)."""
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
         X = self._select(X)
-        return self.estimator_.score(X, y, **weights)
+        return self._predictor().score(X, y, **weights)
 
     @property
     def classes_(self):
@@ -189,16 +403,16 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         support = self.selector_.get_support()
         if not support.any():
             return np.zeros(support.size)
-        inner = np.asarray(self.estimator_.coef_)  # AttributeError for non-linear models
+        inner = np.asarray(self._predictor().coef_)  # AttributeError for non-linear models
         full = np.zeros(inner.shape[:-1] + (support.size,))
         full[..., support] = inner
         return full
 
     @property
     def intercept_(self):
-        """The refitted estimator's intercept."""
+        """The intercept of the refitted (or blended) model."""
         check_is_fitted(self)
-        return self.estimator_.intercept_
+        return self._predictor().intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -213,3 +427,56 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.sparse = tags.input_tags.sparse and inner.input_tags.sparse
         tags.target_tags.required = True
         return tags
+
+
+def _linear_model(coef, intercept, classes):
+    """A fixed linear model with ``coef_``/``intercept_`` in the given shapes, predicting
+    on the selected columns (binary: one decision column, as ``LogisticRegression``)."""
+    coef = np.asarray(coef, dtype=np.float64)
+    intercept = np.asarray(intercept, dtype=np.float64)
+    if classes is None:
+        model = PathPointRegressor(coef, intercept[()])
+    elif len(classes) == 2:
+        model = PathPointClassifier(coef.reshape(-1), intercept.reshape(-1)[0], classes)
+    else:
+        model = PathPointClassifier(coef, intercept, classes)
+    model.coef_, model.intercept_ = coef, intercept[()] if intercept.ndim == 0 else intercept
+    return model
+
+
+def _estimator_refit_factory(estimator, y, owner, train):
+    """For a fold: refit a clone of ``estimator`` on active columns (``gamma="cv"``)."""
+    return partial(_estimator_refit, estimator, y[train], owner)
+
+
+def _estimator_refit(estimator, y, owner, X_active, columns, sample_weight):
+    weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+    fitted = clone(estimator).fit(X_active, y, **weights)
+    if not (hasattr(fitted, "coef_") and hasattr(fitted, "intercept_")):
+        raise ValueError(
+            f"The 'gamma' parameter of {owner} blends linear fits, so the fitted estimator "
+            f"must have coef_ and intercept_ ({type(fitted).__name__} has not); use gamma=0 "
+            "with it. Got gamma='cv'."
+        )
+    coef = np.asarray(fitted.coef_, dtype=np.float64)
+    intercept = np.asarray(fitted.intercept_, dtype=np.float64)
+    if coef.ndim == 2 and coef.shape[0] == 1:  # binary: the engine's shapes
+        return coef[0], float(intercept.reshape(-1)[0])
+    return coef, intercept[()] if intercept.ndim == 0 else intercept
+
+
+def _cv_table(path, gammas, result):
+    n_gammas, n_alphas, n_folds = result.scores.shape
+    table = pd.DataFrame(
+        {
+            "alpha": np.tile(path.alphas, n_gammas),
+            "gamma": np.repeat(gammas, n_alphas),
+            "n_nonzero": np.tile(path.n_nonzero, n_gammas),
+            "mean_test_score": result.mean.ravel(),
+            "std_test_score": result.std.ravel(),
+            "se_test_score": result.se.ravel(),
+        }
+    )
+    for k in range(n_folds):
+        table[f"split{k}_test_score"] = result.scores[:, :, k].ravel()
+    return table
