@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.utils import check_consistent_length
+from sklearn.utils import check_array, check_consistent_length
 
 from ._cv import make_splitter
 from ._report import LassoPathReport
-from ._validation import check_target, check_weights
+from ._validation import check_features, check_target, check_weights
 
 __all__ = ["PenaltyComparison", "compare_penalties"]
 
@@ -221,6 +221,17 @@ def _groups(report, coef_table):
 
 
 def _task_and_codes(X, y, task):
+    # the reports check X again; these checks come first so that they name this function
+    check_features(X, "compare_penalties")
+    check_array(
+        X,
+        accept_sparse=True,
+        dtype=None,
+        ensure_all_finite=False,
+        ensure_min_samples=2,
+        estimator="compare_penalties",
+    )
+    check_array(y, ensure_2d=False, dtype=None, input_name="y", estimator="compare_penalties")
     check_consistent_length(X, y)
     resolved, codes, classes = check_target(np.asarray(y), task, "compare_penalties")
     if resolved == "regression":
