@@ -101,9 +101,8 @@ def check_target(y, task, owner):
         )
     classes, codes = np.unique(y, return_inverse=True)
     if classes.size < 2:
-        raise ValueError(
-            f"{owner} needs at least two classes in y; got only {classes[0].item()!r}."
-        )
+        only = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
+        raise ValueError(f"{owner} needs at least two classes in y; got only {only!r}.")
     return task, codes, classes
 
 

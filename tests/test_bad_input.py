@@ -129,6 +129,14 @@ BAD_INPUTS = [
         "needs at least two classes in y; got only 'yes'",
     ),
     (
+        "single-class y (object Series)",
+        lambda X, y: (X, pd.Series(["yes"] * len(X), dtype=object), {}),
+        {},
+        ALL,
+        ValueError,
+        "needs at least two classes in y; got only 'yes'",
+    ),
+    (
         "continuous y, task='classification'",
         lambda X, y: (X, np.linspace(0, 1, len(X)), {}),
         {"task": "classification"},
