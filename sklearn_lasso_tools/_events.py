@@ -15,9 +15,12 @@ def path_events(coefs):
 
     A feature is in the model where its coefficient is nonzero (in any class, for a
     multinomial path). Between steps ``i - 1`` and ``i`` it *enters* when it becomes
-    nonzero, *exits* when it becomes zero, and its coefficient (of one class, for a
-    multinomial path) *flips sign* when it is nonzero at both steps with opposite signs.
-    A feature already nonzero at step 0 enters there.
+    nonzero and *exits* when it becomes zero; a feature already nonzero at step 0 enters
+    there. Its coefficient *flips sign* at step ``i`` when it is nonzero there with the
+    sign opposite to its last nonzero value while the feature stayed in the model: for a
+    single-output path, nonzero at both steps with opposite signs (passing through zero
+    is an exit and an entry); for a multinomial path, per class, so one class's
+    coefficient may pass through zero while other classes keep the feature in.
 
     Parameters
     ----------
@@ -43,14 +46,18 @@ def path_events(coefs):
     for kind, mask in ((0, support & ~before), (1, before & ~support)):
         step, feature = np.nonzero(mask)
         parts.append((step, feature, np.full(step.size, kind), np.full(step.size, -1)))
-    sign = np.sign(coefs)
-    flips = sign[1:] * sign[:-1] < 0
-    if coefs.ndim == 3:
-        step, klass, feature = np.nonzero(flips)
-    else:
-        step, feature = np.nonzero(flips)
+    sign = np.sign(coefs).astype(np.int8)
+    sign = sign if sign.ndim == 3 else sign[:, None, :]
+    last = np.zeros_like(sign[0])  # last nonzero sign of each class since entry
+    flips = np.zeros(sign.shape, dtype=bool)
+    for i in range(sign.shape[0]):
+        flips[i] = (sign[i] != 0) & (sign[i] == -last)
+        last = np.where(sign[i] != 0, sign[i], last)
+        last[:, ~support[i]] = 0
+    step, klass, feature = np.nonzero(flips)
+    if coefs.ndim == 2:
         klass = np.full(step.size, -1)
-    parts.append((step + 1, feature, np.full(step.size, 2), klass))
+    parts.append((step, feature, np.full(step.size, 2), klass))
     step, feature, event, klass = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
     order = np.lexsort((klass, feature, event, step))
     return step[order], feature[order], event[order], klass[order]

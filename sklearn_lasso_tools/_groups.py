@@ -92,7 +92,8 @@ def groups_note(groups, threshold):
         return ""
     parts = []
     for kept, rows in groups.groupby("kept", sort=False):
-        dropped = ", ".join(f"{d} (r = {r:+.2f})" for d, r in zip(rows["dropped"], rows["corr"]))
+        pairs = zip(rows["dropped"], rows["corr"], strict=True)
+        dropped = ", ".join(f"{name} (r = {r:+.2f})" for name, r in pairs)
         parts.append(f"kept {kept}, dropped {dropped}")
     return (
         f"Correlated features (|r| >= {threshold:g}): L1 kept one feature of each group and "
