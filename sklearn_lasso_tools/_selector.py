@@ -10,6 +10,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
+from ._cv import check_rule
 from ._path import l1_path
 from ._report import LassoPathReport
 from ._validation import (
@@ -201,6 +202,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         """
         owner = type(self).__name__
         check_strength(self.alpha, self.C, owner)
+        check_rule(self.rule, owner)  # a bool passes the constraint as an int
         fixed = self.alpha is not None or self.C is not None
         if fixed and self.n_features is not None:
             raise ValueError(
