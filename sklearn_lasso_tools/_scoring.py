@@ -44,12 +44,17 @@ def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, 
 
 
 def _decision(X, coefs, intercepts):
-    """(n_samples, n_alphas) or (n_samples, n_alphas, n_classes)."""
+    """(n_samples, n_alphas) or (n_samples, n_alphas, n_classes); only the columns some
+    alpha uses are multiplied (few of them, for wide data)."""
+    n_features = coefs.shape[-1]
+    flat = coefs.reshape(-1, n_features)
+    used = np.flatnonzero(np.any(flat != 0, axis=0))
+    if used.size < n_features // 2:
+        X, flat = X[:, used], flat[:, used]
+    decision = np.asarray(X @ flat.T)
     if coefs.ndim == 2:
-        return np.asarray(X @ coefs.T) + intercepts
-    n_alphas, n_classes, n_features = coefs.shape
-    flat = np.asarray(X @ coefs.reshape(-1, n_features).T)
-    return flat.reshape(-1, n_alphas, n_classes) + intercepts
+        return decision + intercepts
+    return decision.reshape(-1, coefs.shape[0], coefs.shape[1]) + intercepts
 
 
 def _roc_auc(decision, y, w):

@@ -84,23 +84,23 @@ class WeightedLasso:
         return correlation if self.prob.positive else np.abs(correlation)
 
     def _solve_on(self, index, b, l1, l2, tol, max_iter):
+        """Coordinate descent in growing rounds (50, 100, 200, ... epochs), each followed
+        by a polish when that costs less than the round did."""
         design, y, l2 = self._restrict(index, l2)
         positive = self.prob.positive
-        if _polish(b, l1, l2, y, design, positive):  # the warm start's active set is often right
+        rows = y.size
+        if _polish(b, l1, l2, y, design, positive, rows * _FIRST_EPOCHS):  # warm start
             return 0, None
-        first = min(_FIRST_EPOCHS, max_iter)
-        gap, abs_tol, epochs = coordinate_descent(
-            b, l1, l2, y, max_iter=first, tol=tol, positive=positive, **design
-        )
-        if gap <= abs_tol or _polish(b, l1, l2, y, design, positive):
-            return epochs, None
-        if max_iter > first:
-            gap, abs_tol, more = coordinate_descent(
-                b, l1, l2, y, max_iter=max_iter - first, tol=tol, positive=positive, **design
+        epochs, rounds = 0, _FIRST_EPOCHS
+        while epochs < max_iter:
+            rounds = min(rounds, max_iter - epochs)
+            gap, abs_tol, n_iter = coordinate_descent(
+                b, l1, l2, y, max_iter=rounds, tol=tol, positive=positive, **design
             )
-            epochs += more
-            if gap <= abs_tol or _polish(b, l1, l2, y, design, positive):
+            epochs += n_iter
+            if gap <= abs_tol or _polish(b, l1, l2, y, design, positive, rows * n_iter):
                 return epochs, None
+            rounds *= 2
         return epochs, gap / abs_tol
 
     def _restrict(self, index, l2):
@@ -143,15 +143,17 @@ def _gram_pays(n_samples, n_features):
     return n_samples * n_features / 2 < _EXPECTED_EPOCHS * (n_samples - n_features)
 
 
-def _polish(b, l1, l2, y, design, positive=False):
+def _polish(b, l1, l2, y, design, positive, budget):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
-    the optimality conditions."""
+    the optimality conditions. Skipped when building the active system would cost more
+    than ``budget`` (sample-feature products; an epoch of descent costs one per row
+    and working feature)."""
     active = b != 0
     n_active = np.count_nonzero(active)
     if n_active == 0:
         return False
-    if design.get("gram") is None and n_active > _EXPECTED_EPOCHS:
-        return False  # the active Gram matrix would cost more than the epochs it saves
+    if design.get("gram") is None and y.size * n_active**2 > budget * b.size:
+        return False
     G_active, Xy_active, correlation = _active_system(active, y, design)
     signs = np.sign(b[active])
     # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
