@@ -13,6 +13,7 @@ __all__ = [
     "round_sig",
     "scoring_name",
     "shrinkage_trajectory",
+    "stability_values",
     "thin_rest",
 ]
 
@@ -150,6 +151,33 @@ def thin_rest(alphas, values, features, classes, max_rows):
         )
     n_lines = len(np.unique(features[lines])) if lines.size else 0
     return frame, band, n_lines, n_band
+
+
+def stability_values(report, threshold, top):
+    """Frequencies along the path, the ``top`` most stable features, and the stable set at
+    ``threshold`` (the report's when None): ``(values, names, top_names, chosen)``.
+
+    The most stable features are those with the largest frequency over the stability
+    region, then over the whole path (features never selected are never "top").
+    """
+    from ._stability import select_stable
+
+    result = report.stability_result_
+    if threshold is None:
+        threshold = report.stability_threshold
+    number = isinstance(threshold, (int, float, np.number)) and not isinstance(threshold, bool)
+    if not (number and 0.5 < threshold <= 1):
+        raise ValueError(
+            "The 'threshold' parameter must be a float in (0.5, 1] (a selection frequency). "
+            f"Got {threshold!r} instead."
+        )
+    chosen = select_stable(result, float(threshold), report.pfer)
+    values = np.asarray(result.frequency, dtype=float)
+    names = feature_names(report)
+    overall = values.max(axis=0)
+    order = np.lexsort((-overall, -chosen.max_frequency))
+    order = order[overall[order] > 0]
+    return values, names, [str(name) for name in names[order[:top]]], chosen
 
 
 def event_points(report, values, features, classes, shown, limit):
