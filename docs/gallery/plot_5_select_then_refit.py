@@ -67,16 +67,13 @@ print(f"CV-chosen L1 (1se) + refit: AUC {scores.mean():.4f} ± {scores.std():.4f
 # %%
 # Tune it like any estimator
 # --------------------------
-# Nested parameters reach both parts: ``selector__C`` and ``estimator__C`` (here behind
+# Nested parameters reach both parts, ``selector__C`` and ``estimator__C`` (here behind
 # the pipeline step's name, ``selectthenrefit__``):
 from sklearn.model_selection import GridSearchCV
 
 grid = GridSearchCV(
     ours,
-    {
-        "selectthenrefit__selector__C": [0.01, 0.1, 1.0],
-        "selectthenrefit__estimator__C": [0.1, 1.0],
-    },
+    {"selectthenrefit__selector__C": [0.01, 0.1, 1.0]},
     cv=folds,
     scoring="roc_auc",
 ).fit(X, y)
