@@ -113,6 +113,15 @@ def test_gallery_example_runs(path, tmp_path, monkeypatch):
         CHECKS[path.stem](namespace)
 
 
+def test_api_page_lists_every_public_name():
+    import sklearn_lasso_tools
+    from sklearn_lasso_tools import charts
+
+    listed = set(re.findall(r"^   (\w+)$", (ROOT / "docs" / "api.rst").read_text(), re.M))
+    missing = (set(sklearn_lasso_tools.__all__) | set(charts.__all__)) - listed
+    assert not missing, f"add {sorted(missing)} to an autosummary list in docs/api.rst"
+
+
 def test_gallery_examples_have_a_title():
     for path in GALLERY:
         lines = path.read_text().split('"""')[1].strip().splitlines()
