@@ -95,6 +95,23 @@ def check_l1_vs_l2(ns):
     assert set(ns["genes"].entry_order_[:4]) == truth
 
 
+def check_stability(ns):
+    X, report, selector = ns["X"], ns["report"], ns["selector"]
+    p, thr = X.shape[1], np.ceil(0.75 * 50) / 50  # 25 pairs: frequencies in steps of 1/50
+    region = report.alphas_ >= report.stability_alpha_
+    q = report.stability_q_[region][-1]
+    # the longest region from the top whose Meinshausen-Buhlmann bound is at most pfer = 1
+    assert q <= np.sqrt((2 * thr - 1) * p) < report.stability_q_[region.sum()]
+    assert report.stability_bound_ == pytest.approx(q**2 / ((2 * thr - 1) * p), rel=1e-12)
+    top = report.stability_path_[region].max()
+    assert set(report.stable_features_) == set(top.index[top >= thr])
+    # the text's story: perimeter and radius near copies, the perimeter's peak comes first
+    assert X["worst perimeter"].corr(X["worst radius"]) > 0.99
+    peak = report.stability_path_[["worst perimeter", "worst radius"]].idxmax()
+    assert peak["worst perimeter"] > peak["worst radius"]
+    assert set(selector.selected_features_) == set(selector.path_.stable_features_)
+
+
 CHECKS = {
     "plot_1_shrinkage": check_shrinkage,
     "plot_2_feature_selection": check_feature_selection,
@@ -102,6 +119,7 @@ CHECKS = {
     "plot_4_cross_validation": check_cross_validation,
     "plot_5_select_then_refit": check_select_then_refit,
     "plot_6_l1_vs_l2": check_l1_vs_l2,
+    "plot_stability": check_stability,
 }
 
 
