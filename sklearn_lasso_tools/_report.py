@@ -150,6 +150,12 @@ class LassoPathReport(BaseEstimator):
     ['bmi', 's5', 'bp']
     >>> bool(report.alpha_1se_ >= report.alpha_min_)
     True
+
+    Stability selection on 10 complementary pairs of half-samples:
+
+    >>> stability = LassoPathReport(cv=None, n_bootstrap=10, random_state=0).fit(X, y)
+    >>> list(stability.stable_features_), round(stability.stability_bound_, 3)
+    (['bmi', 's5'], 0.882)
     """
 
     _parameter_constraints = {
