@@ -11,11 +11,18 @@ Two pieces:
 - vega, vega-lite and vega-embed as one script (``vl-convert-python``'s bundle for
   Altair's Vega-Lite version, built once into ``docs/_generated_static/``, which
   ``conf.py`` lists in ``html_static_path``), added only to the pages that draw a chart.
-  Nothing is loaded from a CDN.
+  Nothing is loaded from a CDN: at the end of the build every page is checked for a
+  ``<script src="http...">`` (a warning, so an error under ``-W``).
 """
 
 import html
+import re
 from pathlib import Path
+
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+NETWORK_SCRIPT = re.compile(r"""<script[^>]*\ssrc=["']?(?:https?:)?//""", re.IGNORECASE)
 
 HERE = Path(__file__).parent
 CACHE = HERE.parent / "_generated_static"
@@ -88,7 +95,17 @@ def _add_bundle(app, pagename, templatename, context, doctree):
         app.add_js_file(BUNDLE)
 
 
+def _check_offline(app, exception):
+    """Warn (an error under ``-W``) for any page that would load a script from the network."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in sorted(Path(app.outdir).rglob("*.html")):
+        if NETWORK_SCRIPT.search(page.read_text(encoding="utf-8", errors="replace")):
+            LOGGER.warning("%s loads a script from the network", page.relative_to(app.outdir))
+
+
 def setup(app):
     app.connect("builder-inited", _write_bundle)
     app.connect("html-page-context", _add_bundle)
+    app.connect("build-finished", _check_offline)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
