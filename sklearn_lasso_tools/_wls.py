@@ -38,18 +38,25 @@ class WeightedLasso:
     def __init__(self, prob, t, u, m, *, gram=None, Xy=None, screen=True):
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
+        self._last = None  # (b, correlations at b)
         # no screening when the caller already restricted to a strong set, or for a few
         # features (where it costs more than it saves)
         self.screen = screen and prob.X.shape[1] > _FEW
 
     def correlations(self, b):
-        """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``."""
+        """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``. The
+        last result is kept: a path's next solve starts where the last check ended."""
+        if self._last is not None and np.array_equal(b, self._last[0]):
+            return self._last[1]
         active = np.flatnonzero(b)
         if self.gram is not None:
-            return self.Xy - self.gram[:, active] @ b[active]
-        fitted = self.prob.matvec(b) - self.m @ b if active.size else 0.0
-        ur = self.u * (self.t - fitted)
-        return self.prob.rmatvec(ur) - self.m * ur.sum()
+            correlation = self.Xy - self.gram[:, active] @ b[active]
+        else:
+            fitted = self.prob.matvec(b) - self.m @ b if active.size else 0.0
+            ur = self.u * (self.t - fitted)
+            correlation = self.prob.rmatvec(ur) - self.m * ur.sum()
+        self._last = (b.copy(), correlation)
+        return correlation
 
     def solve(self, b, l1, l2, *, tol, max_iter):
         """Minimize from ``b`` (updated in place). Returns ``(epochs, gap ratios)``: the
