@@ -46,6 +46,13 @@ def build_parser():
         help="strength rule: min, 1se, or an int K (at most K features, the largest alpha "
         "within one SE of the best score that keeps so few; default 1se)",
     )
+    parser.add_argument(
+        "--n-bootstrap",
+        type=int,
+        default=0,
+        metavar="B",
+        help="stability selection on B complementary pairs of half-samples (default 0: off)",
+    )
     parser.add_argument("--drop", nargs="+", default=[], metavar="COL", help="columns to drop")
     parser.add_argument("--random-state", type=int, default=0, help="seed of the folds")
     parser.add_argument("-o", "--output", metavar="REPORT.html", help="write the HTML report here")
@@ -187,7 +194,7 @@ def _timed(message, func):
 def summary_text(source, X, report, rule):
     """The stdout summary: the data, the two strengths (and a budget rule's) and the
     features kept, with a note on correlated groups L1 split."""
-    from ._html import correlated_note, rule_choice
+    from ._html import correlated_note, rule_choice, stability_note
 
     choice = rule_choice(report, rule)
     n = X.shape[0]
@@ -209,6 +216,8 @@ def summary_text(source, X, report, rule):
             f"{len(choice.kept)} features selected  <- --rule"
         )
     lines += [f"note: {text}" for text in (choice.note, correlated_note(report, rule)) if text]
+    if stability_note(report):
+        lines.append(stability_note(report))
     table = report.summary()
     kept = set(choice.kept)
     table = table.loc[[feature for feature in table.index if feature in kept]]
@@ -223,11 +232,19 @@ def run(args):
 
     if args.cv < 2:
         raise InputError(f"--cv must be at least 2, got {args.cv}")
+    if args.n_bootstrap < 0:
+        raise InputError(f"--n-bootstrap must be at least 0, got {args.n_bootstrap}")
+    pairs = args.n_bootstrap or None
+    fitting = f"fitting the path and {args.cv}-fold CV"
+    if pairs:
+        fitting += f" and {pairs} pairs of half-samples"
     source, X, y, notes = _timed_load(args)
     report_args = {"cv": args.cv, "scoring": args.scoring, "task": args.task}
     report, caught = _timed(
-        f"fitting the path and {args.cv}-fold CV",
-        lambda: LassoPathReport(random_state=args.random_state, **report_args).fit(X, y),
+        fitting,
+        lambda: LassoPathReport(
+            random_state=args.random_state, n_bootstrap=pairs, **report_args
+        ).fit(X, y),
     )
     print(summary_text(source, X, report, args.rule))
     if args.output is None:

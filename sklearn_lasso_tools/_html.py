@@ -93,6 +93,39 @@ def _events_section(report):
 
 
 @cache
+def stability_note(report):
+    """One line on the stable features and the error bounds (None without n_bootstrap)."""
+    if not hasattr(report, "stability_result_"):
+        return None
+    stable = report.stable_features_
+    text = (
+        f"stability selection ({report.stability_result_.n_pairs} complementary pairs of "
+        f"half-samples): {len(stable)} stable (frequency >= {report.stability_threshold:g} "
+        f"for alpha >= {report.stability_alpha_:.4g}): {', '.join(map(str, stable)) or 'none'}; "
+        f"expected false selections <= {report.stability_bound_:.3g} (Meinshausen-Buhlmann)"
+    )
+    if np.isfinite(report.stability_bound_unimodal_):
+        text += f", <= {report.stability_bound_unimodal_:.3g} if unimodal (Shah-Samworth)"
+    return text
+
+
+def _stability_section(report):
+    note = stability_note(report)
+    if note is None:
+        return ""
+    from .charts import stability_chart
+
+    return f"""
+<h2>Stability selection</h2>
+<p>Each feature's selection frequency over half-samples along the path; the shaded region
+keeps Meinshausen &amp; B&uuml;hlmann's bound on the expected number of false selections at
+most {report.pfer:g}; the summary's <code>stability</code> column is the largest frequency
+there.</p>
+<p class="note">{html.escape(note)}.</p>
+{_chart_script(stability_chart(report), "stability-chart")}
+"""
+
+
 def _vega_bundle():
     """vega, vega-lite and vega-embed as one script, from ``vl-convert-python`` (offline);
     built once per process (it takes a few seconds)."""
@@ -177,6 +210,7 @@ the rules mark alpha_min (best mean score) and alpha_1se (sparsest within one SE
 <p>Entry order along the path, coefficients (caller's scale) at both rules, and the share
 of CV folds that select each feature.</p>
 <div class="scroll">{_table(report.summary())}</div>
+{_stability_section(report)}
 
 <h2>Path events</h2>
 {_events_section(report)}

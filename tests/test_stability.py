@@ -419,3 +419,27 @@ def test_stability_chart_stays_small_on_5000_features(monkeypatch):
     assert len(json.dumps(spec)) < 3_000_000
     assert all(len(rows) <= charts.MAX_ROWS for rows in spec["datasets"].values())
     assert any("range of" in str(rows[0].get("features", "")) for rows in spec["datasets"].values())
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def test_command_line_summary_and_html_section(capsys):
+    from sklearn.datasets import load_diabetes
+
+    from sklearn_lasso_tools._cli import main
+    from sklearn_lasso_tools._html import _stability_section
+
+    assert main(["--dataset", "diabetes", "--cv", "3", "--n-bootstrap", "3"]) == 0
+    out = capsys.readouterr().out
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    report = LassoPathReport(cv=3, n_bootstrap=3, random_state=0).fit(X, y)
+    stable = ", ".join(report.stable_features_)
+    assert f"{len(report.stable_features_)} stable (frequency >= 0.75" in out
+    assert f"): {stable}; expected false selections <= {report.stability_bound_:.3g}" in out
+    assert "stability" in out.split("Features kept")[1].splitlines()[1]  # summary column
+    section = _stability_section(report)
+    assert "<h2>Stability selection</h2>" in section and 'id="stability-chart"' in section
+    assert _stability_section(LassoPathReport(cv=None, alphas=5).fit(X, y)) == ""
+    assert main(["--dataset", "diabetes", "--n-bootstrap", "-1"]) == 2
+    assert "--n-bootstrap must be at least 0, got -1" in capsys.readouterr().err
