@@ -214,7 +214,8 @@ def _groups(report, coef_table):
     rows = []
     for (group, kept), block in pairs.groupby(["group", "kept"], sort=False):
         rows.append((group, kept, "kept", 1.0))
-        rows += [(group, name, "dropped", r) for name, r in zip(block["dropped"], block["corr"])]
+        pairs = zip(block["dropped"], block["corr"], strict=True)
+        rows += [(group, name, "dropped", r) for name, r in pairs]
     table = pd.DataFrame(rows, columns=["group", "feature", "role", "corr"])
     values = coef_table.loc[table["feature"]].reset_index(drop=True)
     return pd.concat([table, values], axis=1)

@@ -601,9 +601,10 @@ class LassoPathReport(BaseEstimator):
         Returns
         -------
         DataFrame
-            One row per dropped feature of a group: ``group`` (numbered by the kept
-            feature's entry), ``kept``, ``dropped``, ``corr``; strongest first within a
-            group. Empty when there is no such group.
+            One row per dropped feature: ``group`` (numbered by the kept feature's
+            entry), ``kept`` (of the kept features it correlates with at least
+            ``threshold``, the most correlated), ``dropped``, ``corr``; strongest first
+            within a group. Empty when there is no such group.
 
         Examples
         --------
@@ -640,10 +641,13 @@ class LassoPathReport(BaseEstimator):
             & ~is_kept.reindex(pairs["other"]).to_numpy()
             & (pairs["corr"].abs().to_numpy() >= threshold)
         ]
+        # each dropped feature once, with the kept feature it correlates with most
+        strongest = rows["corr"].abs().groupby(rows["other"]).transform("max")
+        rows = rows[rows["corr"].abs() == strongest].drop_duplicates("other")
         rank = {name: i for i, name in enumerate(self.entry_order_)}
-        rows = rows.assign(
-            _rank=rows["feature"].map(rank), _size=-rows["corr"].abs()
-        ).sort_values(["_rank", "_size"], kind="stable")
+        # groups by the kept feature's entry, strongest correlation first within each
+        order = np.lexsort((-rows["corr"].abs().to_numpy(), rows["feature"].map(rank)))
+        rows = rows.iloc[order]
         group = pd.factorize(rows["feature"])[0] + 1
         return pd.DataFrame(
             {

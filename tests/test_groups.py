@@ -1,10 +1,13 @@
 """Correlated groups: features L1 dropped for a near-copy it kept, found and named, with
 correlations checked against numpy, and the elastic net spreading the weight."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lasso_tools import LassoPathReport, compare_penalties
 from sklearn_lasso_tools._cli import summary_text
@@ -163,3 +166,33 @@ def test_summary_and_report_text_suggest_elastic_net(group_report):
     bundle = report._repr_mimebundle_(include=["text/plain"])
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "elastic net (l1_ratio < 1)" in bundle["text/plain"]
+
+
+def test_each_dropped_feature_joins_its_most_correlated_kept_feature():
+    """h2, h3, h4 are near-copies; L1 keeps two of them (and h0 of h0, h1): each dropped
+    feature is listed once, under the kept feature it correlates with most."""
+    rng = np.random.default_rng(5)
+    n = 300
+    X = pd.DataFrame(rng.normal(size=(n, 7)), columns=[f"h{i}" for i in range(7)])
+    X["h1"] = X["h0"] + 0.01 * rng.normal(size=n)
+    X["h3"] = X["h2"] + 0.01 * rng.normal(size=n)
+    X["h4"] = X["h2"] + 0.03 * rng.normal(size=n)
+    y = 3 * (X["h0"] + X["h1"]) + (X["h2"] + X["h3"] + X["h4"]) + rng.normal(size=n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        report = LassoPathReport(random_state=0).fit(X, y)
+    groups = report.correlated_groups()
+    kept = list(report.selected_features("1se"))
+    corr = X.corr()
+    expected = {}
+    for name in X.columns.difference(kept):
+        strength = corr.loc[kept, name].abs()
+        if strength.max() >= 0.9:
+            expected[name] = strength.idxmax()
+    assert len(expected) == 2  # h1, and the one of h2, h3, h4 L1 dropped
+    assert dict(zip(groups["dropped"], groups["kept"], strict=True)) == expected
+    pairs = zip(groups["kept"], groups["dropped"], strict=True)
+    np.testing.assert_allclose(groups["corr"], [corr.loc[k, d] for k, d in pairs])
+    rank = list(report.entry_order_)
+    assert list(groups["group"]) == [1, 2]
+    assert rank.index(groups["kept"][0]) < rank.index(groups["kept"][1])
