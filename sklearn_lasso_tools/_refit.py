@@ -434,8 +434,8 @@ def _linear_model(coef, intercept, classes):
     on the selected columns (binary: one decision column, as ``LogisticRegression``)."""
     coef = np.asarray(coef, dtype=np.float64)
     intercept = np.asarray(intercept, dtype=np.float64)
-    if classes is None:
-        model = PathPointRegressor(coef, intercept[()])
+    if classes is None:  # a (1, k) coef_ from a 2-D y still predicts one column
+        model = PathPointRegressor(coef.reshape(-1), intercept.reshape(-1)[0])
     elif len(classes) == 2:
         model = PathPointClassifier(coef.reshape(-1), intercept.reshape(-1)[0], classes)
     else:
