@@ -118,6 +118,18 @@ def test_dask_cluster_gives_the_serial_report(task, serial_reports, dask_client)
     assert sum(dask_client.run(_tasks_done).values()) >= 3
 
 
+def test_dask_cluster_gives_the_serial_stability_path(dask_client):
+    X, y, weights = _data("binary")
+    params = {"alphas": 10, "eps": 1e-2, "cv": None, "n_bootstrap": 3, "random_state": 0}
+    serial = LassoPathReport(**params).fit(X, y, sample_weight=weights)
+    before = sum(dask_client.run(_tasks_done).values())
+    with joblib.parallel_config(backend="dask"):
+        report = LassoPathReport(**params).fit(X, y, sample_weight=weights)
+    assert report.stability_path_.equals(serial.stability_path_)
+    np.testing.assert_array_equal(report.stability_q_, serial.stability_q_)
+    assert sum(dask_client.run(_tasks_done).values()) > before  # the halves ran there
+
+
 def _tasks_done(dask_worker):
     return len(dask_worker.state.log)
 

@@ -13,6 +13,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 from sklearn.linear_model import Lasso, lasso_path
 from sklearn.utils import check_random_state
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -159,6 +160,12 @@ def test_logistic_frequencies_match_independent_path_fits(n_classes):
         # halves are stratified: every class in each
         assert len(np.unique(codes[rows])) == n_classes
     np.testing.assert_array_equal(report.stability_path_.to_numpy(), np.mean(supports, axis=0))
+
+
+def test_sparse_input_gives_the_dense_frequencies(regression_report):
+    X, y, dense = regression_report
+    report = LassoPathReport(**dense.get_params()).fit(sparse.csr_array(X.to_numpy()), y)
+    np.testing.assert_array_equal(report.stability_path_, dense.stability_path_)
 
 
 def test_same_result_with_two_jobs(regression_report):
