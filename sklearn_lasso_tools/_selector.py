@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._cv import check_rule
-from ._path import l1_path
+from ._path import _UNPENALIZED, l1_path
 from ._report import LassoPathReport
 from ._validation import (
     alpha_from_C,
@@ -360,23 +360,29 @@ class _Solve:
     def at(self, alpha, columns=None):
         """The fit at ``alpha``; with ``columns``, on those features alone (the others'
         coefficients are zero; no columns is the intercept-only model)."""
-        if columns is not None and len(columns) == 0:
-            return _Point(alpha, *self._null_model())
-        X = self.X if columns is None else self.X[:, columns]
-        path = l1_path(
-            X,
-            self.y,
-            task=self.task,
-            alphas=[alpha],
-            sample_weight=self.weights,
-            **self.params,
-        )
-        point = _Point.of(path, 0)
         if columns is None:
-            return point
+            return self._fit(self.X, alpha, self.params)
+        if len(columns) == 0:
+            return _Point(alpha, *self._null_model())
+        # the same penalty on these features as in the full problem: the engine rescales
+        # penalty factors to average one over the features it is given, so the strength
+        # absorbs their average here (zero when all of them are unpenalized)
+        params, strength = dict(self.params), alpha
+        factor = params["penalty_factor"]
+        if factor is not None:
+            mean = factor[columns].mean()
+            params["penalty_factor"] = factor[columns] if mean > 0 else None
+            strength = alpha * max(mean, _UNPENALIZED)
+        point = self._fit(self.X[:, columns], strength, params)
         coef = np.zeros(point.coef.shape[:-1] + (self.X.shape[1],))
         coef[..., columns] = point.coef
-        return point._replace(coef=coef)
+        return point._replace(alpha=alpha, coef=coef)
+
+    def _fit(self, X, alpha, params):
+        path = l1_path(
+            X, self.y, task=self.task, alphas=[alpha], sample_weight=self.weights, **params
+        )
+        return _Point.of(path, 0)
 
     def _null_model(self):
         """Zero coefficients and the intercept-only fit: ``(coef, intercept, n_iter)``."""

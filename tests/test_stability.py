@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
-from sklearn.linear_model import Lasso, lasso_path
+from sklearn.linear_model import Lasso, LinearRegression, lasso_path
 from sklearn.utils import check_random_state
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -450,3 +450,38 @@ def test_command_line_summary_and_html_section(capsys):
     assert _stability_section(LassoPathReport(cv=None, alphas=5).fit(X, y)) == ""
     assert main(["--dataset", "diabetes", "--n-bootstrap", "-1"]) == 2
     assert "--n-bootstrap must be at least 0, got -1" in capsys.readouterr().err
+
+
+def test_selector_restricted_fit_keeps_the_penalty_factors():
+    X, y = _regression(seed=5)
+    p = X.shape[1]
+    factor = np.linspace(0.5, 2.0, p)
+    selector = L1Selector(
+        stability=0.75, n_bootstrap=4, alphas=15, eps=1e-2, penalty_factor=factor, random_state=0
+    ).fit(X, y)
+    kept = X.columns[selector.support_]
+    assert len(kept) >= 2
+    # alpha * sum_j f_j |w_j| with f rescaled to sum to p over *all* features: a plain Lasso
+    # on standardized columns divided by f_j, whose solution is f_j w_j
+    f = (factor * p / factor.sum())[selector.support_]
+    std = X[kept].std(ddof=0).to_numpy()
+    Z = (X[kept] - X[kept].mean()) / std / f
+    reference = Lasso(alpha=selector.alpha_, tol=1e-12, max_iter=100_000).fit(Z, y)
+    np.testing.assert_allclose(
+        selector.coef_[selector.support_], reference.coef_ / f / std, rtol=1e-6, atol=1e-9
+    )
+
+
+def test_selector_restricted_fit_of_unpenalized_features_is_least_squares():
+    X, y = _regression(seed=5)
+    factor = np.where(X.columns.isin(["f00", "f01"]), 0.0, 1.0)
+    selector = L1Selector(
+        stability=1.0, n_bootstrap=3, alphas=5, pfer=0.01, penalty_factor=factor, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # pfer unreachable: the first alpha
+        selector.fit(X, y)
+    assert list(selector.selected_features_) == ["f00", "f01"]
+    reference = LinearRegression().fit(X[["f00", "f01"]], y)
+    np.testing.assert_allclose(selector.coef_[:2], reference.coef_, rtol=1e-6)
+    assert selector.intercept_ == pytest.approx(reference.intercept_, rel=1e-6)
