@@ -216,6 +216,15 @@ def summary_text(source, X, report, rule):
             f"{len(choice.kept)} features selected  <- --rule"
         )
     lines += [f"note: {text}" for text in (choice.note, correlated_note(report, rule)) if text]
+    events = report.path_events()
+    changes = events[events["event"] != "enter"]
+    if len(changes):
+        named = ", ".join(dict.fromkeys(map(str, changes["feature"])))
+        lines.append(
+            f"note: {int((changes['event'] == 'exit').sum())} exit(s) and "
+            f"{int((changes['event'] == 'sign flip').sum())} sign flip(s) along the path "
+            f"({named}); see the path events in the HTML report (-o)"
+        )
     if stability_note(report):
         lines.append(stability_note(report))
     table = report.summary()

@@ -629,7 +629,7 @@ class LassoPathReport(BaseEstimator):
         kept = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
         names = self._names()
         missing = np.setdiff1d(np.flatnonzero(kept), self._correlated_candidates)
-        if missing.size:
+        if missing.size and not kept.all():  # (keeping everything, nothing was dropped)
             raise ValueError(
                 f"correlated_groups has no correlations for {list(names[missing])}, kept at "
                 f"rule={rule!r} but not down to alpha_min_."

@@ -249,3 +249,11 @@ def test_html_report_lists_the_events(diabetes, monkeypatch):
     section = page[page.index("<h2>Path events</h2>") : page.index("<h2>Penalty comparison")]
     assert "1 exit(s) and 0 sign flip(s)" in section
     assert section.count("<td>s3</td>") == 3
+
+
+def test_cli_summary_mentions_the_exits(diabetes):
+    from sklearn_lasso_tools._cli import summary_text
+
+    X, _, report = diabetes
+    text = summary_text("diabetes", X, report, "1se")
+    assert "note: 1 exit(s) and 0 sign flip(s) along the path (s3)" in text

@@ -196,3 +196,10 @@ def test_each_dropped_feature_joins_its_most_correlated_kept_feature():
     rank = list(report.entry_order_)
     assert list(groups["group"]) == [1, 2]
     assert rank.index(groups["kept"][0]) < rank.index(groups["kept"][1])
+
+
+def test_ridge_keeps_everything_so_no_group():
+    X, y = planted(n=80)
+    report = LassoPathReport(l1_ratio=0.0, alphas=10, cv=3, random_state=0).fit(X, y)
+    assert report.correlations_.empty  # no p x p work for a penalty that drops nothing
+    assert report.correlated_groups().empty
