@@ -286,7 +286,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             sample_weight=weights,
             n_jobs=probe.n_jobs,
             refit=refit,
-            refit_params={"l2": REFIT_L2},
+            refit_params={"l2": REFIT_L2, "positive": params.get("positive", False)},
             **params,
         )
         g, a = result.index_min if probe.rule == "min" else result.index_1se
@@ -307,6 +307,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
                 l2=REFIT_L2,
                 scale=probe.scale,
                 n_classes=params["n_classes"],
+                positive=params.get("positive", False),
             )
             if etask == "binary":  # LogisticRegression's shapes
                 coef, intercept = coef[None, :], np.array([intercept])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
+from scipy.optimize import nnls
 from scipy.special import expit, log_softmax, softmax
 
 from ._path import l1_path
@@ -42,7 +43,16 @@ def blend(l1, refit, gamma):
 
 
 def refit_linear(
-    X, y, *, task, sample_weight=None, l2=REFIT_L2, scale=True, n_classes=None, start=None
+    X,
+    y,
+    *,
+    task,
+    sample_weight=None,
+    l2=REFIT_L2,
+    scale=True,
+    n_classes=None,
+    start=None,
+    positive=False,
 ):
     """Refit a linear model on every column of ``X``.
 
@@ -65,6 +75,9 @@ def refit_linear(
         For "multinomial".
     start : tuple (coef, intercept), default=None
         Warm start for classification.
+    positive : bool, default=False
+        Non-negative coefficients (glmnet passes ``lower.limits`` to its refit too):
+        non-negative least squares, or the path engine's constrained ridge-logistic solve.
 
     Returns
     -------
@@ -79,8 +92,23 @@ def refit_linear(
     if task == "regression":
         root = np.sqrt(v)
         y_mean = v @ y
-        coef = np.linalg.lstsq(Xc * root[:, None], (y - y_mean) * root, rcond=None)[0]
+        A, b = Xc * root[:, None], (y - y_mean) * root
+        coef = nnls(A, b)[0] if positive else np.linalg.lstsq(A, b, rcond=None)[0]
         return coef, float(y_mean - mean @ coef)
+    if positive:  # the same objective as below, by the engine's constrained solver
+        path = l1_path(
+            X,
+            y,
+            task=task,
+            alphas=[max(l2, 1e-12)],
+            l1_ratio=0.0,
+            scale=scale,
+            sample_weight=sample_weight,
+            positive=True,
+            tol=1e-12,
+            n_classes=n_classes,
+        )
+        return path.coefs[0], path.intercepts[0]
     s2 = (v @ Xc**2) if scale else np.ones(X.shape[1])
     ridge = l2 * np.where(s2 > 0, s2, 1.0)
     if task == "binary":

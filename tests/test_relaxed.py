@@ -10,8 +10,9 @@ Measured worst differences (max |ours - glmnet| / max |glmnet|):
 - gaussian, diabetes, 100 lambdas, gammas 0, .25, .5, .75, 1: relaxed coefficients
   1.2e-8, intercepts 4e-16; ``cv.glmnet(relax=TRUE)`` mse: cvm 7e-11, cvsd 2.6e-10, the same
   (lambda, gamma) for min and 1se;
-- binomial, 300 noisy samples (not separable), 30 lambdas, unpenalized refit (glmnet's):
-  relaxed coefficients 1.3e-9; CV AUC cvm and cvsd 2e-16, the same (lambda, gamma).
+- binomial, 300 noisy samples (not separable), 30 lambdas, unpenalized refit (glmnet's,
+  ``thresh=1e-16``): relaxed coefficients 5.3e-9, intercepts 1.4e-9; CV AUC cvm 1.5e-16,
+  cvsd 7.8e-16, the same (lambda, gamma): min at gamma 0, 1se at gamma 0.75.
 
 The tolerances below are 1e-6 relative.
 """
@@ -225,6 +226,38 @@ def test_classification_refit_is_ridge_logistic_on_standardized_features(task):
     ref.fit(X / std, y, sample_weight=w)
     assert _rel(coef, ref.coef_.reshape(np.shape(coef)) / std) < 1e-7
     assert _rel(intercept, ref.intercept_.reshape(np.shape(intercept))) < 1e-7
+
+
+def test_positive_refits():
+    """``positive=True`` (glmnet passes lower.limits to its refit too): non-negative least
+    squares as LinearRegression(positive=True); the constrained ridge-logistic refit equals
+    the unconstrained one where that is already non-negative."""
+    X, y = load_diabetes(return_X_y=True)
+    w = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
+    coef, intercept = refit_linear(X, y, task="regression", sample_weight=w, positive=True)
+    ref = LinearRegression(positive=True).fit(X, y, sample_weight=w)
+    assert coef.min() >= 0 and (coef == 0).sum() >= 3  # the constraint binds
+    assert _rel(coef, ref.coef_) < 1e-10
+    assert abs(intercept - ref.intercept_) < 1e-8 * abs(ref.intercept_)
+    Xb, yb = load_breast_cancer(return_X_y=True)
+    Xb, yb = Xb[:, [7, 20, 27]], 1 - yb
+    wb = np.random.RandomState(1).uniform(0.5, 2.0, len(yb))
+    free = refit_linear(Xb, yb, task="binary", l2=1e-3, sample_weight=wb)
+    bound = refit_linear(Xb, yb, task="binary", l2=1e-3, sample_weight=wb, positive=True)
+    assert free[0].min() > 0
+    assert _rel(bound[0], free[0]) < 1e-8 and abs(bound[1] - free[1]) < 1e-7
+
+
+def test_cv_mode_positive():
+    X, y = _diabetes()
+    model = SelectThenRefit(
+        L1Selector(cv=3, alphas=30, random_state=0, positive=True, rule="min"), gamma="cv"
+    ).fit(X, y)
+    assert model.coef_.min() >= 0
+    support = model.selector_.get_support()
+    refit = LinearRegression(positive=True).fit(X.loc[:, support], y)
+    expected = model.gamma_ * model.selector_.coef_[support] + (1 - model.gamma_) * refit.coef_
+    assert _rel(model.coef_[support], expected) < 1e-8
 
 
 def test_refit_path_refits_each_active_set():
