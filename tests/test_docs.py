@@ -83,6 +83,8 @@ def check_select_then_refit(ns):
     coef = refit.coef_.ravel()
     np.testing.assert_allclose(coef[X.columns.isin(kept)], reference.coef_.ravel(), rtol=1e-6)
     assert np.all(coef[~X.columns.isin(kept)] == 0)
+    shrunk = refit.selector_.coef_.ravel()[X.columns.isin(kept)]
+    assert np.abs(shrunk).sum() < np.abs(reference.coef_).sum()  # the chart's point
     assert 0.95 < ns["scores"].mean() <= 1
 
 

@@ -71,3 +71,10 @@ pipe.fit_transform(X, y).head()
 # where exactly that many coefficients are nonzero.
 top6 = L1Selector(n_features=6).fit(X, y)
 print(list(top6.selected_features_), f"alpha_ = {top6.alpha_:.4f}, C_ = {top6.C_:.4f}")
+
+# %%
+# The selector keeps the path it walked (``path_``): the six signals are the first six
+# features to enter, well before any noise feature.
+from sklearn_lasso_tools import charts
+
+charts.path_chart(top6.path_, top=6)

@@ -53,6 +53,30 @@ print(refit.selected_features_)
 print(refit.coef_.round(3))
 
 # %%
+# L1's shrinkage, and the refit without it
+# ----------------------------------------
+# The same features, with their L1 coefficients (from the selector) and their refitted
+# coefficients: the refit undoes most of L1's pull toward zero.
+import altair as alt
+import pandas as pd
+
+kept = refit.selector_.get_support()
+coefs = pd.DataFrame(
+    {
+        "feature": X.columns[kept],
+        "L1 (C = 0.1)": refit.selector_.coef_.ravel()[kept],
+        "refit (L2, C = 1)": refit.coef_.ravel()[kept],
+    }
+).melt("feature", var_name="fit", value_name="coefficient")
+alt.Chart(coefs, title="Standardized coefficients of the selected features").mark_bar().encode(
+    x=alt.X("coefficient:Q"),
+    y=alt.Y("feature:N", title=None),
+    yOffset="fit:N",
+    color=alt.Color("fit:N", title=None),
+    tooltip=["feature", "fit", alt.Tooltip("coefficient:Q", format=".3f")],
+)
+
+# %%
 # Choose the strength inside, by CV
 # ---------------------------------
 # With ``L1Selector(cv=5, rule="1se")`` the strength is chosen by cross-validation on
