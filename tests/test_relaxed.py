@@ -9,7 +9,8 @@ Measured worst differences (max |ours - glmnet| / max |glmnet|):
 
 - gaussian, diabetes, 100 lambdas, gammas 0, .25, .5, .75, 1: relaxed coefficients
   1.2e-8, intercepts 4e-16; ``cv.glmnet(relax=TRUE)`` mse: cvm 7e-11, cvsd 2.6e-10, the same
-  (lambda, gamma) for min and 1se;
+  (lambda, gamma) for min and 1se; weighted (60 lambdas): coefficients 1.3e-8, intercepts
+  9e-12, cvm 5.7e-11, cvsd 2.5e-10, the same choices;
 - binomial, 300 noisy samples (not separable), 30 lambdas, unpenalized refit (glmnet's,
   ``thresh=1e-16``): relaxed coefficients 5.3e-9, intercepts 1.4e-9; CV AUC cvm 1.5e-16,
   cvsd 7.8e-16, the same (lambda, gamma): min at gamma 0, 1se at gamma 0.75.
@@ -345,10 +346,12 @@ def test_cv_classification_on_separable_data_stays_finite():
 def _cases():
     X, y = load_diabetes(return_X_y=True)
     Xb, yb = _noisy_binary()
+    w = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
     return {
         "gaussian": {
             "X": X,
             "y": y,
+            "weights": None,
             "task": "regression",
             "family": "gaussian",
             "lambdas": l1_path(
@@ -359,9 +362,24 @@ def _cases():
             "scoring": "neg_mean_squared_error",
             "thresh": 1e-20,
         },
+        "gaussian_weighted": {
+            "X": X,
+            "y": y,
+            "weights": w,
+            "task": "regression",
+            "family": "gaussian",
+            "lambdas": l1_path(
+                X, y, task="regression", alphas=60, eps=1e-3, stop_early=False, sample_weight=w
+            ).alphas,
+            "foldid": np.random.RandomState(1).permutation(len(y)) % 5,
+            "type_measure": "mse",
+            "scoring": "neg_mean_squared_error",
+            "thresh": 1e-20,
+        },
         "binomial": {
             "X": Xb,
             "y": yb,
+            "weights": None,
             "task": "binary",
             "family": "binomial",
             "lambdas": l1_path(Xb, yb, task="binary", alphas=30, eps=1e-3, stop_early=False).alphas,
@@ -382,6 +400,7 @@ def _run(case):
         gammas=GAMMAS,
         foldid=case["foldid"],
         type_measure=case["type_measure"],
+        weights=case["weights"],
         thresh=case["thresh"],
     )
 
@@ -389,7 +408,7 @@ def _run(case):
 @pytest.fixture(scope="module")
 def glmnet_runs():
     cases = _cases()
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(_run, case) for name, case in cases.items()}
         results = {}
         for name, future in futures.items():
@@ -402,14 +421,23 @@ def glmnet_runs():
     return cases, results
 
 
-@pytest.mark.parametrize("name", ["gaussian", "binomial"])
+@pytest.mark.parametrize("name", ["gaussian", "gaussian_weighted", "binomial"])
 def test_relaxed_coefficients_match_glmnet(glmnet_runs, name):
     cases, results = glmnet_runs
     case, ref = cases[name], results[name]
-    path = l1_path(case["X"], case["y"], task=case["task"], alphas=case["lambdas"], tol=1e-14)
+    w = case["weights"]
+    path = l1_path(
+        case["X"], case["y"], task=case["task"], alphas=case["lambdas"], sample_weight=w, tol=1e-14
+    )
     np.testing.assert_allclose(path.alphas, ref["lambda"], rtol=1e-15)
     refit_coefs, refit_intercepts = refit_path(
-        case["X"], case["y"], path.coefs, path.intercepts, task=case["task"], l2=0.0
+        case["X"],
+        case["y"],
+        path.coefs,
+        path.intercepts,
+        task=case["task"],
+        sample_weight=w,
+        l2=0.0,
     )
     for g, gamma in enumerate(np.maximum(GAMMAS, GLMNET_EPS)):
         coefs = blend(path.coefs, refit_coefs, gamma)
@@ -419,7 +447,7 @@ def test_relaxed_coefficients_match_glmnet(glmnet_runs, name):
         assert _rel(intercepts, ref["a0"][g]) < RTOL, gamma
 
 
-@pytest.mark.parametrize("name", ["gaussian", "binomial"])
+@pytest.mark.parametrize("name", ["gaussian", "gaussian_weighted", "binomial"])
 def test_relaxed_cv_matches_cv_glmnet(glmnet_runs, name):
     cases, results = glmnet_runs
     case, ref = cases[name], results[name]
@@ -434,6 +462,7 @@ def test_relaxed_cv_matches_cv_glmnet(glmnet_runs, name):
         gammas=np.maximum(GAMMAS, GLMNET_EPS),
         scoring=case["scoring"],
         classes=None if case["task"] == "regression" else np.array([0.0, 1.0]),
+        sample_weight=case["weights"],
         refit_params={"l2": 0.0},  # glmnet's refit is unpenalized
         tol=1e-14,
     )
