@@ -195,6 +195,18 @@ def test_readme_magics_block_runs_in_ipython(tmp_path):
     assert "Error" not in done.stdout + done.stderr
 
 
+def test_magic_lines_in_the_docs_parse():
+    """Every ``%lasso_path`` / ``%compare_penalties`` line of the README and the user guide
+    is accepted by the magic's own parser."""
+    from sklearn_lasso_tools.magics import LassoMagics
+
+    text = (ROOT / "README.md").read_text() + (ROOT / "docs" / "user_guide.rst").read_text()
+    lines = re.findall(r"%(lasso_path|compare_penalties) ([^\n]*)", text)
+    assert len(lines) >= 4
+    for name, args in lines:
+        getattr(LassoMagics, name).parser.parse_argstring(args)  # UsageError if not
+
+
 def test_readme_names_the_docs_command():
     text = (ROOT / "README.md").read_text()
     assert 'python3 -m pip install -e ".[docs]" && python3 -m sphinx -W -b html docs' in text
