@@ -302,6 +302,20 @@ def test_cv_with_an_estimator_matches_the_fast_refit():
     assert _rel(slow.coef_, fast.coef_) < 1e-10
 
 
+@pytest.mark.parametrize("rule", ["min", "1se"])
+def test_cv_at_gamma_one_is_the_selectors_cv(rule):
+    """With gammas=[1] the relaxed CV is the Lasso's: the same folds, curve and choice as
+    L1Selector's own cross-validation."""
+    X, y = _diabetes()
+    selector = L1Selector(cv=5, rule=rule, random_state=3)
+    model = SelectThenRefit(selector, gamma="cv", gammas=[1.0]).fit(X, y)
+    lasso = selector.fit(X, y)
+    assert _rel(model.cv_results_["mean_test_score"], lasso.path_.cv_mean_) < 1e-12
+    assert _rel(model.cv_results_["se_test_score"], lasso.path_.cv_se_) < 1e-12
+    assert model.alpha_ == lasso.alpha_ and model.gamma_ == 1.0
+    np.testing.assert_allclose(model.coef_, lasso.coef_, rtol=1e-6, atol=1e-6)
+
+
 def test_cv_scores_by_hand():
     """One fold's score at the chosen (alpha, gamma), from an L1 fit and a least-squares
     refit done by hand."""
