@@ -185,8 +185,10 @@ def _fit_and_score_fold(
     # a fold that saturated (interpolated, or separated classes) keeps its last fit, as
     # glmnet's folds do
     missing = len(alphas) - len(path.alphas)
-    coefs = np.concatenate([path.coefs, np.repeat(path.coefs[-1:], missing, axis=0)])
-    intercepts = np.concatenate([path.intercepts, np.repeat(path.intercepts[-1:], missing, axis=0)])
+    coefs, intercepts = path.coefs, path.intercepts
+    if missing:  # (no copy otherwise: wide paths are large)
+        coefs = np.concatenate([coefs, np.repeat(coefs[-1:], missing, axis=0)])
+        intercepts = np.concatenate([intercepts, np.repeat(intercepts[-1:], missing, axis=0)])
     test_weights = None if sample_weight is None else sample_weight[test]
     scores = score_path(
         scoring, task, coefs, intercepts, classes, X[test], y[test], y_original[test], test_weights

@@ -12,7 +12,7 @@ from scipy import sparse
 __all__ = ["CORR_FLOOR", "correlated_pairs", "groups_note", "weighted_moments"]
 
 CORR_FLOOR = 0.5
-_CHUNK_CELLS = 4_000_000  # features x candidates per block of X.T @ U
+_CHUNK_CELLS = 250_000  # features x candidates per block of X.T @ U (2 MB of floats)
 
 
 def weighted_moments(X, weights):
@@ -23,12 +23,14 @@ def weighted_moments(X, weights):
     if sparse.issparse(X):
         X = sparse.csc_matrix(X)
         mean = np.asarray(X.T @ weights).ravel()
-        var = np.empty(X.shape[1])
-        for j in range(X.shape[1]):
-            rows = X.indices[X.indptr[j] : X.indptr[j + 1]]
-            values = X.data[X.indptr[j] : X.indptr[j + 1]]
-            w = weights[rows]
-            var[j] = w @ (values - mean[j]) ** 2 + (1.0 - w.sum()) * mean[j] ** 2
+        # per column: sum over stored entries of w (x - mean)^2, plus the implicit zeros'
+        # weight times mean^2 (column sums of sparse matrices sharing X's structure)
+        w = weights[X.indices]
+        centred = X.data - np.repeat(mean, np.diff(X.indptr))
+        stored = sparse.csc_matrix((w * centred**2, X.indices, X.indptr), shape=X.shape)
+        weight = sparse.csc_matrix((w, X.indices, X.indptr), shape=X.shape)
+        var = np.asarray(stored.sum(axis=0)).ravel()
+        var += (1.0 - np.asarray(weight.sum(axis=0)).ravel()) * mean**2
     else:
         mean = weights @ X
         var = np.empty(X.shape[1])

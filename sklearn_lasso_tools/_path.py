@@ -352,9 +352,15 @@ def _targets(y, task, n_classes=None):
 
 
 def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
-    betas = np.asarray(trace.betas)
-    coefs = np.zeros(betas.shape[:-1] + (prob.keep.size,))
-    coefs[..., prob.keep] = betas / prob.scale[prob.keep]
+    # one point at a time, dropping the trace's copy as it goes: wide paths (p = 1e5 and
+    # more) then hold the coefficients once, not three times
+    betas = trace.betas
+    coefs = np.zeros((len(betas),) + np.shape(betas[0])[:-1] + (prob.keep.size,))
+    inverse = 1.0 / prob.scale[prob.keep]
+    keep = prob.keep if not prob.keep.all() else slice(None)
+    for i in range(len(betas)):
+        coefs[i][..., keep] = betas[i] * inverse
+        betas[i] = None
     intercepts = np.asarray(trace.intercepts) - coefs @ prob.mean
     if task == "multinomial":  # glmnet's convention: intercepts sum to zero
         intercepts -= intercepts.mean(axis=1, keepdims=True)

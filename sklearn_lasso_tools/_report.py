@@ -235,9 +235,11 @@ class LassoPathReport(BaseEstimator):
         self._fit_path(X, y, task, y_enc, classes, weights)
         return self
 
-    def _fit_path(self, X, y, task, y_enc, classes, weights):
-        """The work of ``fit`` on validated inputs (``L1Selector`` reuses it)."""
-        alphas = check_alphas(self.alphas, type(self).__name__)
+    def _fit_path(self, X, y, task, y_enc, classes, weights, owner=None):
+        """The work of ``fit`` on validated inputs (``L1Selector`` reuses it, as ``owner``
+        of the parameters that errors name)."""
+        owner = owner or type(self).__name__
+        alphas = check_alphas(self.alphas, owner)
         self.task_ = task
         if classes is not None:
             self.classes_ = classes
@@ -269,7 +271,7 @@ class LassoPathReport(BaseEstimator):
             self._fit_stability(X, y_enc, etask, classes, weights, params)
         if self.cv is None:
             return
-        splitter = make_splitter(self.cv, task, y_enc, self.random_state, type(self).__name__)
+        splitter = make_splitter(self.cv, task, y_enc, self.random_state, owner)
         splits = list(splitter.split(X, y_enc))
         with progress_bar(self.verbose, len(splits), f"CV {label}", "fold") as bar:
             result = cross_validate_path(
@@ -378,9 +380,10 @@ class LassoPathReport(BaseEstimator):
         self.entry_alphas_ = np.where(
             entered, path.alphas[np.minimum(first, len(path.alphas) - 1)], np.nan
         )
-        size = np.abs(path.coefs * path.scales)
-        size = size.max(axis=1) if size.ndim == 3 else size
-        at_entry = size[np.minimum(first, len(path.alphas) - 1), np.arange(first.size)]
+        # each feature's size where it enters, without a copy of the whole path
+        at = path.coefs[np.minimum(first, len(path.alphas) - 1), ..., np.arange(first.size)]
+        at_entry = np.abs(at).max(axis=-1) if at.ndim == 2 else np.abs(at)
+        at_entry = at_entry * path.scales
         order = np.lexsort((-at_entry, first))
         self.entry_order_ = self._names()[order[entered[order]]]
 

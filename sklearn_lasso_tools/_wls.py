@@ -24,6 +24,7 @@ __all__ = ["WeightedLasso"]
 _FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
 _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
 _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
+_DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 
@@ -121,7 +122,7 @@ class WeightedLasso:
                 gram[np.diag_indices_from(gram)] += ridge
             design = {"gram": gram, "Xy": np.ascontiguousarray(self.Xy[index])}
             return design, t * np.sqrt(u), 0.0 if ridge is not None else l2
-        large = prob.n_samples * index.size > _DENSE_BLOCK
+        large = prob.n_samples * index.size > _DENSE_BLOCK or _too_sparse(prob, index)
         if prob.offset is not None and large and ridge is None:
             X = prob.X[:, index]
             X.indices = X.indices.astype(np.int32, copy=False)
@@ -142,6 +143,17 @@ class WeightedLasso:
             A = np.ascontiguousarray(A)
             return {"gram": np.ascontiguousarray(A.T @ A), "Xy": A.T @ y}, y, l2
         return {"X": np.asfortranarray(A)}, y, l2
+
+
+def _too_sparse(prob, index):
+    """Whether a working set of a sparse design is too sparse to densify: its dense copy
+    would be more than _DENSE_RATIO times its stored entries (so a very sparse design,
+    p = 1e5 at 0.1%, never has a block many times the size of the whole matrix)."""
+    if prob.offset is None:
+        return False
+    indptr = prob.X.indptr
+    stored = int((indptr[index + 1] - indptr[index]).sum())
+    return prob.n_samples * index.size > _DENSE_RATIO * stored
 
 
 def _gram_pays(n_samples, n_features):

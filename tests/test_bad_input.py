@@ -21,6 +21,13 @@ def data():
 
 SELECTOR, REPORT, REFIT, COMPARE = "L1Selector", "LassoPathReport", "SelectThenRefit", "compare"
 ALL = (SELECTOR, REPORT, REFIT, COMPARE)
+# who an error names: SelectThenRefit's come from its selector
+OWNER = {
+    SELECTOR: "L1Selector",
+    REPORT: "LassoPathReport",
+    REFIT: "L1Selector",
+    COMPARE: "compare_penalties",
+}
 
 
 def fit(kind, X, y, params=None, **fit_params):
@@ -110,7 +117,7 @@ BAD_INPUTS = [
         {},
         ALL,
         ValueError,
-        r"needs at least one feature; got X of shape \(200, 0\)",
+        r"{owner} needs at least one feature; got X of shape \(200, 0\)",
     ),
     (
         "one sample",
@@ -126,7 +133,7 @@ BAD_INPUTS = [
         {"task": "classification"},
         ALL,
         ValueError,
-        "needs at least two classes in y; got only 'yes'",
+        "{owner} needs at least two classes in y; got only 'yes'",
     ),
     (
         "single-class y (object Series)",
@@ -134,7 +141,7 @@ BAD_INPUTS = [
         {},
         ALL,
         ValueError,
-        "needs at least two classes in y; got only 'yes'",
+        "{owner} needs at least two classes in y; got only 'yes'",
     ),
     (
         "continuous y, task='classification'",
@@ -142,7 +149,7 @@ BAD_INPUTS = [
         {"task": "classification"},
         ALL,
         ValueError,
-        "task='classification' needs class labels; got a continuous y",
+        "{owner} with task='classification' needs class labels; got a continuous y",
     ),
     (
         "text y, task='regression'",
@@ -150,7 +157,7 @@ BAD_INPUTS = [
         {"task": "regression"},
         ALL,
         ValueError,
-        "task='regression' needs a numeric y",
+        "{owner} with task='regression' needs a numeric y",
     ),
     (
         "two-column y",
@@ -166,7 +173,7 @@ BAD_INPUTS = [
         {},
         ALL,
         ValueError,
-        r"needs numeric features; column\(s\) 'color' \(\w+\) of X hold non-numeric values",
+        r"{owner} needs numeric features; column\(s\) 'color' \(\w+\) of X hold non-numeric values",
     ),
     (
         "categorical column",
@@ -222,7 +229,8 @@ BAD_INPUTS = [
         {"cv": 5, "C": None},
         ALL,
         ValueError,
-        "asks for 5 stratified folds, but the smallest class has only 3 samples",
+        "The 'cv' parameter of {owner} asks for 5 stratified folds, but the smallest class has "
+        "only 3 samples",
     ),
     (
         "cv larger than n_samples (regression)",
@@ -238,7 +246,8 @@ BAD_INPUTS = [
         {"n_features": 9, "C": None},
         (SELECTOR, REFIT),
         ValueError,
-        "got n_features=9 for X with 8 feature",
+        "The 'n_features' parameter of {owner} must be at most the number of features; got "
+        "n_features=9 for X with 8 feature",
     ),
     (
         "every column constant",
@@ -263,7 +272,7 @@ def test_bad_input_table(data, make, params, kind, error, match):
     X, y, fit_params = make(*data)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # an error, not a warning and a silent answer
-        with pytest.raises(error, match=match):
+        with pytest.raises(error, match=match.format(owner=OWNER[kind])):
             fit(kind, X, y, params, **fit_params)
 
 

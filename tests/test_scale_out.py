@@ -15,7 +15,7 @@ import pytest
 import sklearn
 from threadpoolctl import threadpool_info
 
-from sklearn_lasso_tools import LassoPathReport
+from sklearn_lasso_tools import LassoPathReport, compare_penalties
 
 N_SAMPLES, N_FEATURES = 90, 10
 
@@ -128,6 +128,47 @@ def test_dask_cluster_gives_the_serial_stability_path(dask_client):
     assert report.stability_path_.equals(serial.stability_path_)
     np.testing.assert_array_equal(report.stability_q_, serial.stability_q_)
     assert sum(dask_client.run(_tasks_done).values()) > before  # the halves ran there
+
+
+def _comparison(**params):
+    X, y, weights = _data("multinomial")
+    return compare_penalties(
+        X, y, Cs=[0.01, 0.1, 1.0], cv=3, random_state=0, sample_weight=weights, **params
+    )
+
+
+@pytest.fixture(scope="module")
+def serial_comparison():
+    return _comparison(n_jobs=1)
+
+
+def assert_same_comparison(actual, expected):
+    assert actual.table.equals(expected.table)
+    assert actual.best.equals(expected.best)
+    assert actual.coefs.equals(expected.coefs)
+    for penalty, report in expected.reports.items():
+        assert_same_report(actual.reports[penalty], report)
+
+
+@pytest.mark.parametrize("backend", ["loky", "threading"])
+def test_compare_penalties_gives_the_serial_result_on_every_backend(backend, serial_comparison):
+    with joblib.parallel_config(backend=backend, n_jobs=2):
+        comparison = _comparison()
+    assert_same_comparison(comparison, serial_comparison)
+
+
+def test_dask_cluster_gives_the_serial_comparison_and_progress(
+    serial_comparison, dask_client, capsys
+):
+    before = sum(dask_client.run(_tasks_done).values())
+    with joblib.parallel_config(backend="dask"):
+        comparison = _comparison(verbose=1)
+    assert_same_comparison(comparison, serial_comparison)
+    assert sum(dask_client.run(_tasks_done).values()) >= before + 9  # 3 penalties x 3 folds
+    # the folds' progress is counted in this process as their results come back
+    err = capsys.readouterr().err
+    for ratio in ("1", "0", "0.5"):
+        assert f"CV l1_ratio={ratio}: 100%" in err
 
 
 def _tasks_done(dask_worker):
