@@ -44,7 +44,12 @@ def check_features(X, owner):
     not say which column)."""
     shape = getattr(X, "shape", None)
     if shape is not None and len(shape) == 2 and shape[1] == 0:
-        raise ValueError(f"{owner} needs at least one feature; got X of shape {tuple(shape)}.")
+        # scikit-learn's own words (its checks look for them); a DataFrame without columns
+        # would otherwise fail in pandas with "at least one array or dtype is required"
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is "
+            f"required by {owner}."
+        )
     dtypes = getattr(X, "dtypes", None)
     if dtypes is None or not hasattr(dtypes, "items") or not hasattr(X, "iloc"):
         return

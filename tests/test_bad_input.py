@@ -117,7 +117,8 @@ BAD_INPUTS = [
         {},
         ALL,
         ValueError,
-        r"{owner} needs at least one feature; got X of shape \(200, 0\)",
+        r"Found array with 0 feature\(s\) \(shape=\(200, 0\)\) while a minimum of 1 is "
+        r"required by {owner}",
     ),
     (
         "one sample",
