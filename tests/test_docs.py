@@ -4,7 +4,9 @@ The Sphinx build itself is a separate command (README, "Documentation"); these t
 same example scripts the build executes, in-process with ``runpy`` (no display: a chart left
 as a cell's last value is simply dropped), each under a time budget, and check the numbers
 the examples print against independent computations (closed forms, scikit-learn's LARS and
-saga solvers, a direct refit).
+saga solvers, a direct refit). With the docs extra installed, the Sphinx extension's two
+jobs are checked too: charts become ``vegaEmbed`` calls, and a page that would load a script
+from the network fails the build.
 """
 
 import os
@@ -213,3 +215,39 @@ def test_readme_names_the_docs_command():
     for picture in ("docs/_static/path_chart.png", "docs/_static/cv_chart.png"):
         assert f"]({picture})" in text
         assert (ROOT / picture).stat().st_size > 10_000
+
+
+@pytest.fixture
+def sphinxext(monkeypatch):
+    pytest.importorskip("sphinx", reason="the docs extra is not installed")
+    monkeypatch.syspath_prepend(str(ROOT / "docs" / "sphinxext"))
+    import vega_gallery
+
+    return vega_gallery
+
+
+def test_gallery_scraper_embeds_charts_for_vega(sphinxext, tmp_path):
+    import altair as alt
+    import pandas as pd
+
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x", y="y")
+    images = iter([str(tmp_path / "thumb.png")])
+    block_vars = {"example_globals": {"___": chart}, "src_file": "plot_demo.py"}
+    block_vars["image_path_iterator"] = images
+    rst = sphinxext.altair_scraper(None, block_vars, {})
+    assert rst.lstrip().startswith(".. raw:: html")
+    assert 'vegaEmbed("#vega-plot_demo-1", {' in rst and '"mark": {"type": "line"}' in rst
+    assert block_vars["example_globals"]["___"] is None  # not shown again as text
+    assert (tmp_path / "thumb.png").read_bytes()[:4] == b"\x89PNG"  # the gallery thumbnail
+    block_vars["example_globals"]["___"] = 3  # anything else is left to sphinx-gallery
+    assert sphinxext.altair_scraper(None, block_vars, {}) == ""
+
+
+def test_docs_build_refuses_network_scripts(sphinxext, tmp_path, monkeypatch):
+    (tmp_path / "ok.html").write_text('<script src="_static/vega-bundle.js"></script>')
+    (tmp_path / "cdn.html").write_text('<script defer src="https://cdn.example/x.js"></script>')
+    warned = []
+    monkeypatch.setattr(sphinxext.LOGGER, "warning", lambda *args: warned.append(args))
+    app = type("App", (), {"outdir": str(tmp_path), "builder": type("B", (), {"format": "html"})})
+    sphinxext._check_offline(app, None)
+    assert [str(args[1]) for args in warned] == ["cdn.html"]
