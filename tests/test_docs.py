@@ -116,6 +116,14 @@ def check_stability(ns):
     assert set(selector.selected_features_) == set(selector.path_.stable_features_)
 
 
+def check_wide_sparse(ns):
+    X, report, n_signal = ns["X"], ns["report"], ns["n_signal"]
+    assert X.shape == (500, 50_000) and X.nnz < 0.002 * X.shape[0] * X.shape[1]  # sparse
+    # the ten signal columns are the first ten to enter, and the 1se rule keeps them
+    assert set(report.entry_order_[:n_signal]) == {f"x{i}" for i in range(n_signal)}
+    assert {f"x{i}" for i in range(n_signal)} <= set(report.selected_features("1se"))
+
+
 CHECKS = {
     "plot_1_shrinkage": check_shrinkage,
     "plot_2_feature_selection": check_feature_selection,
@@ -124,6 +132,7 @@ CHECKS = {
     "plot_5_select_then_refit": check_select_then_refit,
     "plot_6_l1_vs_l2": check_l1_vs_l2,
     "plot_stability": check_stability,
+    "plot_wide_sparse": check_wide_sparse,
 }
 
 
