@@ -20,8 +20,10 @@ __all__ = [
     "budget_rule",
     "check_rule",
     "cross_validate_path",
+    "fold_statistics",
     "make_splitter",
     "one_se_rule",
+    "subset_path",
 ]
 
 
@@ -158,37 +160,53 @@ def cross_validate_path(
             progress.update()
     scores = np.column_stack([r[0] for r in results])
     fold_support = np.stack([r[1] for r in results])
-    fold_weights = np.array(
-        [len(test) if sample_weight is None else sample_weight[test].sum() for _, test in splits]
-    )
-    mean = scores @ fold_weights / fold_weights.sum()
-    spread = ((scores - mean[:, None]) ** 2) @ fold_weights / fold_weights.sum()
-    se = np.sqrt(spread / max(len(splits) - 1, 1))
+    mean, se = fold_statistics(scores, splits, sample_weight)
     index_min, index_1se = one_se_rule(mean, se)
     return CVResult(scores, mean, scores.std(axis=1), se, index_min, index_1se, fold_support)
 
 
-def _fit_and_score_fold(
-    X, y, y_original, train, test, *, task, alphas, scoring, classes, sample_weight, **path_params
-):
-    weights = None if sample_weight is None else sample_weight[train]
+def fold_statistics(scores, splits, sample_weight):
+    """glmnet's fold-size-weighted mean and standard error over the folds (last axis):
+    the weighted spread over ``sqrt(n_folds - 1)``."""
+    fold_weights = np.array(
+        [len(test) if sample_weight is None else sample_weight[test].sum() for _, test in splits]
+    )
+    share = fold_weights / fold_weights.sum()
+    mean = scores @ share
+    spread = ((scores - mean[..., None]) ** 2) @ share
+    return mean, np.sqrt(spread / max(len(splits) - 1, 1))
+
+
+def subset_path(X, y, rows, *, task, alphas, sample_weight, **path_params):
+    """``(coefs, intercepts)`` of the path fitted on ``rows`` at every one of ``alphas``.
+
+    A fit that saturated (interpolated, or separated classes) keeps its last point at the
+    smaller alphas, as glmnet's folds do.
+    """
     path = l1_path(
-        X[train],
-        y[train],
+        X[rows],
+        y[rows],
         task=task,
         alphas=alphas,
-        sample_weight=weights,
+        sample_weight=None if sample_weight is None else sample_weight[rows],
         stop_early=False,
         saturate=True,
         **path_params,
     )
-    # a fold that saturated (interpolated, or separated classes) keeps its last fit, as
-    # glmnet's folds do
     missing = len(alphas) - len(path.alphas)
     coefs, intercepts = path.coefs, path.intercepts
     if missing:  # (no copy otherwise: wide paths are large)
         coefs = np.concatenate([coefs, np.repeat(coefs[-1:], missing, axis=0)])
         intercepts = np.concatenate([intercepts, np.repeat(intercepts[-1:], missing, axis=0)])
+    return coefs, intercepts
+
+
+def _fit_and_score_fold(
+    X, y, y_original, train, test, *, task, alphas, scoring, classes, sample_weight, **path_params
+):
+    coefs, intercepts = subset_path(
+        X, y, train, task=task, alphas=alphas, sample_weight=sample_weight, **path_params
+    )
     test_weights = None if sample_weight is None else sample_weight[test]
     scores = score_path(
         scoring, task, coefs, intercepts, classes, X[test], y[test], y_original[test], test_weights

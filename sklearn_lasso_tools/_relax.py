@@ -17,6 +17,7 @@ from scipy import sparse
 from scipy.optimize import nnls
 from scipy.special import expit, log_softmax, softmax
 
+from ._cv import fold_statistics, subset_path
 from ._path import l1_path
 from ._scoring import score_path
 
@@ -376,13 +377,7 @@ def cross_validate_relaxed(
         for train, test in splits
     )
     scores = np.stack(Parallel(n_jobs=n_jobs)(jobs), axis=-1)
-    fold_weights = np.array(
-        [len(test) if sample_weight is None else sample_weight[test].sum() for _, test in splits]
-    )
-    share = fold_weights / fold_weights.sum()
-    mean = scores @ share
-    spread = ((scores - mean[..., None]) ** 2) @ share
-    se = np.sqrt(spread / max(len(splits) - 1, 1))
+    mean, se = fold_statistics(scores, splits, sample_weight)
     index_min, index_1se = relaxed_rules(mean, se)
     return RelaxedCVResult(scores, mean, scores.std(axis=-1), se, index_min, index_1se)
 
@@ -404,21 +399,10 @@ def _relaxed_fold(
     refit_params,
     **path_params,
 ):
-    weights = None if sample_weight is None else sample_weight[train]
-    path = l1_path(
-        X[train],
-        y[train],
-        task=task,
-        alphas=alphas,
-        sample_weight=weights,
-        stop_early=False,
-        saturate=True,
-        **path_params,
+    coefs, intercepts = subset_path(
+        X, y, train, task=task, alphas=alphas, sample_weight=sample_weight, **path_params
     )
-    # a fold that saturated keeps its last fit, as glmnet's folds (and _cv's) do
-    missing = len(alphas) - len(path.alphas)
-    coefs = np.concatenate([path.coefs, np.repeat(path.coefs[-1:], missing, axis=0)])
-    intercepts = np.concatenate([path.intercepts, np.repeat(path.intercepts[-1:], missing, axis=0)])
+    weights = None if sample_weight is None else sample_weight[train]
     refit_coefs, refit_intercepts = refit_path(
         X[train],
         y[train],

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 
-from ._path import l1_path
+from ._cv import subset_path
 
 __all__ = [
     "StabilityResult",
@@ -137,21 +137,12 @@ def stability_path(X, y, pairs, *, task, alphas, sample_weight=None, n_jobs=None
 
 def _half_support(X, y, rows, *, task, alphas, sample_weight, **path_params):
     """The support of one half's path, bit-packed per alpha (small to send back)."""
-    path = l1_path(
-        X[rows],
-        y[rows],
-        task=task,
-        alphas=alphas,
-        sample_weight=None if sample_weight is None else sample_weight[rows],
-        stop_early=False,
-        saturate=True,
-        **path_params,
+    coefs, _ = subset_path(
+        X, y, rows, task=task, alphas=alphas, sample_weight=sample_weight, **path_params
     )
-    support = path.coefs != 0
+    support = coefs != 0
     if support.ndim == 3:
         support = support.any(axis=1)
-    missing = len(alphas) - len(support)
-    support = np.concatenate([support, np.repeat(support[-1:], missing, axis=0)])
     return np.packbits(support, axis=1)
 
 
