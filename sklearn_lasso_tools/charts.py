@@ -158,21 +158,7 @@ def path_chart(
         max_rows,
     )
     if band is not None:
-        layers.append(
-            alt.Chart(band)
-            .mark_area(color=GREY, opacity=0.25)
-            .encode(
-                x=x,
-                y=alt.Y("low:Q", title=ytitle),
-                y2="high:Q",
-                tooltip=[
-                    alt.Tooltip("features:N", title="grey band"),
-                    alt.Tooltip("alpha:Q", format=".4g"),
-                    alt.Tooltip("low:Q", format=".4g"),
-                    alt.Tooltip("high:Q", format=".4g"),
-                ],
-            )
-        )
+        layers.append(_band_layer(band, x, ytitle, ".4g"))
     if grey_lines is not None:
         detail = ["feature:N"] + (["class:N"] if classes is not None else [])
         layers.append(
@@ -486,21 +472,7 @@ def stability_chart(report, *, top=10, threshold=None, max_rows=MAX_ROWS):
         alphas, values[:, ~is_top], features[~is_top], None, max_rows
     )
     if band is not None:
-        layers.append(
-            alt.Chart(band)
-            .mark_area(color=GREY, opacity=0.25)
-            .encode(
-                x=x,
-                y=alt.Y("low:Q", title=ytitle),
-                y2="high:Q",
-                tooltip=[
-                    alt.Tooltip("features:N", title="grey band"),
-                    alt.Tooltip("alpha:Q", format=".4g"),
-                    alt.Tooltip("low:Q", format=".3g"),
-                    alt.Tooltip("high:Q", format=".3g"),
-                ],
-            )
-        )
+        layers.append(_band_layer(band, x, ytitle, ".3g"))
     tooltip = [
         alt.Tooltip("feature:N"),
         alt.Tooltip("alpha:Q", format=".4g"),
@@ -827,3 +799,22 @@ def _coef_title(report, standardized, multiclass, classes):
     if np.ndim(report.coefs_) == 3 and multiclass == "norm":
         return f"‖{what}‖ across classes"
     return what
+
+
+def _band_layer(band, x, ytitle, number_format):
+    """The grey band that stands for the features past the drawn lines (see thin_rest)."""
+    return (
+        alt.Chart(band)
+        .mark_area(color=GREY, opacity=0.25)
+        .encode(
+            x=x,
+            y=alt.Y("low:Q", title=ytitle),
+            y2="high:Q",
+            tooltip=[
+                alt.Tooltip("features:N", title="grey band"),
+                alt.Tooltip("alpha:Q", format=".4g"),
+                alt.Tooltip("low:Q", format=number_format),
+                alt.Tooltip("high:Q", format=number_format),
+            ],
+        )
+    )
