@@ -268,7 +268,7 @@ class LassoPathReport(BaseEstimator):
         self.dev_ratio_ = path.dev_ratio
         self._set_entry(path)
         if self.n_bootstrap is not None:
-            self._fit_stability(X, y_enc, etask, classes, weights, params)
+            self._fit_stability(X, y_enc, etask, classes, weights, params, owner)
         if self.cv is None:
             return
         splitter = make_splitter(self.cv, task, y_enc, self.random_state, owner)
@@ -316,9 +316,8 @@ class LassoPathReport(BaseEstimator):
         )
         self._correlated_candidates = candidates
 
-    def _fit_stability(self, X, y_enc, etask, classes, weights, params):
+    def _fit_stability(self, X, y_enc, etask, classes, weights, params, owner):
         """Complementary pairs stability selection on the fitted grid (see ``_stability``)."""
-        owner = type(self).__name__
         if classes is not None and np.bincount(y_enc).min() < 2:
             raise ValueError(
                 f"The 'n_bootstrap' parameter of {owner} asks for stability selection, which "
