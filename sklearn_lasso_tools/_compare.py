@@ -119,7 +119,8 @@ def compare_penalties(
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
-        Positive values show progress bars on stderr over each penalty's path and folds.
+        Progress bars on stderr over each penalty's path and folds: 1 once a fit has run
+        for two seconds, 2 from the start.
     tol : float, default=1e-7
     max_iter : int, default=10_000
 

@@ -1,4 +1,6 @@
-"""Progress bars for long fits, shown only when the caller asks (``verbose > 0``).
+"""Progress bars for long fits, shown only when the caller asks: ``verbose=1`` shows a
+bar once a fit has run for ``DELAY`` seconds (quick fits stay quiet), ``verbose >= 2``
+from the start.
 
 Bars are ``tqdm.auto`` bars on stderr (a widget in notebooks with ipywidgets, text
 elsewhere). tqdm is imported only when a bar is shown, so ``verbose=0`` costs nothing.
@@ -6,7 +8,9 @@ elsewhere). tqdm is imported only when a bar is shown, so ``verbose=0`` costs no
 
 import sys
 
-__all__ = ["progress_bar"]
+__all__ = ["DELAY", "progress_bar"]
+
+DELAY = 2.0  # seconds before a verbose=1 bar appears
 
 
 class _Silent:
@@ -26,10 +30,12 @@ class _Silent:
 
 
 class _Bar(_Silent):
-    def __init__(self, total, desc, unit):
+    def __init__(self, total, desc, unit, delay):
         from tqdm.auto import tqdm
 
-        self._bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+        self._bar = tqdm(
+            total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, delay=delay
+        )
 
     def update(self, n=1):
         self._bar.update(n)
@@ -51,11 +57,14 @@ def progress_bar(verbose, total, desc, unit="it"):
     Parameters
     ----------
     verbose : int
-        Nothing is shown unless it is positive.
+        0 shows nothing, 1 a bar once the work has taken ``DELAY`` seconds, 2 or more a bar
+        from the start.
     total : int
         Expected number of steps.
     desc : str
         What the bar counts, shown before it.
     unit : str, default="it"
     """
-    return _Bar(total, desc, unit) if verbose and verbose > 0 else _Silent()
+    if not verbose or verbose <= 0:
+        return _Silent()
+    return _Bar(total, desc, unit, DELAY if verbose == 1 else 0.0)

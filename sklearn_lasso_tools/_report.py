@@ -59,8 +59,9 @@ class LassoPathReport(BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffling of the folds when ``cv`` is an int.
     verbose : int, default=0
-        Positive values show progress bars on stderr (``tqdm.auto``: a widget in
-        notebooks) over the path's strengths and the folds.
+        Progress bars on stderr (``tqdm.auto``: a widget in notebooks) over the path's
+        strengths and the folds: 1 shows them once a fit has run for two seconds, 2 from
+        the start.
     tol : float, default=1e-7
         Relative duality-gap tolerance of the inner solver (and Newton tolerance).
     max_iter : int, default=10_000

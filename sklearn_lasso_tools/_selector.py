@@ -68,8 +68,9 @@ class L1Selector(SelectorMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the shuffled folds.
     verbose : int, default=0
-        Positive values show progress bars on stderr over the path and the folds when
-        they choose the strength (see :class:`LassoPathReport`).
+        Progress bars on stderr over the path and the folds when they choose the
+        strength: 1 once a fit has run for two seconds, 2 from the start (see
+        :class:`LassoPathReport`).
     tol : float, default=1e-7
         Inner solver tolerance.
     max_iter : int, default=10_000

@@ -162,7 +162,7 @@ def test_dask_cluster_gives_the_serial_comparison_and_progress(
 ):
     before = sum(dask_client.run(_tasks_done).values())
     with joblib.parallel_config(backend="dask"):
-        comparison = _comparison(verbose=1)
+        comparison = _comparison(verbose=2)
     assert_same_comparison(comparison, serial_comparison)
     assert sum(dask_client.run(_tasks_done).values()) >= before + 9  # 3 penalties x 3 folds
     # the folds' progress is counted in this process as their results come back

@@ -31,7 +31,7 @@ def test_report_progress_on_stderr_only_when_asked(diabetes, capsys, n_jobs):
     quiet = _report(X, y, 0, n_jobs=n_jobs)
     assert capsys.readouterr() == ("", "")
 
-    loud = _report(X, y, 1, n_jobs=n_jobs)
+    loud = _report(X, y, 2, n_jobs=n_jobs)
     out, err = capsys.readouterr()
     assert out == ""
     # one bar over the path's strengths, one over the folds (counted in this process,
@@ -46,7 +46,7 @@ def test_report_progress_on_stderr_only_when_asked(diabetes, capsys, n_jobs):
 def test_progress_of_a_path_that_stops_early_ends_full(diabetes, capsys):
     # glmnet's early stop ends the default grid before 100 points: the bar ends at 100%
     X, y = diabetes
-    report = LassoPathReport(cv=None, verbose=1).fit(X, y)
+    report = LassoPathReport(cv=None, verbose=2).fit(X, y)
     n = len(report.alphas_)
     assert n < 100
     err = capsys.readouterr().err
@@ -57,22 +57,34 @@ def test_selector_and_compare_penalties_progress(diabetes, capsys):
     X, y = diabetes
     quiet = L1Selector(cv=N_FOLDS, alphas=N_ALPHAS, random_state=0).fit(X, y)
     assert capsys.readouterr() == ("", "")
-    loud = L1Selector(cv=N_FOLDS, alphas=N_ALPHAS, random_state=0, verbose=1).fit(X, y)
+    loud = L1Selector(cv=N_FOLDS, alphas=N_ALPHAS, random_state=0, verbose=2).fit(X, y)
     err = capsys.readouterr().err
     assert "path l1_ratio=1" in err and "CV l1_ratio=1: 100%" in err
     np.testing.assert_array_equal(loud.coef_, quiet.coef_)
     # a fixed strength is one solve: nothing to show
-    L1Selector(alpha=1.0, verbose=1).fit(X, y)
+    L1Selector(alpha=1.0, verbose=2).fit(X, y)
     assert capsys.readouterr() == ("", "")
 
     params = {"Cs": [1e-3, 1e-2, 1e-1], "cv": N_FOLDS, "random_state": 0}
     quiet = compare_penalties(X, y, **params)
     assert capsys.readouterr() == ("", "")
-    loud = compare_penalties(X, y, verbose=1, **params)
+    loud = compare_penalties(X, y, verbose=2, **params)
     err = capsys.readouterr().err
     for ratio in ("1", "0", "0.5"):  # l1, l2, elastic net
         assert f"path l1_ratio={ratio}: 100%" in err and f"CV l1_ratio={ratio}: 100%" in err
     assert loud.table.equals(quiet.table)
+
+
+def test_verbose_1_waits_a_couple_of_seconds_before_showing_a_bar(diabetes, capsys, monkeypatch):
+    from sklearn_lasso_tools import _progress
+
+    X, y = diabetes
+    _report(X, y, 1)  # well under DELAY: nothing shown
+    assert capsys.readouterr() == ("", "")
+    monkeypatch.setattr(_progress, "DELAY", 0.0)  # as if the fit had taken longer
+    _report(X, y, 1)
+    err = capsys.readouterr().err
+    assert "path l1_ratio=1: 100%" in err and "CV l1_ratio=1: 100%" in err
 
 
 # -- convergence honesty ---------------------------------------------------------------
