@@ -117,11 +117,13 @@ class WeightedLasso:
         prob, t, u, m = self.prob, self.t, self.u, self.m
         ridge = None if np.isscalar(l2) else l2[index]
         if self.gram is not None:
-            gram = np.ascontiguousarray(self.gram[np.ix_(index, index)])
+            gram, Xy = self.gram, self.Xy  # read only: no copy for the whole set
+            if index.size < gram.shape[0]:
+                gram = np.ascontiguousarray(gram[np.ix_(index, index)])
+                Xy = np.ascontiguousarray(Xy[index])
             if ridge is not None:
-                gram[np.diag_indices_from(gram)] += ridge
-            design = {"gram": gram, "Xy": np.ascontiguousarray(self.Xy[index])}
-            return design, t * np.sqrt(u), 0.0 if ridge is not None else l2
+                gram = gram + np.diag(ridge)
+            return {"gram": gram, "Xy": Xy}, t * np.sqrt(u), 0.0 if ridge is not None else l2
         large = prob.n_samples * index.size > _DENSE_BLOCK or _too_sparse(prob, index)
         if prob.offset is not None and large and ridge is None:
             X = prob.X[:, index]
