@@ -1,7 +1,12 @@
 """The one place that touches scikit-learn internals or version differences."""
 
+import threading
+import warnings
+from contextlib import contextmanager
+
 import numpy as np
 from sklearn.base import _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import _cd_fast
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import _get_threadpool_controller
@@ -14,11 +19,43 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "coordinate_descent",
+    "quiet_coordinate_descent",
     "single_threaded_blas",
     "validate_data",
 ]
 
 _RNG = np.random.RandomState(0)  # required by the solver's signature; unused by cyclic CD
+
+
+_quiet_lock = threading.Lock()
+_quiet = []  # the installed filter (while paths are fitted, in any thread), and a count
+
+
+@contextmanager
+def quiet_coordinate_descent():
+    """Silence the Cython solver's own ConvergenceWarnings (raised from this module; the
+    caller judges convergence from the returned gap and reports it once) while paths are
+    fitted. ``warnings.catch_warnings`` is not thread-safe before Python 3.14 (threads
+    that overlap restore each other's filters, and can leave one installed for good), so
+    the first path to start installs one narrow filter and the last to end removes it."""
+    with _quiet_lock:
+        if not _quiet:
+            warnings.filterwarnings(
+                "ignore", category=ConvergenceWarning, module=r"sklearn_lasso_tools\._compat\Z"
+            )
+            _quiet[:] = [warnings.filters[0], 0]
+        _quiet[1] += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet[1] -= 1
+            if _quiet[1] == 0:
+                entry = _quiet.pop(0)
+                _quiet.clear()
+                if entry in warnings.filters:
+                    warnings.filters.remove(entry)
+                    getattr(warnings, "_filters_mutated", lambda: None)()
 
 
 def single_threaded_blas():

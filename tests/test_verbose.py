@@ -139,3 +139,22 @@ def test_classification_stopped_short_names_alpha_and_gap():
     scales = full.linear_path_.scales
     difference = np.abs((short.coefs_[index] - full.coefs_[index]) * scales).max()
     assert difference > 1e-3 * np.abs(full.coefs_[index] * scales).max()
+
+
+def test_paths_in_threads_warn_once_each_and_leave_the_filters_alone(diabetes):
+    # the solver's own warnings are silenced by one filter shared by overlapping paths
+    # (warnings.catch_warnings is not thread-safe); only each path's summary comes out
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sklearn_lasso_tools._path import l1_path
+
+    X, y = diabetes
+    before = list(warnings.filters)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda _: l1_path(X, y, task="regression", max_iter=3), range(12)))
+    assert len(caught) == 12
+    assert all("stopped at max_iter=3" in str(w.message) for w in caught)
+    assert all(w.filename == __file__ for w in caught)  # the summary, pointing at the caller
+    assert warnings.filters == before
