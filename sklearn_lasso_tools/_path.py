@@ -136,7 +136,8 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
         var = X.multiply(X).T @ v - mean**2
     else:
         mean = v @ X
-        var = v @ (X - mean) ** 2
+        centred = X - mean  # the one copy of a dense X
+        var = np.einsum("i,ij,ij->j", v, centred, centred)
     std = np.sqrt(np.maximum(var, 0.0))
     keep = std > 1e-10 * np.maximum(np.abs(mean), 1.0)
     col_scale = np.where(keep & bool(scale), std, 1.0)
@@ -153,7 +154,8 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
         Xk.indptr = Xk.indptr.astype(np.int32, copy=False)
         offset = mean[keep] * inv
     else:
-        Xk = (X[:, keep] - mean[keep]) * inv
+        Xk = centred if keep.all() else centred[:, keep]
+        Xk *= inv
         # Gram products (n > p) are fastest on C order; column-wise descent needs Fortran
         Xk = np.ascontiguousarray(Xk) if n_samples > Xk.shape[1] else np.asfortranarray(Xk)
         offset = None
