@@ -166,15 +166,18 @@ def _gram_pays(n_samples, n_features):
 
 def _polish(b, l1, l2, y, design, positive, budget):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
-    the optimality conditions. Skipped when building the active system would cost more
-    than ``budget`` (sample-feature products; an epoch of descent costs one per row
-    and working feature)."""
+    the optimality conditions. Skipped when it would cost more than ``budget``, the
+    work of the descent just run (in sample-feature products: one per row and working
+    feature per epoch, or one per pair of working features on a Gram matrix)."""
     active = b != 0
     n_active = np.count_nonzero(active)
     if n_active == 0:
         return False
-    if design.get("gram") is None and y.size * n_active**2 > budget * b.size:
-        return False
+    if design.get("gram") is None:
+        if y.size * n_active**2 > budget * b.size:
+            return False  # building the active system costs more than the round did
+    elif n_active**3 / 3 > budget / y.size * b.size**2:
+        return False  # solving it costs more than the round did (p^2 per Gram epoch)
     G_active, Xy_active, correlation = _active_system(active, y, design)
     signs = np.sign(b[active])
     # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
