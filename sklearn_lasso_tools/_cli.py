@@ -11,6 +11,7 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 DATASETS = ("breast_cancer", "diabetes", "wine")
@@ -54,6 +55,14 @@ def build_parser():
         help="stability selection on B complementary pairs of half-samples (default 0: off)",
     )
     parser.add_argument("--drop", nargs="+", default=[], metavar="COL", help="columns to drop")
+    parser.add_argument(
+        "--keep",
+        nargs="+",
+        default=[],
+        metavar="COL",
+        help="columns always in the model: unpenalized on the L1 path and in its CV "
+        "(penalty factor 0; the L1/L2/elastic-net comparison penalizes every column)",
+    )
     parser.add_argument("--random-state", type=int, default=0, help="seed of the folds")
     parser.add_argument("-o", "--output", metavar="REPORT.html", help="write the HTML report here")
     return parser
@@ -248,11 +257,18 @@ def run(args):
     if pairs:
         fitting += f" and {pairs} pairs of half-samples"
     source, X, y, notes = _timed_load(args)
+    penalty_factor = _penalty_factor(X, args.keep, source)
+    if penalty_factor is not None:
+        notes = [*notes, f"always kept (unpenalized): {', '.join(args.keep)}"]
+        _progress(f"note: {notes[-1]}")
     report_args = {"cv": args.cv, "scoring": args.scoring, "task": args.task}
     report, caught = _timed(
         fitting,
         lambda: LassoPathReport(
-            random_state=args.random_state, n_bootstrap=pairs, **report_args
+            random_state=args.random_state,
+            n_bootstrap=pairs,
+            penalty_factor=penalty_factor,
+            **report_args,
         ).fit(X, y),
     )
     print(summary_text(source, X, report, args.rule))
@@ -288,6 +304,18 @@ def run(args):
     print(f"\nHTML report: {args.output}")
     _warn_summary(caught + more)
     return 0
+
+
+def _penalty_factor(X, keep, source):
+    """Zero for the ``--keep`` columns, one for the rest (None without ``--keep``)."""
+    if not keep:
+        return None
+    missing = [col for col in keep if col not in X.columns]
+    if missing:
+        raise InputError(f"--keep: column '{missing[0]}' not found in {source}")
+    if len(set(keep)) == X.shape[1]:
+        raise InputError("--keep names every feature: nothing would be left to select")
+    return np.where(X.columns.isin(keep), 0.0, 1.0)
 
 
 def _timed_load(args):

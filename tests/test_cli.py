@@ -91,6 +91,23 @@ def test_csv_report_in_process(csv, tmp_path, capsys):
     assert not NETWORK.search(page)
 
 
+def test_keep_leaves_columns_unpenalized(capsys):
+    from sklearn.datasets import load_diabetes
+
+    from sklearn_lasso_tools import LassoPathReport
+
+    assert main(["--dataset", "diabetes", "--cv", "3", "--keep", "age", "sex"]) == 0
+    out, err = capsys.readouterr()
+    assert "always kept (unpenalized): age, sex" in err
+    # the same path as the estimator with penalty factor 0 for those columns
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    factor = np.where(X.columns.isin(["age", "sex"]), 0.0, 1.0)
+    report = LassoPathReport(cv=3, random_state=0, penalty_factor=factor).fit(X, y)
+    assert f"alpha_1se = {report.alpha_1se_:.4g}" in out
+    kept = out.split("Features kept at alpha_1se")[1]
+    assert "age" in kept and "sex" in kept
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -106,6 +123,7 @@ def test_csv_report_in_process(csv, tmp_path, capsys):
         (["--dataset", "wine", "--target", "y"], "--target needs a DATA file"),
         (["--dataset", "wine", "--cv", "1"], "--cv must be at least 2"),
         (["--dataset", "diabetes", "--scoring", "nope"], "scoring"),
+        (["--dataset", "diabetes", "--keep", "zz"], "--keep: column 'zz' not found"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(argv, message, csv, tmp_path, capsys):
