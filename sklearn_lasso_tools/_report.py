@@ -236,9 +236,10 @@ class LassoPathReport(BaseEstimator):
         self._fit_path(X, y, task, y_enc, classes, weights)
         return self
 
-    def _fit_path(self, X, y, task, y_enc, classes, weights, owner=None):
+    def _fit_path(self, X, y, task, y_enc, classes, weights, owner=None, correlations=True):
         """The work of ``fit`` on validated inputs (``L1Selector`` reuses it, as ``owner``
-        of the parameters that errors name)."""
+        of the parameters that errors name, and without the correlations behind
+        :meth:`correlated_groups`, which cost O(n p k) on its hot path)."""
         owner = owner or type(self).__name__
         alphas = check_alphas(self.alphas, owner)
         self.task_ = task
@@ -300,7 +301,8 @@ class LassoPathReport(BaseEstimator):
         self.selection_frequency_ = pd.DataFrame(
             freq.T, index=pd.Index(self._names(), name="feature"), columns=["min", "1se"]
         )
-        self._set_correlations(X, weights, max(result.index_min, result.index_1se))
+        if correlations:
+            self._set_correlations(X, weights, max(result.index_min, result.index_1se))
 
     def _set_correlations(self, X, weights, last):
         """Correlations (|r| >= CORR_FLOOR) of each feature kept from the first grid point
@@ -622,7 +624,13 @@ class LassoPathReport(BaseEstimator):
         >>> groups[["kept", "dropped"]].to_numpy().tolist()
         [['x0', 'x1']]
         """
-        check_is_fitted(self, "correlations_")
+        check_is_fitted(self, "alphas_")
+        if not hasattr(self, "correlations_"):
+            raise ValueError(
+                "correlated_groups needs the correlations a cross-validated LassoPathReport "
+                "(cv set) computes at fit; a report fitted with cv=None, or the one an "
+                "L1Selector keeps as path_, has none (fit a LassoPathReport with cv)."
+            )
         if not (isinstance(threshold, Real) and CORR_FLOOR <= threshold <= 1):
             raise ValueError(
                 f"The 'threshold' parameter of correlated_groups must be a float in "

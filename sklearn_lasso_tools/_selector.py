@@ -285,7 +285,9 @@ class L1Selector(SelectorMixin, BaseEstimator):
         for attribute in ("n_features_in_", "feature_names_in_"):
             if hasattr(self, attribute):
                 setattr(report, attribute, getattr(self, attribute))
-        report._fit_path(X, y, task, y_enc, classes, weights, owner=type(self).__name__)
+        report._fit_path(
+            X, y, task, y_enc, classes, weights, owner=type(self).__name__, correlations=False
+        )
         return report
 
     def _by_cv(self):

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from sklearn_lasso_tools import LassoPathReport, compare_penalties
+from sklearn_lasso_tools import L1Selector, LassoPathReport, compare_penalties
 from sklearn_lasso_tools._cli import summary_text
 from sklearn_lasso_tools._groups import correlated_pairs
 
@@ -63,8 +63,15 @@ def test_groups_threshold_and_fitting_checks(group_report):
             report.correlated_groups(threshold=threshold)
     X, y = planted(n=40)
     no_cv = LassoPathReport(alphas=10, cv=None).fit(X, y)
-    with pytest.raises(Exception, match="not fitted"):
+    with pytest.raises(ValueError, match="needs the correlations a cross-validated"):
         no_cv.correlated_groups()
+    # an L1Selector's report skips the correlations (its fits are a pipeline's hot path)
+    selector = L1Selector(alphas=10, cv=3, random_state=0).fit(X, y)
+    assert not hasattr(selector.path_, "correlations_")
+    with pytest.raises(ValueError, match="the one an L1Selector keeps as path_"):
+        selector.path_.correlated_groups()
+    with pytest.raises(NotFittedError):
+        LassoPathReport().correlated_groups()
 
 
 def test_correlated_pairs_match_numpy_dense_sparse_and_weighted():
