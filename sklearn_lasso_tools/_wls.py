@@ -168,9 +168,12 @@ def _polish(b, l1, l2, y, design, positive, budget):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
     the optimality conditions. Skipped when it would cost more than ``budget``, the
     work of the descent just run (in sample-feature products: one per row and working
-    feature per epoch, or one per pair of working features on a Gram matrix)."""
-    active = b != 0
-    n_active = np.count_nonzero(active)
+    feature per epoch, or one per pair of working features on a Gram matrix).
+
+    Called once or more per solve, thousands of times along a path: small-array numpy
+    overhead matters here."""
+    active = b.nonzero()[0]
+    n_active = active.size
     if n_active == 0:
         return False
     if design.get("gram") is None:
@@ -178,30 +181,34 @@ def _polish(b, l1, l2, y, design, positive, budget):
             return False  # building the active system costs more than the round did
     elif n_active**3 / 3 > budget / y.size * b.size**2:
         return False  # solving it costs more than the round did (p^2 per Gram epoch)
-    G_active, Xy_active, correlation = _active_system(active, y, design)
+    system, Xy_active, correlation = _active_system(active, y, design)  # a fresh matrix
     signs = np.sign(b[active])
+    if l2:
+        system.flat[:: n_active + 1] += l2
     # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
-    root = np.sqrt(np.maximum(np.diag(G_active), np.finfo(float).tiny))
-    system = (G_active + l2 * np.eye(signs.size)) / root[:, None] / root
+    root = np.sqrt(np.maximum(system.diagonal(), np.finfo(float).tiny))
+    system /= np.multiply.outer(root, root)
     try:
         solution = np.linalg.solve(system, (Xy_active - l1 * signs) / root) / root
     except np.linalg.LinAlgError:
         return False
-    if np.any(np.sign(solution) != signs):
+    if (np.sign(solution) != signs).any():
         return False
-    pull = correlation(solution)[~active]
-    if np.any((pull if positive else np.abs(pull)) > l1 * (1 + 1e-9)):
+    pull = correlation(solution)
+    pull[active] = 0.0
+    if (pull if positive else np.abs(pull)).max() > l1 * (1 + 1e-9):
         return False
     b[active] = solution
     return True
 
 
 def _active_system(active, y, design):
-    """The active columns' Gram matrix and correlations with ``y``, and a function giving
-    every column's correlation with the residual of a solution on the active set."""
+    """The active columns' Gram matrix (a new array) and correlations with ``y``, and a
+    function giving every column's correlation with the residual of a solution on the
+    active set (``active``: column indices)."""
     if design.get("gram") is not None:
         gram, Xy = design["gram"], design["Xy"]
-        return gram[np.ix_(active, active)], Xy[active], lambda w: Xy - gram[:, active] @ w
+        return gram[active[:, None], active], Xy[active], lambda w: Xy - gram[:, active] @ w
     if design.get("X") is not None:
         X = design["X"]
         X_active = X[:, active]
