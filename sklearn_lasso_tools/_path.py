@@ -100,7 +100,10 @@ class _Problem:
         if mask.all():
             return self
         columns = np.flatnonzero(mask)
-        X = self.X[:, columns]
+        if isinstance(self.X, np.ndarray) and self.X.flags.c_contiguous:
+            X = np.take(self.X, columns, axis=1)  # twice as fast as indexing, on C order
+        else:
+            X = self.X[:, columns]
         if sparse.issparse(X):
             X.indices = X.indices.astype(np.int32, copy=False)
             X.indptr = X.indptr.astype(np.int32, copy=False)

@@ -12,6 +12,7 @@ from functools import partial
 import numpy as np
 from scipy.special import expit
 
+from ._curvature import Curvature
 from ._wls import WeightedLasso
 
 __all__ = ["SOLVERS"]
@@ -67,18 +68,23 @@ def _l2(prob, alpha, l1_ratio):
     return l2 if prob.ridge is None else l2 * prob.ridge
 
 
-def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace):
-    """Minimize ``sum_i W_i (z_i - c - x~_i b)^2 / 2 + alpha * penalty(b)`` from ``beta``.
+def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gram=None):
+    """Minimize ``sum_i W_i (z_i - c - x~_i b)^2 / 2 + alpha * penalty(b)`` from ``beta``;
+    ``gram`` may give ``(xbar_W, Gram matrix, X~' W (z - zbar_W))`` already computed.
 
     Returns ``(b, c - xbar_W . b, epochs)``: the intercept is on the centred x~ scale.
     """
     n = prob.n_samples
     sw = W.sum()
     z_bar = W @ z / sw
-    x_bar = prob.rmatvec(W) / sw
     b = np.array(beta, dtype=np.float64, copy=True)
     # the path driver already screened these features (strong rules with KKT checks)
-    problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=False)
+    if gram is None:
+        x_bar = prob.rmatvec(W) / sw
+        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=False)
+    else:
+        x_bar, matrix, Xy = gram
+        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=False)
     epochs, failures = problem.solve(
         b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
     )
@@ -138,11 +144,16 @@ def _binomial_loss(v, y, eta):
 def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
     v = prob.v
     p_bar = v @ Y
-    state = _BinomialState(np.zeros(prob.X.shape[1]), np.log(p_bar / (1 - p_bar)), None)
+    state = _BinomialState(
+        np.zeros(prob.X.shape[1]), np.log(p_bar / (1 - p_bar)), None, Curvature(v)
+    )
     state.eta = np.full(prob.n_samples, state.intercept)
-    trace = _Trace(2 * _binomial_loss(v, Y, state.eta), stop_early, saturate, on_point)
+    state.loss = _binomial_loss(v, Y, state.eta)
+    trace = _Trace(2 * state.loss, stop_early, saturate, on_point)
 
     def gradient():
+        if state.gradient is not None:  # Newton's last optimality check had it
+            return np.abs(state.gradient)
         return np.abs(prob.rmatvec(v * (expit(state.eta) - Y)))
 
     newton = partial(
@@ -156,14 +167,17 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         trace=trace,
     )
     for epochs in _screened(prob, alphas, l1_ratio, state, gradient, newton):
-        if trace.add(state.beta, state.intercept, 2 * _binomial_loss(v, Y, state.eta), epochs):
+        if trace.add(state.beta, state.intercept, 2 * state.loss, epochs):
             break
     return trace
 
 
 class _BinomialState:
-    def __init__(self, beta, intercept, eta):
+    def __init__(self, beta, intercept, eta, curvature=None):
         self.beta, self.intercept, self.eta = beta, intercept, eta
+        self.loss = None  # the loss at eta
+        self.gradient = None  # the loss's gradient at eta, on all features, when known
+        self.curvature = curvature
 
     def active(self):
         return self.beta != 0
@@ -176,38 +190,67 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
 
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
     yields the epochs spent once each alpha is fitted.
+
+    The set fitted only grows along the path (features rarely leave it), so its restricted
+    copy of the design is rebuilt only when a feature joins, and once it holds half the
+    features, the whole design is used.
     """
     grad = gradient()
     previous = alphas[0]
+    fitted, sub = None, None
     for alpha in alphas:
         strong = state.active() | (grad >= l1_ratio * (2 * alpha - previous))
         epochs = 0
         while True:
-            epochs += fit(prob.restrict(strong), alpha=alpha)
+            if fitted is None or (strong & ~fitted).any():
+                fitted = strong if fitted is None else strong | fitted
+                if 2 * fitted.sum() >= fitted.size:
+                    fitted = np.ones_like(fitted)  # cheaper than copying most columns
+                sub = prob.restrict(fitted)
+            epochs += fit(sub, alpha=alpha)
             grad = gradient()
-            violators = ~strong & (grad > alpha * l1_ratio)
+            violators = ~fitted & (grad > alpha * l1_ratio)
             if not violators.any():
                 break
-            strong |= violators
+            strong = fitted | violators
         previous = alpha
         yield epochs
 
 
 def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
-    """Proximal Newton on the features ``sub.columns``; updates ``state``."""
+    """Proximal Newton on the features ``sub.columns``; updates ``state``.
+
+    On tall dense designs, steps may keep an earlier step's curvature (``Curvature``); they
+    then converge linearly, not quadratically, so the stopping rule is then the optimality
+    conditions themselves, checked from the gradient each step needs anyway."""
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
-    objective = _binomial_loss(v, Y, eta) + _penalty(beta, alpha, l1_ratio, sub.ridge)
+    objective = state.loss + _penalty(beta, alpha, l1_ratio, sub.ridge)
     threshold = tol * trace.null_dev
+    curvature = state.curvature if Curvature.applies(sub) else None
+    state.gradient = None
     epochs, change = 0, np.inf
     for _ in range(_MAX_NEWTON):
         trace.failures = []
         p = expit(eta)
         h = np.maximum(p * (1 - p), _MIN_HESSIAN)
+        gram, kept = None, False
+        if curvature is not None:
+            residual = v * (p - Y)
+            grad, grad_intercept = sub.rmatvec(residual), residual.sum()
+            if _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, sub.positive, tol):
+                trace.settle(alpha)
+                state.gradient = grad if sub.subset is None else None
+                break
+            h, kept = curvature.weights(h)
+            x_bar, matrix = curvature.gram(sub)
+            # X~' W (z - zbar) from the gradient: eta = c + X~ beta, so no pass over X
+            Xy = matrix @ beta - sub.n_samples * (grad - grad_intercept * x_bar)
+            gram = (x_bar, matrix, Xy)
         W = v * h
         beta_new, intercept_new, n_iter = _weighted_lasso(
-            sub, eta + (Y - p) / h, W, beta, alpha, l1_ratio, tol, max_iter, trace
+            sub, eta + (Y - p) / h, W, beta, alpha, l1_ratio, tol, max_iter, trace, gram
         )
         epochs += n_iter
         d_beta = beta_new - beta
@@ -223,9 +266,9 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
         intercept = intercept + step * (intercept_new - intercept)
         eta = eta + step * d_eta
         change, previous = step * step * (W @ d_eta**2), change
-        # converged, or Newton's quadratic rate puts the next step below the threshold
-        predicted = change * change / previous if np.isfinite(previous) else np.inf
-        if change <= threshold or (step == 1.0 and predicted <= threshold):
+        if curvature is not None:
+            curvature.judge(kept, step, change, previous)
+        if not kept and _newton_converged(change, previous, step, threshold):
             trace.settle(alpha)
             break
     else:
@@ -233,7 +276,30 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     state.beta[:] = 0.0
     state.beta[columns] = beta
     state.intercept, state.eta = intercept, eta
+    state.loss = objective - _penalty(beta, alpha, l1_ratio, sub.ridge)
     return epochs
+
+
+def _newton_converged(change, previous, step, threshold):
+    """Whether a Newton step with the current curvature (``change``: its squared length in
+    the weighted metric) converged, or Newton's quadratic rate puts the next one below
+    ``threshold`` (glmnet's rule, which the optimality check of kept curvatures falls back
+    on where rounding keeps that check from passing)."""
+    if change <= threshold:
+        return True
+    return step == 1.0 and np.isfinite(previous) and change * change <= threshold * previous
+
+
+def _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, positive, tol):
+    """Whether ``beta`` meets the optimality conditions of ``mean loss + alpha *
+    penalty(beta)`` (``grad``: the loss's gradient) to within ``sqrt(tol)`` of the L1
+    threshold: about the accuracy a duality gap of ``tol`` gives."""
+    bound = alpha * l1_ratio
+    g = grad + alpha * (1 - l1_ratio) * beta
+    active = beta != 0
+    inactive = np.maximum((-g if positive else np.abs(g)) - bound, 0.0)
+    residual = np.where(active, np.abs(g + bound * np.sign(beta)), inactive)
+    return max(residual.max(initial=0.0), abs(grad_intercept)) <= np.sqrt(tol) * bound
 
 
 def _log_sum_exp(E):

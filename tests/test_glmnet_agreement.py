@@ -12,11 +12,13 @@ differences (max |ours - glmnet| / max |glmnet coef|; absolute for dev_ratio):
 - binomial, breast cancer, 50 lambdas: coef 4.7e-9, dev_ratio 8e-11; CV AUC: cvm and cvsd
   2e-16, the same lambda.min / lambda.1se;
 - multinomial, wine (3 classes), 30 lambdas: coef 2.6e-6 (our per-class Newton cycle
-  converges linearly; at tol=1e-14 this is its floor), dev_ratio 5e-8.
+  converges linearly; at tol=1e-14 this is its floor), dev_ratio 5e-8;
+- binomial, 4000 x 50 simulated (Newton keeps Gram matrices across steps), 50 lambdas:
+  coef 4.1e-9, dev_ratio 2.5e-10.
 
 The tolerances below leave a margin of about 10x over these. Each Rscript run spends ~2 s
 (CPU) loading glmnet, so there is one run per case (the path and, where wanted, the CV in
-the same R process: 5 in all), and all of them start together, in threads, when the
+the same R process: 6 in all), and all of them start together, in threads, when the
 module's fixture is built.
 """
 
@@ -33,6 +35,7 @@ from sklearn_lasso_tools._path import l1_path
 
 sys.path.insert(0, os.path.dirname(__file__))
 import _glmnet  # noqa: E402
+from test_path_kkt import _tall_binary  # noqa: E402
 
 THRESH = 1e-20  # glmnet
 TOL = 1e-14  # ours
@@ -65,6 +68,7 @@ def _cases():
     Xb, yb = load_breast_cancer(return_X_y=True)
     yb = yb.astype(np.float64)
     Xm, ym = load_wine(return_X_y=True)
+    Xt, yt = _tall_binary()
     return {
         "gaussian": {
             "X": X,
@@ -103,6 +107,14 @@ def _cases():
             "lambdas": _grid(Xb, yb, "binary", 50, 1e-2),
             "foldid": np.random.RandomState(0).permutation(len(yb)) % 5,
             "type_measure": "auc",
+        },
+        "binomial_tall": {  # Newton keeps Gram matrices here (sklearn_lasso_tools._curvature)
+            "X": Xt,
+            "y": yt,
+            "task": "binary",
+            "weights": None,
+            "l1_ratio": 1.0,
+            "lambdas": _grid(Xt, yt, "binary", 50, 1e-3),
         },
         "multinomial": {
             "X": Xm,
@@ -194,7 +206,7 @@ class _Runs:
 
 @pytest.fixture(scope="module")
 def runs():
-    with ThreadPoolExecutor(max_workers=5) as pool:
+    with ThreadPoolExecutor(max_workers=6) as pool:
         yield _Runs(pool)
 
 
@@ -212,7 +224,15 @@ def _assert_coefs_agree(ours, ref, rtol, what):
 
 
 @pytest.mark.parametrize(
-    "name", ["gaussian", "gaussian_weighted", "gaussian_weighted_enet", "binomial", "multinomial"]
+    "name",
+    [
+        "gaussian",
+        "gaussian_weighted",
+        "gaussian_weighted_enet",
+        "binomial",
+        "binomial_tall",
+        "multinomial",
+    ],
 )
 def test_path_matches_glmnet(runs, name):
     case = runs.cases[name]

@@ -258,3 +258,50 @@ def test_stop_early_shortens_only_generated_grids(task, make):
 
     asked = l1_path(X, y, task=task, alphas=full.alphas, stop_early=True)
     assert len(asked.alphas) == n
+
+
+def _tall_binary():
+    """Tall enough (n k^2 above ``_curvature._MIN_GRAM_WORK``) for Newton to keep Gram
+    matrices; columns with their own means and scales."""
+    rng = np.random.default_rng(7)
+    n, p = 4000, 50
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 3, p) + rng.uniform(-2, 2, p)
+    coef = np.zeros(p)
+    coef[rng.choice(p, 8, replace=False)] = rng.choice([-1, 1], 8) * rng.uniform(0.5, 1.5, 8)
+    eta = (X - X.mean(axis=0)) / X.std(axis=0) @ coef
+    eta *= 2 / eta.std()
+    return X, (rng.random(n) < expit(eta)).astype(np.float64)
+
+
+@pytest.mark.parametrize("tol", [1e-7, TOL])
+def test_kept_curvature_meets_kkt_and_matches_newton(tol, monkeypatch):
+    # Newton steps that keep an earlier step's Gram matrix stop on the optimality
+    # conditions at sqrt(tol); the path must agree with plain proximal Newton's.
+    from sklearn_lasso_tools import _curvature
+
+    X, y = _tall_binary()
+    kept = []
+    weights = _curvature.Curvature.weights
+
+    def spy(self, h):
+        out = weights(self, h)
+        kept.append(out[1])
+        return out
+
+    monkeypatch.setattr(_curvature.Curvature, "weights", spy)
+    params = {"task": "binary", "alphas": 50, "eps": 1e-3, "tol": tol, "max_iter": 10**5}
+    path = l1_path(X, y, **params)
+    assert sum(kept) > len(kept) / 2  # most steps kept their curvature
+    coef_res, intercept_res = kkt_residuals(X, y, path, 1.0)
+    # measured: 0.87 (tol 1e-7) and 0.96 (1e-14) times sqrt(tol); intercepts 0.04 and 0.08
+    assert coef_res.max() <= 1.5 * np.sqrt(tol)
+    assert intercept_res.max() <= 0.5 * np.sqrt(tol)
+
+    monkeypatch.setattr(_curvature.Curvature, "applies", staticmethod(lambda sub: False))
+    newton = l1_path(X, y, **params)
+    # measured: coefs 5.6e-6 (tol 1e-7) and 4.1e-9 (1e-14) of the largest; dev_ratio 3.2e-7
+    # and 2.4e-10
+    coef_atol, dev_atol = {1e-7: (1e-4, 1e-5), TOL: (1e-7, 1e-8)}[tol]
+    scale = np.abs(newton.coefs).max()
+    np.testing.assert_allclose(path.coefs, newton.coefs, rtol=0, atol=coef_atol * scale)
+    np.testing.assert_allclose(path.dev_ratio, newton.dev_ratio, rtol=0, atol=dev_atol)

@@ -1,0 +1,104 @@
+"""A Newton step's curvature, kept for the steps after it, for tall dense designs.
+
+A proximal Newton step for the logistic loss is a weighted Lasso whose weights are the
+curvature ``h_i = p_i (1 - p_i)``. With many more samples than features in the working set,
+that step costs mostly its weighted Gram matrix (``n k^2``), while everything else in it
+costs ``n k``. Proximal Newton converges with any positive curvature, not only the current
+one: quadratically with the current one, linearly with an older one, at a rate set by how far
+the weights have moved since. Along a warm-started path they move little from one alpha to
+the next, so keeping the Gram matrix of an earlier step and rebuilding it only when the
+steps stop contracting (or the weights have drifted) makes most steps ``n k``.
+
+The Gram matrix is kept on the working set's features; when the set grows, only the new
+rows and columns are computed (``n k`` per new feature).
+"""
+
+import numpy as np
+
+__all__ = ["Curvature"]
+
+_MIN_ROWS_PER_FEATURE = 4  # below this, or
+_MIN_GRAM_WORK = 2_000_000  # ... below this n k^2, a Gram matrix is not worth keeping
+# Rebuild once the weights moved by more than this (weighted, relative), or when a step with
+# kept weights shrank the step length by less than this; tuned on logit_50000x200 of
+# benchmarks/run.py (one Gram matrix per five steps, two steps per alpha).
+_DRIFT = 0.01
+_SLOW = 0.1
+
+
+class Curvature:
+    """Curvature weights and their Gram matrix, shared by the Newton steps of a path.
+
+    ``v`` are the sample weights (summing to one); the Gram matrix is that of the weighted
+    least-squares problem of ``_wls.WeightedLasso``: ``n * sum_i w_i (x~_i - m)(x~_i - m)'``
+    with ``w = v * h`` and ``m`` the ``w``-weighted means.
+    """
+
+    def __init__(self, v):
+        self.v = v
+        self.h = None  # the kept curvature
+        self.columns = None  # features (of the full problem) the Gram matrix covers
+        self.mean = None
+        self.matrix = None
+        self.rebuild = True
+
+    @staticmethod
+    def applies(sub):
+        """Whether keeping Gram matrices pays for the problem ``sub``: dense, tall, not
+        tiny, and without per-feature ridge weights (penalty factors with l1_ratio < 1)."""
+        n, k = sub.X.shape
+        return (
+            sub.offset is None
+            and sub.ridge is None
+            and n >= _MIN_ROWS_PER_FEATURE * k
+            and n * k * k >= _MIN_GRAM_WORK
+        )
+
+    def weights(self, h):
+        """The curvature of the next step: the kept one, or ``h`` (which is then kept).
+
+        Returns ``(curvature, kept)``."""
+        if not self.rebuild and self.h is not None:
+            drift = self.v @ np.abs(h - self.h) / (self.v @ self.h)
+            if drift <= _DRIFT:
+                return self.h, True
+        self.h, self.columns, self.mean, self.matrix = h, None, None, None
+        return h, False
+
+    def judge(self, kept, step, change, previous):
+        """After a step: rebuild before the next one if kept weights did not contract."""
+        self.rebuild = kept and not (step == 1.0 and change < _SLOW * previous)
+
+    def gram(self, sub):
+        """``(mean, Gram matrix)`` on the features ``sub.columns``, for the kept weights."""
+        columns = sub.columns
+        if self.columns is not None and np.array_equal(self.columns, columns):
+            return self.mean, self.matrix
+        w = self.v * self.h
+        total = w.sum()
+        if self.columns is None or not np.isin(self.columns, columns).all():
+            self.mean = sub.rmatvec(w) / total
+            design = (sub.X - self.mean) * np.sqrt(w)[:, None]
+            self.matrix = sub.n_samples * (design.T @ design)
+        else:
+            self._extend(sub, w, total)
+        self.columns = columns
+        return self.mean, self.matrix
+
+    def _extend(self, sub, w, total):
+        """Add the new features' rows and columns: ``X' diag(w) (x_j - m_j)`` (the
+        centring of the other side drops out, as ``sum_i w_i (x_ij - m_j) = 0``)."""
+        columns = sub.columns
+        old = np.searchsorted(columns, self.columns)
+        new = np.setdiff1d(np.arange(columns.size), old, assume_unique=True)
+        mean = np.empty(columns.size)
+        mean[old] = self.mean
+        X_new = sub.X[:, new]
+        mean[new] = w @ X_new / total
+        weighted = (X_new - mean[new]) * w[:, None]
+        cross = sub.n_samples * (sub.X.T @ weighted)
+        matrix = np.empty((columns.size, columns.size))
+        matrix[np.ix_(old, old)] = self.matrix
+        matrix[:, new] = cross
+        matrix[new, :] = cross.T
+        self.mean, self.matrix = mean, matrix
