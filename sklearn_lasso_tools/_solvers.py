@@ -78,13 +78,14 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gra
     sw = W.sum()
     z_bar = W @ z / sw
     b = np.array(beta, dtype=np.float64, copy=True)
-    # the path driver already screened these features (strong rules with KKT checks)
+    # The path driver's strong set already holds the features near the threshold; descent
+    # starts on the active ones, and the others join if they violate the conditions.
     if gram is None:
         x_bar = prob.rmatvec(W) / sw
-        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=False)
+        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=1.0)
     else:
         x_bar, matrix, Xy = gram
-        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=False)
+        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=1.0)
     epochs, failures = problem.solve(
         b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
     )

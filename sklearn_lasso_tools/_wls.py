@@ -36,13 +36,14 @@ class WeightedLasso:
     they are reused across many solves (squared loss with n_samples > n_features).
     """
 
-    def __init__(self, prob, t, u, m, *, gram=None, Xy=None, screen=True):
+    def __init__(self, prob, t, u, m, *, gram=None, Xy=None, screen=_SCREEN):
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
         self._last = None  # (b, correlations at b)
-        # no screening when the caller already restricted to a strong set, or for a few
-        # features (where it costs more than it saves)
-        self.screen = screen and prob.X.shape[1] > _FEW
+        # the first working set: the active features and those whose correlation reaches
+        # ``screen`` times the threshold; no screening (None) for a few features, where it
+        # costs more than it saves
+        self.screen = screen if prob.X.shape[1] > _FEW else None
 
     def correlations(self, b):
         """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``. The
@@ -63,12 +64,12 @@ class WeightedLasso:
         """Minimize from ``b`` (updated in place). Returns ``(epochs, gap ratios)``: the
         duality gap over its tolerance for working-set solves that stopped short."""
         work = np.ones(b.size, dtype=bool)
-        if self.screen or not b.any():
+        if self.screen is not None or not b.any():
             correlation = self.correlations(b)
             if not b.any() and np.all(self._pull(correlation) <= l1 * (1 + 1e-12)):
                 return 0, []  # zero is optimal (up to rounding: alpha_max itself)
-            if self.screen:
-                work = (b != 0) | (np.abs(correlation) >= _SCREEN * l1)
+            if self.screen is not None:
+                work = (b != 0) | (np.abs(correlation) >= self.screen * l1)
         epochs, failures = 0, []
         while True:
             index = np.flatnonzero(work)
