@@ -78,7 +78,8 @@ class Curvature:
         total = w.sum()
         if self.columns is None or not np.isin(self.columns, columns).all():
             self.mean = sub.rmatvec(w) / total
-            design = (sub.X - self.mean) * np.sqrt(w)[:, None]
+            design = sub.X - self.mean
+            design *= np.sqrt(w)[:, None]
             self.matrix = sub.n_samples * (design.T @ design)
         else:
             self._extend(sub, w, total)
