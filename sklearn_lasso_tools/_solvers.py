@@ -19,6 +19,7 @@ __all__ = ["SOLVERS"]
 
 _MIN_HESSIAN = 1e-5 * (1 - 1e-5)  # glmnet's floor on p(1-p)
 _MAX_NEWTON = 500
+_FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
 _DEVMAX = 0.999  # ... or deviance explained above this
 
@@ -269,11 +270,13 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     threshold = tol * trace.null_dev
     curvature = state.curvature if Curvature.applies(sub) else None
     epochs, change, known = 0, np.inf, state.gradient_on(columns)
-    for _ in range(_MAX_NEWTON):
+    for iteration in range(_MAX_NEWTON):
         trace.failures = []
         p = expit(eta)
         h = np.maximum(p * (1 - p), _MIN_HESSIAN)
         gram, kept = None, False
+        exact = iteration > 0  # the first step is a rough one: the next starts close anyway
+        inner_tol = tol if exact else tol * _FIRST_STEP_SLACK
         if curvature is not None:
             if known is None:
                 residual = v * (p - Y)
@@ -289,7 +292,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
             gram = (x_bar, matrix, Xy)
         W = v * h
         beta_new, intercept_new, n_iter = _weighted_lasso(
-            sub, eta + (Y - p) / h, W, beta, alpha, l1_ratio, tol, max_iter, trace, gram
+            sub, eta + (Y - p) / h, W, beta, alpha, l1_ratio, inner_tol, max_iter, trace, gram
         )
         epochs += n_iter
         d_beta = beta_new - beta
@@ -316,7 +319,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
         change, previous = step * step * (W @ d_eta**2), change
         if curvature is not None:
             curvature.judge(kept, step, change, previous)
-        if not kept and _newton_converged(change, previous, step, threshold):
+        if not kept and exact and _newton_converged(change, previous, step, threshold):
             trace.settle(alpha)
             break
     else:
