@@ -1,12 +1,47 @@
 """sklearn-lasso-tools: L1 (Lasso) feature selection, paths and cross-validation that plug
 into scikit-learn pipelines and draw in notebooks."""
 
-from ._compare import PenaltyComparison, compare_penalties
-from ._refit import SelectThenRefit
-from ._report import LassoPathReport
-from ._selector import L1Selector
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "L1Selector",
+    "LassoPathReport",
+    "PenaltyComparison",
+    "SelectThenRefit",
+    "compare_penalties",
+]
+
+# The public names are imported on first use (PEP 562): `from sklearn_lasso_tools import
+# LassoPathReport` then loads neither L1Selector's nor SelectThenRefit's parts of
+# scikit-learn (feature_selection, linear models), a tenth of a second of a first call.
+_HOME = {
+    "L1Selector": "._selector",
+    "LassoPathReport": "._report",
+    "PenaltyComparison": "._compare",
+    "SelectThenRefit": "._refit",
+    "compare_penalties": "._compare",
+}
+
+if TYPE_CHECKING:  # static tools see the names as imported
+    from ._compare import PenaltyComparison, compare_penalties
+    from ._refit import SelectThenRefit
+    from ._report import LassoPathReport
+    from ._selector import L1Selector
+
+
+def __getattr__(name):
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
 
 
 def load_ipython_extension(ipython):
@@ -22,12 +57,3 @@ def unload_ipython_extension(ipython):
     from .magics import unload_ipython_extension as unload
 
     unload(ipython)
-
-
-__all__ = [
-    "L1Selector",
-    "LassoPathReport",
-    "PenaltyComparison",
-    "SelectThenRefit",
-    "compare_penalties",
-]

@@ -191,6 +191,7 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, **path_params):
         sample_weight=None if sample_weight is None else sample_weight[rows],
         stop_early=False,
         saturate=True,
+        copy_X=False,  # X[rows] (rows: indices) is a copy of its own: standardized in place
         **path_params,
     )
     missing = len(alphas) - len(path.alphas)

@@ -127,9 +127,10 @@ class _Problem:
         return out if self.offset is None else out - self.offset * r.sum()
 
 
-def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=False):
+def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=False, copy_X=True):
     """Standardize ``X`` with weighted means and population standard deviations, and fold
-    the penalty factors (already checked by ``check_penalty_factor``) into the columns."""
+    the penalty factors (already checked by ``check_penalty_factor``) into the columns.
+    With ``copy_X=False`` a dense ``X`` (float64) is centred and scaled in place."""
     n_samples, n_features = X.shape
     uniform = sample_weight is None
     v = np.full(n_samples, 1.0 / n_samples) if uniform else sample_weight / sample_weight.sum()
@@ -139,7 +140,7 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
         var = X.multiply(X).T @ v - mean**2
     else:
         mean = v @ X
-        centred = X - mean  # the one copy of a dense X
+        centred = X - mean if copy_X else np.subtract(X, mean, out=X)  # the one copy
         var = np.einsum("i,ij,ij->j", v, centred, centred)
     std = np.sqrt(np.maximum(var, 0.0))
     keep = std > 1e-10 * np.maximum(np.abs(mean), 1.0)
@@ -230,6 +231,7 @@ def l1_path(
     on_point=None,
     penalty_factor=None,
     positive=False,
+    copy_X=True,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -268,13 +270,23 @@ def l1_path(
         n_features; ``alpha_max`` is then the smallest alpha zeroing every penalized feature.
     positive : bool, default=False
         Constrain every coefficient to be non-negative (glmnet's ``lower.limits = 0``).
+    copy_X : bool, default=True
+        If False, a dense ``X`` (float64) is overwritten: centred and scaled in place. For
+        a caller's own copy (a fold's rows), which then is the design, not copied again.
 
     Returns
     -------
     LinearPath
     """
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
-    prob = prepare(X, sample_weight, scale=scale, penalty_factor=penalty_factor, positive=positive)
+    prob = prepare(
+        X,
+        sample_weight,
+        scale=scale,
+        penalty_factor=penalty_factor,
+        positive=positive,
+        copy_X=copy_X,
+    )
     Y = _targets(y, task, n_classes)
     if task != "regression" and _class_missing(prob.v @ Y, task):
         raise ValueError(
