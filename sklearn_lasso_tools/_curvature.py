@@ -24,6 +24,7 @@ _MIN_GRAM_WORK = 2_000_000  # ... below this n k^2, a Gram matrix is not worth k
 # benchmarks/run.py (one Gram matrix per five steps, two steps per alpha).
 _DRIFT = 0.01
 _SLOW = 0.1
+_ROW_BLOCK = 4096  # rows per block of a Gram matrix's product (6.5 MB at k = 200)
 
 
 class Curvature:
@@ -78,9 +79,7 @@ class Curvature:
         total = w.sum()
         if self.columns is None or not np.isin(self.columns, columns).all():
             self.mean = sub.rmatvec(w) / total
-            design = sub.X - self.mean
-            design *= np.sqrt(w)[:, None]
-            self.matrix = sub.n_samples * (design.T @ design)
+            self.matrix = sub.n_samples * _weighted_gram(sub.X, self.mean, w)
         else:
             self._extend(sub, w, total)
         self.columns = columns
@@ -94,12 +93,36 @@ class Curvature:
         new = np.setdiff1d(np.arange(columns.size), old, assume_unique=True)
         mean = np.empty(columns.size)
         mean[old] = self.mean
-        X_new = sub.X[:, new]
-        mean[new] = w @ X_new / total
-        weighted = (X_new - mean[new]) * w[:, None]
-        cross = sub.n_samples * (sub.X.T @ weighted)
+        mean[new] = (w @ sub.X)[new] / total
+        cross = sub.n_samples * _weighted_cross(sub.X, new, mean[new], w)
         matrix = np.empty((columns.size, columns.size))
         matrix[np.ix_(old, old)] = self.matrix
         matrix[:, new] = cross
         matrix[new, :] = cross.T
         self.mean, self.matrix = mean, matrix
+
+
+def _weighted_gram(X, mean, w):
+    """``sum_i w_i (x_i - mean)(x_i - mean)'``, by blocks of rows: no weighted copy of the
+    whole design (it would be the largest array of a tall fit)."""
+    gram = np.zeros((X.shape[1], X.shape[1]))
+    root = np.sqrt(w)
+    for start in range(0, X.shape[0], _ROW_BLOCK):
+        rows = slice(start, start + _ROW_BLOCK)
+        block = X[rows] - mean
+        block *= root[rows, None]
+        gram += block.T @ block
+    return gram
+
+
+def _weighted_cross(X, new, mean_new, w):
+    """``X' diag(w) (X[:, new] - mean_new)``, by blocks of rows (``new`` may be half the
+    columns, when the working set becomes the whole design)."""
+    cross = np.zeros((X.shape[1], new.size))
+    for start in range(0, X.shape[0], _ROW_BLOCK):
+        rows = slice(start, start + _ROW_BLOCK)
+        block = X[rows]
+        part = block[:, new] - mean_new
+        part *= w[rows, None]
+        cross += block.T @ part
+    return cross

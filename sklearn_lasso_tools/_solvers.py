@@ -246,6 +246,7 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
                 fitted = strong if fitted is None else strong | fitted
                 if 2 * fitted.sum() >= fitted.size:
                     fitted = np.ones_like(fitted)  # cheaper than copying most columns
+                sub = None  # (the old copy goes before the new one is made)
                 sub = prob.restrict(fitted)
             epochs += fit(sub, alpha=alpha)
             grad = gradient()

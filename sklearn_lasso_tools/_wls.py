@@ -134,7 +134,9 @@ class WeightedLasso:
             return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t, l2
         root = np.sqrt(u)
         if prob.offset is None:
-            A = (prob.X[:, index] - m[index]) * root[:, None]
+            A = prob.X[:, index]  # a copy, worked on in place (it may be most of X)
+            A -= m[index]
+            A *= root[:, None]
         else:  # a small block of a sparse design (or one with ridge rows): dense is faster
             A = (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
         y = t * root
