@@ -78,8 +78,9 @@ def loss_gradients(X, y, coef, intercept, task, v):
     return grad_coef.reshape(coef.shape), v @ residual
 
 
-def kkt_residuals(X, y, path, l1_ratio, sample_weight=None):
-    """Worst KKT residual of each path point, relative to ``alpha * s_j``.
+def kkt_residuals(X, y, path, l1_ratio, sample_weight=None, positive=False):
+    """Worst KKT residual of each path point, relative to ``alpha * s_j`` (with
+    ``positive``, a zero coefficient only has to resist a pull upwards: ``-g_j <= bound``).
 
     Returns ``(coef_residuals, intercept_residuals)``, each of shape (n_alphas,); the
     intercept residual is ``|grad_b loss| / alpha``.
@@ -96,7 +97,7 @@ def kkt_residuals(X, y, path, l1_ratio, sample_weight=None):
         residual = np.where(
             coef != 0,
             np.abs(g + bound * np.sign(coef)),  # equality with the sign
-            np.maximum(np.abs(g) - bound, 0.0),  # inside the box
+            np.maximum((-g if positive else np.abs(g)) - bound, 0.0),  # inside the box
         )
         coef_res.append(np.max(residual / (alpha * s)))
         intercept_res.append(np.max(np.abs(grad_b)) / alpha)
@@ -273,34 +274,57 @@ def _tall_binary():
     return X, (rng.random(n) < expit(eta)).astype(np.float64)
 
 
-@pytest.mark.parametrize("tol", [1e-7, TOL])
-def test_kept_curvature_meets_kkt_and_matches_newton(tol, monkeypatch):
+@pytest.mark.parametrize(
+    "tol, weighted, l1_ratio, positive",
+    [
+        (1e-7, False, 1.0, False),
+        (TOL, False, 1.0, False),
+        (1e-7, True, 0.7, False),
+        (1e-7, False, 1.0, True),
+    ],
+)
+def test_kept_curvature_meets_kkt_and_matches_newton(
+    tol, weighted, l1_ratio, positive, monkeypatch
+):
     # Newton steps that keep an earlier step's Gram matrix stop on the optimality
     # conditions at sqrt(tol); the path must agree with plain proximal Newton's.
     from sklearn_lasso_tools import _curvature
 
     X, y = _tall_binary()
+    weights = np.random.default_rng(3).uniform(0.2, 3.0, len(y)) if weighted else None
     kept = []
-    weights = _curvature.Curvature.weights
+    curvature_weights = _curvature.Curvature.weights
 
     def spy(self, h):
-        out = weights(self, h)
+        out = curvature_weights(self, h)
         kept.append(out[1])
         return out
 
     monkeypatch.setattr(_curvature.Curvature, "weights", spy)
-    params = {"task": "binary", "alphas": 50, "eps": 1e-3, "tol": tol, "max_iter": 10**5}
+    params = {
+        "task": "binary",
+        "alphas": 50,
+        "eps": 1e-3,
+        "tol": tol,
+        "max_iter": 10**5,
+        "sample_weight": weights,
+        "l1_ratio": l1_ratio,
+        "positive": positive,
+    }
     path = l1_path(X, y, **params)
     assert sum(kept) > len(kept) / 2  # most steps kept their curvature
-    coef_res, intercept_res = kkt_residuals(X, y, path, 1.0)
-    # measured: 0.87 (tol 1e-7) and 0.96 (1e-14) times sqrt(tol); intercepts 0.04 and 0.08
+    coef_res, intercept_res = kkt_residuals(X, y, path, l1_ratio, weights, positive)
+    if positive:
+        assert (path.coefs >= 0).all()
+    # measured: 0.87 (tol 1e-7), 0.96 (1e-14), 0.49 (weighted elastic net) and 0.47
+    # (positive) times sqrt(tol); intercepts at most 0.08
     assert coef_res.max() <= 1.5 * np.sqrt(tol)
     assert intercept_res.max() <= 0.5 * np.sqrt(tol)
 
     monkeypatch.setattr(_curvature.Curvature, "applies", staticmethod(lambda sub: False))
     newton = l1_path(X, y, **params)
-    # measured: coefs 5.6e-6 (tol 1e-7) and 4.1e-9 (1e-14) of the largest; dev_ratio 3.2e-7
-    # and 2.4e-10
+    # measured: coefs at most 7e-6 (tol 1e-7) and 4.1e-9 (1e-14) of the largest; dev_ratio
+    # 4e-7 and 2.4e-10
     coef_atol, dev_atol = {1e-7: (1e-4, 1e-5), TOL: (1e-7, 1e-8)}[tol]
     scale = np.abs(newton.coefs).max()
     np.testing.assert_allclose(path.coefs, newton.coefs, rtol=0, atol=coef_atol * scale)
