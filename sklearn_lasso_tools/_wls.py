@@ -42,7 +42,7 @@ class WeightedLasso:
         self._last = None  # (b, correlations at b)
         # no screening when the caller already restricted to a strong set, or for a few
         # features (where it costs more than it saves)
-        self.screen = screen and prob.X.shape[1] > _FEW
+        self.screen = screen and prob.n_features > _FEW
 
     def correlations(self, b):
         """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``. The
