@@ -225,15 +225,18 @@ class CrossProducts:
         return (self.w if rows is None else self.w[rows]).sum(), sums, products
 
     def without(self, rows):
-        """A ``RowSubset`` of every row but ``rows``, or None when a feature is (nearly)
-        constant on the others, where the difference of products would be all rounding."""
+        """A ``RowSubset`` of every row but ``rows`` (indices), or None when a feature is
+        nearly constant on the others but not everywhere: the difference of products
+        would then be mostly rounding."""
         weight, sums, products = (
             total - part for total, part in zip(self.total, self._moments(rows), strict=True)
         )
         mean = sums / weight
         cov = products / weight - np.multiply.outer(mean, mean)
         second_moment = products.diagonal() / weight
-        if np.any(cov.diagonal() <= 1e-8 * second_moment):
+        magnitude = np.maximum(np.abs(np.append(self.centre, self.y_centre) + mean), 1.0)
+        constant = second_moment <= (1e-10 * magnitude) ** 2  # dropped, as by prepare
+        if np.any((cov.diagonal() <= 1e-8 * second_moment) & ~constant):
             return None
         return RowSubset(self.centre + mean[:-1], cov)
 
