@@ -114,6 +114,7 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         gram = np.ascontiguousarray(weighted.T @ prob.X)
         Xy = weighted.T @ yc
     problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy)
+    yy = yc @ (u * yc)
     b = np.zeros(prob.n_features)
     for alpha in alphas:
         epochs, failures = problem.solve(
@@ -121,8 +122,9 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         )
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
-        if problem.gram is not None:
-            dev = max(yc @ (u * yc) - 2 * b @ Xy + b @ gram @ b, 0.0) / n
+        if problem.gram is not None:  # b'Gb = b'(Xy - c), c the correlations the next
+            # solve starts from (so computed once)
+            dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
         else:
             dev = v @ (yc - prob.matvec(b)) ** 2
         if trace.add(b, y_bar, dev, epochs):
