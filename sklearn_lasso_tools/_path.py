@@ -77,7 +77,7 @@ class _Problem:
     """Standardized design: dense and centred, sparse with an implicit offset, or (for
     squared loss with more samples than features) only its Gram matrix."""
 
-    X: object  # Fortran ndarray (centred, scaled), CSC matrix (scaled only) or None
+    X: object  # C-ordered ndarray (centred, scaled), CSC matrix (scaled only) or None
     offset: np.ndarray | None  # column means of sparse X (None when X is centred)
     mean: np.ndarray  # caller-scale column means, all features
     scale: np.ndarray  # caller-scale column divisors (std * penalty factor), all features
@@ -157,8 +157,9 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
     else:
         Xk = centred if keep.all() else centred[:, keep]
         Xk *= inv
-        # Gram products (n > p) are fastest on C order; column-wise descent needs Fortran
-        Xk = np.ascontiguousarray(Xk) if n_samples > Xk.shape[1] else np.asfortranarray(Xk)
+        # Gram products and X' r over every feature (the optimality checks) are fastest
+        # on C order; descent runs on Fortran copies of the working sets
+        Xk = np.ascontiguousarray(Xk)
         offset = None
     return _Problem(Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
 
