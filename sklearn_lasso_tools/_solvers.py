@@ -122,11 +122,13 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         )
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
-        if problem.gram is not None:  # b'Gb = b'(Xy - c), c the correlations the next
-            # solve starts from (so computed once)
+        if gram is None:
+            dev = v @ (yc - prob.matvec(b)) ** 2
+        elif problem.screen:  # b'Gb = b'(Xy - c), c the correlations the next solve's
+            # screening starts from (so computed once)
             dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
         else:
-            dev = v @ (yc - prob.matvec(b)) ** 2
+            dev = max(yy - 2 * b @ Xy + b @ gram @ b, 0.0) / n
         if trace.add(b, y_bar, dev, epochs):
             break
     return trace

@@ -16,6 +16,7 @@ set settles, the active linear system gives the exact solution.
 """
 
 import numpy as np
+from scipy.linalg.lapack import dposv
 
 from ._compat import coordinate_descent
 
@@ -188,10 +189,11 @@ def _polish(b, l1, l2, y, design, positive, budget):
     # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
     root = np.sqrt(np.maximum(system.diagonal(), np.finfo(float).tiny))
     system /= np.multiply.outer(root, root)
-    try:
-        solution = np.linalg.solve(system, (Xy_active - l1 * signs) / root) / root
-    except np.linalg.LinAlgError:
-        return False
+    # Cholesky through LAPACK directly: numpy's solve costs several times more per call
+    _, solution, info = dposv(system, (Xy_active - l1 * signs) / root, overwrite_a=True)
+    if info != 0:
+        return False  # not positive definite: the active columns are dependent
+    solution /= root
     if (np.sign(solution) != signs).any():
         return False
     pull = correlation(solution)
