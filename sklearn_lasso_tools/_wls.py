@@ -27,6 +27,7 @@ _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
 _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
 _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
+_REPAIRS = 3  # active sets the polish tries
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 
 
@@ -167,9 +168,11 @@ def _gram_pays(n_samples, n_features):
 
 def _polish(b, l1, l2, y, design, positive, budget):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
-    the optimality conditions. Skipped when it would cost more than ``budget``, the
-    work of the descent just run (in sample-feature products: one per row and working
-    feature per epoch, or one per pair of working features on a Gram matrix).
+    the optimality conditions; a few times, features whose sign flips leave the active
+    set and features that violate the conditions join it (as in LARS). Skipped when it
+    would cost more than ``budget``, the work of the descent just run (in sample-feature
+    products: one per row and working feature per epoch, or one per pair of working
+    features on a Gram matrix).
 
     Called once or more per solve, thousands of times along a path: small-array numpy
     overhead matters here."""
@@ -182,26 +185,45 @@ def _polish(b, l1, l2, y, design, positive, budget):
             return False  # building the active system costs more than the round did
     elif n_active**3 / 3 > budget / y.size * b.size**2:
         return False  # solving it costs more than the round did (p^2 per Gram epoch)
-    system, Xy_active, correlation = _active_system(active, y, design)  # a fresh matrix
     signs = np.sign(b[active])
+    for _ in range(_REPAIRS):
+        solution, correlation = _solve_active(active, signs, l1, l2, y, design)
+        if solution is None:
+            return False
+        flipped = np.sign(solution) != signs
+        if flipped.any():
+            active, signs = active[~flipped], signs[~flipped]
+            if not active.size:
+                return False
+            continue
+        pull = correlation(solution)
+        pull[active] = 0.0
+        if not positive:
+            pull_sign, pull = np.sign(pull), np.abs(pull)
+        joining = np.flatnonzero(pull > l1 * (1 + 1e-9))
+        if not joining.size:
+            b[:] = 0.0
+            b[active] = solution
+            return True
+        active = np.concatenate([active, joining])
+        signs = np.concatenate([signs, np.ones(joining.size) if positive else pull_sign[joining]])
+    return False
+
+
+def _solve_active(active, signs, l1, l2, y, design):
+    """The minimizer on the ``active`` columns with these signs (None when their system
+    is singular), and the function giving every column's correlation with its residual."""
+    system, Xy_active, correlation = _active_system(active, y, design)  # a fresh matrix
     if l2:
-        system.flat[:: n_active + 1] += l2
+        system.flat[:: active.size + 1] += l2
     # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
     root = np.sqrt(np.maximum(system.diagonal(), np.finfo(float).tiny))
     system /= np.multiply.outer(root, root)
     # Cholesky through LAPACK directly: numpy's solve costs several times more per call
     _, solution, info = dposv(system, (Xy_active - l1 * signs) / root, overwrite_a=True)
     if info != 0:
-        return False  # not positive definite: the active columns are dependent
-    solution /= root
-    if (np.sign(solution) != signs).any():
-        return False
-    pull = correlation(solution)
-    pull[active] = 0.0
-    if (pull if positive else np.abs(pull)).max() > l1 * (1 + 1e-9):
-        return False
-    b[active] = solution
-    return True
+        return None, None  # not positive definite: the active columns are dependent
+    return solution / root, correlation
 
 
 def _active_system(active, y, design):
