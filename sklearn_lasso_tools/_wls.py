@@ -22,12 +22,12 @@ from ._compat import coordinate_descent
 
 __all__ = ["WeightedLasso"]
 
-_FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
+_FIRST_EPOCHS = 100  # coordinate descent epochs before the first polish (and its budget)
 _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
 _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
 _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
-_REPAIRS = 3  # active sets the polish tries
+_REPAIRS = 5  # active sets the polish tries
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 
 
@@ -94,7 +94,7 @@ class WeightedLasso:
         return correlation if self.prob.positive else np.abs(correlation)
 
     def _solve_on(self, index, b, l1, l2, tol, max_iter):
-        """Coordinate descent in growing rounds (50, 100, 200, ... epochs), each followed
+        """Coordinate descent in growing rounds (100, 200, 400, ... epochs), each followed
         by a polish when that costs less than the round did."""
         design, y, l2 = self._restrict(index, l2)
         positive = self.prob.positive
