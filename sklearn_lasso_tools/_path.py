@@ -186,7 +186,7 @@ class CrossProducts:
     on the whole data's means first, so the differences lose no digits to large means."""
 
     def __init__(self, X, y, sample_weight=None):
-        self.X, self.y = X, y
+        self.X, self.y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
         self.w = np.ones(X.shape[0]) if sample_weight is None else sample_weight
         self.centre = self.w @ X / self.w.sum()
         self.y_centre = self.w @ y / self.w.sum()
