@@ -283,8 +283,6 @@ def _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_
     keeps every penalized feature at zero, as glmnet's first point does."""
     unpenalized = None if penalty_factor is None else penalty_factor[prob.keep] == 0
     if unpenalized is None or not unpenalized.any():
-        if prob.X is None:  # X~' diag(n v) Y is at hand (X~ is v-centred)
-            return prob.xy / prob.n_samples
         return _gradient(prob, Y, prob.v @ Y)
     sub = prob.restrict(unpenalized)
     alpha = 0.0
@@ -387,7 +385,7 @@ def l1_path(
     LinearPath
     """
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
-    prob = _problem(X, y, task, sample_weight, scale, penalty_factor, positive)
+    prob = _problem(X, y, task, alphas, sample_weight, scale, penalty_factor, positive)
     Y = _targets(y, task, n_classes)
     if task != "regression" and _class_missing(prob.v @ Y, task):
         raise ValueError(
@@ -430,17 +428,17 @@ def l1_path(
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
 
 
-def _problem(X, y, task, sample_weight, scale, penalty_factor, positive):
-    """The standardized problem; for squared loss with more samples than features, from
-    the Gram matrix alone (built a block of rows at a time: no centred copy of X)."""
+def _problem(X, y, task, alphas, sample_weight, scale, penalty_factor, positive):
+    """The standardized problem; for squared loss with more samples than features and
+    given alphas (a generated grid starts from X~' r), from the Gram matrix alone, built
+    a block of rows at a time: no centred copy of X."""
     params = {"scale": scale, "penalty_factor": penalty_factor, "positive": positive}
-    gram_only = (
+    if (
         task == "regression"
         and isinstance(X, np.ndarray)
         and X.shape[0] > X.shape[1]
-        and (penalty_factor is None or np.all(penalty_factor > 0))  # see _start_gradient
-    )
-    if gram_only:
+        and not isinstance(alphas, (int, np.integer))
+    ):
         whole = CrossProducts(X, y, sample_weight).without(np.empty(0, dtype=np.intp))
         X = X if whole is None else whole
     if isinstance(X, RowSubset):
