@@ -165,9 +165,10 @@ class _SinglePrecision:
 
     def __init__(self, X):
         self.X = X
-        self.colmax = np.abs(X).max(axis=0)
+        self.colmax = np.maximum(X.max(axis=0), -X.min(axis=0))
         self.colmax[self.colmax == 0] = 1.0
-        self.single = (X / self.colmax).astype(np.float32)
+        self.single = np.empty(X.shape, dtype=np.float32)
+        np.divide(X, self.colmax, out=self.single, casting="same_kind")  # no float64 copy
         self.norms = np.sqrt(np.einsum("ij,ij->j", self.single, self.single, dtype=np.float64))
         # rounding of n products and their sum, and of both factors (Higham's bound, x2)
         self.relative = 2 * (X.shape[0] + 2) * np.finfo(np.float32).eps
