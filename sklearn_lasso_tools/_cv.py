@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from ._path import l1_path
+from ._path import CrossProducts, l1_path
 from ._scoring import score_path
 from ._validation import is_int
 
@@ -137,6 +138,7 @@ def cross_validate_path(
     (e.g. a progress bar) has its ``update()`` called here, in the caller's process, as
     each fold's result arrives, wherever joblib runs the folds.
     """
+    cross_products = _shared_cross_products(X, y, splits, task, sample_weight)
     jobs = (
         delayed(_fit_and_score_fold)(
             X,
@@ -144,6 +146,7 @@ def cross_validate_path(
             y_original,
             train,
             test,
+            cross_products=cross_products,
             task=task,
             alphas=alphas,
             scoring=scoring,
@@ -165,6 +168,26 @@ def cross_validate_path(
     return CVResult(scores, mean, scores.std(axis=1), se, index_min, index_1se, fold_support)
 
 
+def _shared_cross_products(X, y, splits, task, sample_weight):
+    """The cross-products the folds' Gram matrices come from (see ``CrossProducts``), for
+    squared loss on a dense design with more training samples than features, when every
+    training part is the complement of fewer rows (as in K-fold); else None."""
+    if task != "regression" or sparse.issparse(X):
+        return None
+    for train, _ in splits:
+        n_train = np.count_nonzero(~_held_out(X.shape[0], train))
+        if n_train != len(train) or n_train <= X.shape[1] or n_train < X.shape[0] / 2:
+            return None
+    return CrossProducts(X, y, sample_weight)
+
+
+def _held_out(n_samples, train):
+    """The rows not in ``train``, as a mask."""
+    mask = np.ones(n_samples, dtype=bool)
+    mask[train] = False
+    return mask
+
+
 def fold_statistics(scores, splits, sample_weight):
     """glmnet's fold-size-weighted mean and standard error over the folds (last axis):
     the weighted spread over ``sqrt(n_folds - 1)``."""
@@ -177,14 +200,15 @@ def fold_statistics(scores, splits, sample_weight):
     return mean, np.sqrt(spread / max(len(splits) - 1, 1))
 
 
-def subset_path(X, y, rows, *, task, alphas, sample_weight, **path_params):
+def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_params):
     """``(coefs, intercepts)`` of the path fitted on ``rows`` at every one of ``alphas``.
 
     A fit that saturated (interpolated, or separated classes) keeps its last point at the
-    smaller alphas, as glmnet's folds do.
+    smaller alphas, as glmnet's folds do. ``design``, a ``RowSubset`` of these rows, stands
+    for ``X[rows]`` when given.
     """
     path = l1_path(
-        X[rows],
+        X[rows] if design is None else design,
         y[rows],
         task=task,
         alphas=alphas,
@@ -203,10 +227,32 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, **path_params):
 
 
 def _fit_and_score_fold(
-    X, y, y_original, train, test, *, task, alphas, scoring, classes, sample_weight, **path_params
+    X,
+    y,
+    y_original,
+    train,
+    test,
+    *,
+    cross_products,
+    task,
+    alphas,
+    scoring,
+    classes,
+    sample_weight,
+    **path_params,
 ):
+    design = None
+    if cross_products is not None:
+        design = cross_products.without(np.flatnonzero(_held_out(X.shape[0], train)))
     coefs, intercepts = subset_path(
-        X, y, train, task=task, alphas=alphas, sample_weight=sample_weight, **path_params
+        X,
+        y,
+        train,
+        task=task,
+        alphas=alphas,
+        sample_weight=sample_weight,
+        design=design,
+        **path_params,
     )
     test_weights = None if sample_weight is None else sample_weight[test]
     scores = score_path(

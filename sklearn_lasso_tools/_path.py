@@ -29,9 +29,10 @@ from ._compat import quiet_coordinate_descent, single_threaded_blas
 from ._solvers import SOLVERS, _log_sum_exp
 from ._validation import check_penalty_factor
 
-__all__ = ["LinearPath", "l1_path", "prepare"]
+__all__ = ["CrossProducts", "LinearPath", "RowSubset", "l1_path", "prepare"]
 
 _UNPENALIZED = 1e-10
+_BLOCK_ROWS = 4096  # rows per block of a cross-product (see CrossProducts)
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,10 @@ class LinearPath:
 
 @dataclass(frozen=True)
 class _Problem:
-    """Standardized design: dense and centred, or sparse with an implicit offset."""
+    """Standardized design: dense and centred, sparse with an implicit offset, or (for
+    squared loss with more samples than features) only its Gram matrix."""
 
-    X: object  # Fortran ndarray (centred, scaled) or CSC matrix (scaled only)
+    X: object  # C-ordered ndarray (centred, scaled), CSC matrix (scaled only) or None
     offset: np.ndarray | None  # column means of sparse X (None when X is centred)
     mean: np.ndarray  # caller-scale column means, all features
     scale: np.ndarray  # caller-scale column divisors (std * penalty factor), all features
@@ -85,15 +87,21 @@ class _Problem:
     subset: np.ndarray | None = None  # the full problem's features, when restricted
     ridge: np.ndarray | None = None  # per-column L2 weights 1 / f_j (None: all ones)
     positive: bool = False
+    gram: np.ndarray | None = None  # X~' diag(n v) X~, given instead of X (see RowSubset)
+    xy: np.ndarray | None = None  # X~' diag(n v) y, with the Gram matrix
 
     @property
     def n_samples(self):
-        return self.X.shape[0]
+        return self.v.size
+
+    @property
+    def n_features(self):
+        return self.gram.shape[0] if self.X is None else self.X.shape[1]
 
     @property
     def columns(self):
         """Which features of the full problem these columns are (all, unless restricted)."""
-        return np.arange(self.X.shape[1]) if self.subset is None else self.subset
+        return np.arange(self.n_features) if self.subset is None else self.subset
 
     def restrict(self, mask):
         """The same problem on the features where ``mask`` is true."""
@@ -142,14 +150,7 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
         mean = v @ X
         centred = X - mean if copy_X else np.subtract(X, mean, out=X)  # the one copy
         var = np.einsum("i,ij,ij->j", v, centred, centred)
-    std = np.sqrt(np.maximum(var, 0.0))
-    keep = std > 1e-10 * np.maximum(np.abs(mean), 1.0)
-    col_scale = np.where(keep & bool(scale), std, 1.0)
-    ridge = None
-    if penalty_factor is not None:
-        factor = np.maximum(penalty_factor, _UNPENALIZED)
-        col_scale = np.where(keep, col_scale * factor, col_scale)
-        ridge = 1.0 / factor[keep]
+    keep, col_scale, ridge = _column_scales(mean, var, scale, penalty_factor)
     inv = 1.0 / col_scale[keep]
     if sparse.issparse(X):
         Xk = sparse.csc_array(X[:, keep] @ sparse.diags_array(inv))
@@ -160,10 +161,121 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
     else:
         Xk = centred if keep.all() else centred[:, keep]
         Xk *= inv
-        # Gram products (n > p) are fastest on C order; column-wise descent needs Fortran
-        Xk = np.ascontiguousarray(Xk) if n_samples > Xk.shape[1] else np.asfortranarray(Xk)
+        # Gram products and X' r over every feature (the optimality checks) are fastest
+        # on C order; descent runs on Fortran copies of the working sets
+        Xk = np.ascontiguousarray(Xk)
         offset = None
     return _Problem(Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
+
+
+def _column_scales(mean, var, scale, penalty_factor):
+    """The non-constant features, what standardization divides each feature by, and the
+    per-column ridge weights (None without penalty factors)."""
+    std = np.sqrt(np.maximum(var, 0.0))
+    keep = std > 1e-10 * np.maximum(np.abs(mean), 1.0)
+    col_scale = np.where(keep & bool(scale), std, 1.0)
+    ridge = None
+    if penalty_factor is not None:
+        factor = np.maximum(penalty_factor, _UNPENALIZED)
+        col_scale = np.where(keep, col_scale * factor, col_scale)
+        ridge = 1.0 / factor[keep]
+    return keep, col_scale, ridge
+
+
+class CrossProducts:
+    """Weighted cross-products of ``[X, y]`` (dense ``X``, squared loss), from which the
+    standardized Gram matrix of any subset of rows follows by subtracting the other rows'
+    products: the folds of a cross-validation then neither copy their rows nor multiply
+    them (``X'X`` once, then one small product per held-out block). Everything is centred
+    on the whole data's means first, so the differences lose no digits to large means."""
+
+    def __init__(self, X, y, sample_weight=None):
+        self.X, self.y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self.w = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+        self.centre = self.w @ X / self.w.sum()
+        self.y_centre = self.w @ y / self.w.sum()
+        self.total = self._moments(None)
+
+    def _moments(self, rows):
+        """``(sum w, sum w a, sum w a a')`` of ``a = [x, y] - centres`` over ``rows`` (an
+        index array, or None for all), a block of rows at a time: fresh copies of a large
+        design would cost as much in page faults as the products themselves."""
+        n_rows, p = self.X.shape[0] if rows is None else rows.size, self.X.shape[1]
+        sums, products = np.zeros(p + 1), np.zeros((p + 1, p + 1))
+        buffer = np.empty((min(n_rows, _BLOCK_ROWS), p))
+        # one thread: on a shared machine, two threads often take twice as long, not half
+        with single_threaded_blas():
+            for start in range(0, n_rows, _BLOCK_ROWS):
+                block = slice(start, start + _BLOCK_ROWS)
+                if rows is not None:
+                    block = rows[block]
+                w = self.w[block]
+                Z = buffer[: w.size]
+                if rows is None:
+                    np.subtract(self.X[block], self.centre, out=Z)
+                else:
+                    np.take(self.X, block, axis=0, out=Z)
+                    Z -= self.centre
+                t = self.y[block] - self.y_centre
+                sums[:p] += w @ Z
+                sums[p] += w @ t
+                if not np.all(w == 1.0):
+                    root = np.sqrt(w)
+                    Z *= root[:, None]
+                    t = t * root
+                products[:p, :p] += Z.T @ Z
+                products[:p, p] += Z.T @ t
+                products[p, p] += t @ t
+        products[p, :p] = products[:p, p]
+        return (self.w if rows is None else self.w[rows]).sum(), sums, products
+
+    def without(self, rows):
+        """A ``RowSubset`` of every row but ``rows`` (indices), or None when a feature is
+        nearly constant on the others but not everywhere: the difference of products
+        would then be mostly rounding."""
+        weight, sums, products = (
+            total - part for total, part in zip(self.total, self._moments(rows), strict=True)
+        )
+        mean = sums / weight
+        cov = products / weight - np.multiply.outer(mean, mean)
+        second_moment = products.diagonal() / weight
+        magnitude = np.maximum(np.abs(np.append(self.centre, self.y_centre) + mean), 1.0)
+        constant = second_moment <= (1e-10 * magnitude) ** 2  # dropped, as by prepare
+        if np.any((cov.diagonal() <= 1e-8 * second_moment) & ~constant):
+            return None
+        return RowSubset(self.centre + mean[:-1], cov)
+
+
+@dataclass(frozen=True)
+class RowSubset:
+    """Some rows of a dense design, by their weighted column means and the weighted
+    covariance of ``[X, y]`` (weights summing to one): what ``l1_path`` needs for squared
+    loss with more samples than features, in place of ``X``."""
+
+    mean: np.ndarray
+    cov: np.ndarray
+
+    @property
+    def shape(self):
+        return (None, self.mean.size)
+
+    def prepare(self, n_samples, sample_weight, *, scale, penalty_factor, positive):
+        """The ``_Problem`` of ``prepare``, carrying the Gram matrix and ``X~' diag(n v) y``
+        in place of the design."""
+        p = self.mean.size
+        keep, col_scale, ridge = _column_scales(
+            self.mean, self.cov.diagonal()[:p], scale, penalty_factor
+        )
+        columns = np.flatnonzero(keep)
+        cov = self.cov[np.ix_(np.append(columns, p), columns)]
+        inv = 1.0 / col_scale[keep]
+        gram = n_samples * cov[:-1] * np.multiply.outer(inv, inv)
+        xy = n_samples * cov[-1] * inv
+        uniform = sample_weight is None
+        v = np.full(n_samples, 1.0 / n_samples) if uniform else sample_weight / sample_weight.sum()
+        return _Problem(
+            None, None, self.mean, col_scale, keep, v, uniform, None, ridge, positive, gram, xy
+        )
 
 
 def _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_iter):
@@ -237,7 +349,9 @@ def l1_path(
 
     Parameters
     ----------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    X : ndarray, sparse matrix of shape (n_samples, n_features), or RowSubset
+        A ``RowSubset`` (given alphas, squared loss with more samples than features)
+        stands for rows of a design through their Gram matrix.
     y : ndarray of shape (n_samples,)
         Floats for regression; integer class codes ``0..K-1`` for classification.
     task : {"regression", "binary", "multinomial"}
@@ -279,14 +393,7 @@ def l1_path(
     LinearPath
     """
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
-    prob = prepare(
-        X,
-        sample_weight,
-        scale=scale,
-        penalty_factor=penalty_factor,
-        positive=positive,
-        copy_X=copy_X,
-    )
+    prob = _problem(X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X)
     Y = _targets(y, task, n_classes)
     if task != "regression" and _class_missing(prob.v @ Y, task):
         raise ValueError(
@@ -327,6 +434,24 @@ def l1_path(
         )
     _warn_unconverged(trace, tol, max_iter)
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
+
+
+def _problem(X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X):
+    """The standardized problem; for squared loss with more samples than features and
+    given alphas (a generated grid starts from X~' r), from the Gram matrix alone, built
+    a block of rows at a time: no centred copy of X."""
+    params = {"scale": scale, "penalty_factor": penalty_factor, "positive": positive}
+    if (
+        task == "regression"
+        and isinstance(X, np.ndarray)
+        and X.shape[0] > X.shape[1]
+        and not isinstance(alphas, (int, np.integer))
+    ):
+        whole = CrossProducts(X, y, sample_weight).without(np.empty(0, dtype=np.intp))
+        X = X if whole is None else whole
+    if isinstance(X, RowSubset):
+        return X.prepare(len(y), sample_weight, **params)
+    return prepare(X, sample_weight, copy_X=copy_X, **params)
 
 
 def _warn_unconverged(trace, tol, max_iter):

@@ -115,25 +115,28 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     yc = Y - y_bar
     trace = _Trace(v @ yc**2, stop_early, saturate, on_point)
     u = n * v
-    centred = np.zeros(prob.X.shape[1])  # x~ is already v-centred
-    if prob.offset is None and n > prob.X.shape[1]:
+    centred = np.zeros(prob.n_features)  # x~ is already v-centred
+    gram, Xy = prob.gram, prob.xy
+    if gram is None and prob.offset is None and n > prob.n_features:
         weighted = prob.X if prob.uniform else prob.X * u[:, None]
         gram = np.ascontiguousarray(weighted.T @ prob.X)
         Xy = weighted.T @ yc
-        problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy)
-    else:
-        problem = WeightedLasso(prob, yc, u, centred)
-    b = np.zeros(prob.X.shape[1])
+    problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, single_precision=True)
+    yy = yc @ (u * yc)
+    b = np.zeros(prob.n_features)
     for alpha in alphas:
         epochs, failures = problem.solve(
             b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
         )
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
-        if problem.gram is not None:
-            dev = max(yc @ (u * yc) - 2 * b @ Xy + b @ gram @ b, 0.0) / n
-        else:
+        if gram is None:
             dev = v @ (yc - prob.matvec(b)) ** 2
+        elif problem.screen:  # b'Gb = b'(Xy - c), c the correlations the next solve's
+            # screening starts from (so computed once)
+            dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
+        else:
+            dev = max(yy - 2 * b @ Xy + b @ gram @ b, 0.0) / n
         if trace.add(b, y_bar, dev, epochs):
             break
     return trace

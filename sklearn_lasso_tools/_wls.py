@@ -16,16 +16,18 @@ set settles, the active linear system gives the exact solution.
 """
 
 import numpy as np
+from scipy.linalg.lapack import dposv
 
 from ._compat import coordinate_descent
 
 __all__ = ["WeightedLasso"]
 
-_FIRST_EPOCHS = 50  # coordinate descent epochs before the first polish
+_FIRST_EPOCHS = 100  # coordinate descent epochs before the first polish (and its budget)
 _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
 _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
 _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
+_REPAIRS = 5  # active sets the polish tries
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 
 
@@ -36,28 +38,38 @@ class WeightedLasso:
     they are reused across many solves (squared loss with n_samples > n_features).
     """
 
-    def __init__(self, prob, t, u, m, *, gram=None, Xy=None, screen=_SCREEN):
+    def __init__(
+        self, prob, t, u, m, *, gram=None, Xy=None, screen=_SCREEN, single_precision=False
+    ):
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
-        self._last = None  # (b, correlations at b)
+        self._last = None  # (b, correlations at b, the floor they are exact above)
         # the first working set: the active features and those whose correlation reaches
         # ``screen`` times the threshold; no screening (None) for a few features, where it
         # costs more than it saves
-        self.screen = screen if prob.X.shape[1] > _FEW else None
+        self.screen = screen if prob.n_features > _FEW else None
+        self._single = None  # wide dense designs along a path: checks start in float32
+        if single_precision and self.screen is not None and gram is None and prob.offset is None:
+            self._single = _SinglePrecision(prob.X)
 
-    def correlations(self, b):
-        """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``. The
+    def correlations(self, b, floor=0.0):
+        """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``, exact
+        where ``|c_j|`` may reach ``floor`` (elsewhere within a 1e-4 relative error). The
         last result is kept: a path's next solve starts where the last check ended."""
-        if self._last is not None and np.array_equal(b, self._last[0]):
-            return self._last[1]
+        last = self._last
+        if last is not None and last[2] <= floor and np.array_equal(b, last[0]):
+            return last[1]
         active = np.flatnonzero(b)
-        if self.gram is not None:
-            correlation = self.Xy - self.gram[:, active] @ b[active]
+        if self.gram is not None:  # rows, not columns, of the symmetric Gram: contiguous
+            correlation, floor = self.Xy - b[active] @ self.gram[active], 0.0
         else:
             fitted = self.prob.matvec(b) - self.m @ b if active.size else 0.0
             ur = self.u * (self.t - fitted)
-            correlation = self.prob.rmatvec(ur) - self.m * ur.sum()
-        self._last = (b.copy(), correlation)
+            if self._single is None:
+                correlation, floor = self.prob.rmatvec(ur) - self.m * ur.sum(), 0.0
+            else:
+                correlation = self._single.rmatvec(ur, self.m * ur.sum(), floor)
+        self._last = (b.copy(), correlation, floor)
         return correlation
 
     def solve(self, b, l1, l2, *, tol, max_iter):
@@ -65,7 +77,8 @@ class WeightedLasso:
         duality gap over its tolerance for working-set solves that stopped short."""
         work = np.ones(b.size, dtype=bool)
         if self.screen is not None or not b.any():
-            correlation = self.correlations(b)
+            # exact near l1 for the check of zero; screening takes approximations
+            correlation = self.correlations(b, l1 if not b.any() else np.inf)
             if not b.any() and np.all(self._pull(correlation) <= l1 * (1 + 1e-12)):
                 return 0, []  # zero is optimal (up to rounding: alpha_max itself)
             if self.screen is not None:
@@ -82,7 +95,7 @@ class WeightedLasso:
                 failures.append(ratio)
             if work.all():
                 return epochs, failures
-            correlation = self.correlations(b)
+            correlation = self.correlations(b, l1)
             violators = ~work & (self._pull(correlation) > l1)
             if not violators.any():
                 return epochs, failures
@@ -93,7 +106,7 @@ class WeightedLasso:
         return correlation if self.prob.positive else np.abs(correlation)
 
     def _solve_on(self, index, b, l1, l2, tol, max_iter):
-        """Coordinate descent in growing rounds (50, 100, 200, ... epochs), each followed
+        """Coordinate descent in growing rounds (100, 200, 400, ... epochs), each followed
         by a polish when that costs less than the round did."""
         design, y, l2 = self._restrict(index, l2)
         positive = self.prob.positive
@@ -120,8 +133,8 @@ class WeightedLasso:
         if self.gram is not None:
             gram, Xy = self.gram, self.Xy  # read only: no copy for the whole set
             if index.size < gram.shape[0]:
-                gram = np.ascontiguousarray(gram[np.ix_(index, index)])
-                Xy = np.ascontiguousarray(Xy[index])
+                gram = gram.take(index, axis=0).take(index, axis=1)  # faster than np.ix_
+                Xy = Xy[index]
             if ridge is not None:
                 gram = gram + np.diag(ridge)
             return {"gram": gram, "Xy": Xy}, t * np.sqrt(u), 0.0 if ridge is not None else l2
@@ -150,6 +163,36 @@ class WeightedLasso:
         return {"X": np.asfortranarray(A)}, y, l2
 
 
+class _SinglePrecision:
+    """A float32 copy of a dense design (columns scaled to a largest entry of 1) for
+    ``X' r`` at half the memory traffic, each entry with a bound on its error: entries
+    that may reach a floor are then recomputed exactly (few, away from the path's end)."""
+
+    def __init__(self, X):
+        self.X = X
+        self.colmax = np.maximum(X.max(axis=0), -X.min(axis=0))
+        self.colmax[self.colmax == 0] = 1.0
+        self.single = np.empty(X.shape, dtype=np.float32)
+        np.divide(X, self.colmax, out=self.single, casting="same_kind")  # no float64 copy
+        self.norms = np.sqrt(np.einsum("ij,ij->j", self.single, self.single, dtype=np.float64))
+        # rounding of n products and their sum, and of both factors (Higham's bound, x2)
+        self.relative = 2 * (X.shape[0] + 2) * np.finfo(np.float32).eps
+
+    def rmatvec(self, r, shift, floor):
+        """``X' r - shift``, exact where its magnitude may reach ``floor``."""
+        top = np.abs(r).max()
+        top = top if top > 0 else 1.0
+        single = (r / top).astype(np.float32)
+        unit = self.colmax * top
+        approx = (self.single.T @ single) * unit - shift
+        # the bound, plus the absolute error of (rare) float32 subnormals
+        error = (self.relative * np.linalg.norm(r) / top * self.norms + r.size * 1e-36) * unit
+        exact = np.flatnonzero(np.abs(approx) + error >= floor)
+        if exact.size:
+            approx[exact] = self.X[:, exact].T @ r - shift[exact]
+        return approx
+
+
 def _too_sparse(prob, index):
     """Whether a working set of a sparse design is too sparse to densify: its dense copy
     would be more than _DENSE_RATIO times its stored entries (so a very sparse design,
@@ -169,9 +212,11 @@ def _gram_pays(n_samples, n_features):
 
 def _polish(b, l1, l2, y, design, positive, budget):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
-    the optimality conditions. Skipped when it would cost more than ``budget``, the
-    work of the descent just run (in sample-feature products: one per row and working
-    feature per epoch, or one per pair of working features on a Gram matrix).
+    the optimality conditions; a few times, features whose sign flips leave the active
+    set and features that violate the conditions join it (as in LARS). Skipped when it
+    would cost more than ``budget``, the work of the descent just run (in sample-feature
+    products: one per row and working feature per epoch, or one per pair of working
+    features on a Gram matrix).
 
     Called once or more per solve, thousands of times along a path: small-array numpy
     overhead matters here."""
@@ -184,25 +229,45 @@ def _polish(b, l1, l2, y, design, positive, budget):
             return False  # building the active system costs more than the round did
     elif n_active**3 / 3 > budget / y.size * b.size**2:
         return False  # solving it costs more than the round did (p^2 per Gram epoch)
-    system, Xy_active, correlation = _active_system(active, y, design)  # a fresh matrix
     signs = np.sign(b[active])
+    for _ in range(_REPAIRS):
+        solution, correlation = _solve_active(active, signs, l1, l2, y, design)
+        if solution is None:
+            return False
+        flipped = np.sign(solution) != signs
+        if flipped.any():
+            active, signs = active[~flipped], signs[~flipped]
+            if not active.size:
+                return False
+            continue
+        pull = correlation(solution)
+        pull[active] = 0.0
+        if not positive:
+            pull_sign, pull = np.sign(pull), np.abs(pull)
+        joining = np.flatnonzero(pull > l1 * (1 + 1e-9))
+        if not joining.size:
+            b[:] = 0.0
+            b[active] = solution
+            return True
+        active = np.concatenate([active, joining])
+        signs = np.concatenate([signs, np.ones(joining.size) if positive else pull_sign[joining]])
+    return False
+
+
+def _solve_active(active, signs, l1, l2, y, design):
+    """The minimizer on the ``active`` columns with these signs (None when their system
+    is singular), and the function giving every column's correlation with its residual."""
+    system, Xy_active, correlation = _active_system(active, y, design)  # a fresh matrix
     if l2:
-        system.flat[:: n_active + 1] += l2
+        system.flat[:: active.size + 1] += l2
     # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
     root = np.sqrt(np.maximum(system.diagonal(), np.finfo(float).tiny))
     system /= np.multiply.outer(root, root)
-    try:
-        solution = np.linalg.solve(system, (Xy_active - l1 * signs) / root) / root
-    except np.linalg.LinAlgError:
-        return False
-    if (np.sign(solution) != signs).any():
-        return False
-    pull = correlation(solution)
-    pull[active] = 0.0
-    if (pull if positive else np.abs(pull)).max() > l1 * (1 + 1e-9):
-        return False
-    b[active] = solution
-    return True
+    # Cholesky through LAPACK directly: numpy's solve costs several times more per call
+    _, solution, info = dposv(system, (Xy_active - l1 * signs) / root, overwrite_a=True)
+    if info != 0:
+        return None, None  # not positive definite: the active columns are dependent
+    return solution / root, correlation
 
 
 def _active_system(active, y, design):
@@ -211,7 +276,8 @@ def _active_system(active, y, design):
     active set (``active``: column indices)."""
     if design.get("gram") is not None:
         gram, Xy = design["gram"], design["Xy"]
-        return gram[active[:, None], active], Xy[active], lambda w: Xy - gram[:, active] @ w
+        system = gram.take(active, axis=0)
+        return system.take(active, axis=1), Xy[active], lambda w: Xy - w @ system
     if design.get("X") is not None:
         X = design["X"]
         X_active = X[:, active]

@@ -17,7 +17,7 @@ from sklearn.metrics import log_loss, r2_score
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lasso_tools import LassoPathReport
-from sklearn_lasso_tools._path import l1_path
+from sklearn_lasso_tools._path import CrossProducts, l1_path
 
 # Efron et al. (2004), Table 1 / Figure 1: the Lasso (and LARS) add the variables in the
 # order 3, 9, 4, 7, 2, 10, 5, 8, 6, 1 = bmi, ltg, map, hdl, sex, glu, tc, tch, ldl, age
@@ -34,14 +34,19 @@ def _first_entry_order(coefs, names):
     return [names[j] for j in np.argsort(first, kind="stable") if np.isfinite(first[j])]
 
 
+@pytest.mark.parametrize("fold", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("scale", [True, False])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-def test_regression_path_matches_sklearn_enet_path(l1_ratio, scale, weighted):
+def test_regression_path_matches_sklearn_enet_path(l1_ratio, scale, weighted, fold):
     # raw units (scaled=False), so standardizing and mapping back are both exercised
-    X, y = load_diabetes(return_X_y=True, scaled=False)
+    X_all, y_all = load_diabetes(return_X_y=True, scaled=False)
+    w_all = np.random.RandomState(0).uniform(0.5, 2.0, len(y_all))
+    # fold: the path on all rows but the first 88, from the cross-products of all rows
+    train = slice(88 if fold else 0, None)
+    X, y, w = X_all[train], y_all[train], w_all[train]
     n = len(y)
-    w = np.random.RandomState(0).uniform(0.5, 2.0, n) if weighted else np.ones(n)
+    w = w if weighted else np.ones(n)
     v = w / w.sum()
     mean = v @ X
     sd = np.sqrt(v @ (X - mean) ** 2) if scale else np.ones(X.shape[1])
@@ -58,8 +63,12 @@ def test_regression_path_matches_sklearn_enet_path(l1_ratio, scale, weighted):
     ref = (ref_std / sd[:, None]).T  # (n_alphas, n_features), caller's scale
 
     sample_weight = w if weighted else None
+    design = X
+    if fold:
+        cross_products = CrossProducts(X_all, y_all, w_all if weighted else None)
+        design = cross_products.without(np.arange(88))
     path = l1_path(
-        X,
+        design,
         y,
         task="regression",
         alphas=alphas,
@@ -81,6 +90,8 @@ def test_regression_path_matches_sklearn_enet_path(l1_ratio, scale, weighted):
         for c, b in zip(path.coefs, path.intercepts, strict=True)
     ]
     np.testing.assert_allclose(path.dev_ratio, r2, rtol=1e-9, atol=1e-12)
+    if fold:
+        return
     # the generated grid is glmnet's: alpha_max (all zero) down to eps * alpha_max
     grid = l1_path(
         X,
