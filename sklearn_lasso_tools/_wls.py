@@ -111,7 +111,8 @@ class WeightedLasso:
         design, y, l2 = self._restrict(index, l2)
         positive = self.prob.positive
         rows = y.size
-        if _polish(b, l1, l2, y, design, positive, rows * _FIRST_EPOCHS):  # warm start
+        # warm start; the budget never exceeds max_iter epochs (max_iter bounds the work)
+        if _polish(b, l1, l2, y, design, positive, rows * min(_FIRST_EPOCHS, max_iter)):
             return 0, None
         epochs, rounds = 0, _FIRST_EPOCHS
         while epochs < max_iter:
