@@ -129,6 +129,7 @@ def cross_validate_path(
     sample_weight=None,
     n_jobs=None,
     progress=None,
+    cross_products=None,
     **path_params,
 ):
     """Fit the path on each training fold and score each alpha on its test fold.
@@ -136,9 +137,10 @@ def cross_validate_path(
     ``y`` is what the engine takes (class codes or floats); ``y_original`` what a scorer
     compares against. ``scoring`` is a scorer name or a callable scorer. ``progress``
     (e.g. a progress bar) has its ``update()`` called here, in the caller's process, as
-    each fold's result arrives, wherever joblib runs the folds.
+    each fold's result arrives, wherever joblib runs the folds. ``cross_products``: the
+    whole data's ``CrossProducts``, when the caller already has them.
     """
-    cross_products = _shared_cross_products(X, y, splits, task, sample_weight)
+    cross_products = _shared_cross_products(X, y, splits, task, sample_weight, cross_products)
     jobs = (
         delayed(_fit_and_score_fold)(
             X,
@@ -168,17 +170,18 @@ def cross_validate_path(
     return CVResult(scores, mean, scores.std(axis=1), se, index_min, index_1se, fold_support)
 
 
-def _shared_cross_products(X, y, splits, task, sample_weight):
-    """The cross-products the folds' Gram matrices come from (see ``CrossProducts``), for
-    squared loss on a dense design with more training samples than features, when every
-    training part is the complement of fewer rows (as in K-fold); else None."""
+def _shared_cross_products(X, y, splits, task, sample_weight, given=None):
+    """The cross-products the folds' Gram matrices come from (see ``CrossProducts``;
+    ``given``, or built here), for squared loss on a dense design with more training
+    samples than features, when every training part is the complement of fewer rows (as
+    in K-fold); else None."""
     if task != "regression" or sparse.issparse(X):
         return None
     for train, _ in splits:
         n_train = np.count_nonzero(~_held_out(X.shape[0], train))
         if n_train != len(train) or n_train <= X.shape[1] or n_train < X.shape[0] / 2:
             return None
-    return CrossProducts(X, y, sample_weight)
+    return CrossProducts(X, y, sample_weight) if given is None else given
 
 
 def _held_out(n_samples, train):

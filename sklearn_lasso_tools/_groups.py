@@ -41,7 +41,7 @@ def weighted_moments(X, weights):
     return mean, np.sqrt(np.maximum(var, 0.0))
 
 
-def correlated_pairs(X, candidates, sample_weight=None, floor=CORR_FLOOR):
+def correlated_pairs(X, candidates, sample_weight=None, floor=CORR_FLOOR, moments=None):
     """Pairs (candidate, other feature) whose weighted Pearson correlation is at least
     ``floor`` in absolute value.
 
@@ -52,6 +52,9 @@ def correlated_pairs(X, candidates, sample_weight=None, floor=CORR_FLOOR):
         Features to correlate with every feature.
     sample_weight : ndarray of shape (n_samples,), default=None
     floor : float, default=CORR_FLOOR
+    moments : tuple of ndarray, default=None
+        The weighted column means and covariance matrix of ``X``, when already known
+        (then no pass over ``X``).
 
     Returns
     -------
@@ -63,7 +66,11 @@ def correlated_pairs(X, candidates, sample_weight=None, floor=CORR_FLOOR):
     n_samples, n_features = X.shape
     weights = np.full(n_samples, 1.0 / n_samples) if sample_weight is None else sample_weight
     weights = np.asarray(weights, dtype=np.float64) / np.sum(weights)
-    mean, std = weighted_moments(X, weights)
+    if moments is None:
+        mean, std = weighted_moments(X, weights)
+    else:
+        mean, cov = moments
+        std = np.sqrt(np.maximum(cov.diagonal(), 0.0))
     constant = std <= 1e-12 * np.maximum(np.abs(mean), 1.0)
     std = np.where(constant, 1.0, std)
     candidates = np.asarray(candidates, dtype=np.intp)
@@ -71,11 +78,14 @@ def correlated_pairs(X, candidates, sample_weight=None, floor=CORR_FLOOR):
     step = max(1, _CHUNK_CELLS // max(n_features, n_samples, 1))
     for start in range(0, candidates.size, step):
         cols = candidates[start : start + step]
-        block = X[:, cols]
-        block = block.toarray() if sparse.issparse(block) else np.asarray(block)
-        # weighted, centred candidates: X.T @ U is then the covariance (U sums to zero)
-        U = weights[:, None] * (block - mean[cols])
-        corr = np.asarray(X.T @ U) / (std[:, None] * std[cols][None, :])
+        if moments is None:
+            block = X[:, cols]
+            block = block.toarray() if sparse.issparse(block) else np.asarray(block)
+            # weighted, centred candidates: X.T @ U is then the covariance (U sums to zero)
+            covariance = np.asarray(X.T @ (weights[:, None] * (block - mean[cols])))
+        else:
+            covariance = cov[:, cols]
+        corr = covariance / (std[:, None] * std[cols][None, :])
         corr[constant] = 0.0
         corr[:, constant[cols]] = 0.0
         corr[cols, np.arange(cols.size)] = 0.0  # a feature with itself

@@ -29,7 +29,7 @@ from ._compat import quiet_coordinate_descent, single_threaded_blas
 from ._solvers import SOLVERS, _log_sum_exp
 from ._validation import check_penalty_factor
 
-__all__ = ["CrossProducts", "LinearPath", "RowSubset", "l1_path", "prepare"]
+__all__ = ["CrossProducts", "LinearPath", "RowSubset", "cross_products_for", "l1_path", "prepare"]
 
 _UNPENALIZED = 1e-10
 _BLOCK_ROWS = 4096  # rows per block of a cross-product (see CrossProducts)
@@ -229,6 +229,13 @@ class CrossProducts:
         products[p, :p] = products[:p, p]
         return (self.w if rows is None else self.w[rows]).sum(), sums, products
 
+    def moments(self):
+        """The whole data's weighted column means and covariance matrix of ``X``."""
+        weight, sums, products = self.total
+        mean = sums / weight
+        cov = products / weight - np.multiply.outer(mean, mean)
+        return self.centre + mean[:-1], cov[:-1, :-1]
+
     def without(self, rows):
         """A ``RowSubset`` of every row but ``rows`` (indices), or None when a feature is
         nearly constant on the others but not everywhere: the difference of products
@@ -344,6 +351,7 @@ def l1_path(
     penalty_factor=None,
     positive=False,
     copy_X=True,
+    cross_products=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -393,7 +401,9 @@ def l1_path(
     LinearPath
     """
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
-    prob = _problem(X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X)
+    prob = _problem(
+        X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
+    )
     Y = _targets(y, task, n_classes)
     if task != "regression" and _class_missing(prob.v @ Y, task):
         raise ValueError(
@@ -436,19 +446,27 @@ def l1_path(
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
 
 
-def _problem(X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X):
+def cross_products_for(X, y, task, sample_weight=None):
+    """The whole data's ``CrossProducts`` where squared-loss paths are fitted from Gram
+    matrices (a dense design with more samples than features), else None."""
+    if task == "regression" and isinstance(X, np.ndarray) and X.shape[0] > X.shape[1]:
+        return CrossProducts(X, y, sample_weight)
+    return None
+
+
+def _problem(
+    X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
+):
     """The standardized problem; for squared loss with more samples than features and
-    given alphas (a generated grid starts from X~' r), from the Gram matrix alone, built
-    a block of rows at a time: no centred copy of X."""
+    given alphas (a generated grid starts from X~' r), from the Gram matrix alone (of
+    ``cross_products``, or built a block of rows at a time): no centred copy of X."""
     params = {"scale": scale, "penalty_factor": penalty_factor, "positive": positive}
-    if (
-        task == "regression"
-        and isinstance(X, np.ndarray)
-        and X.shape[0] > X.shape[1]
-        and not isinstance(alphas, (int, np.integer))
-    ):
-        whole = CrossProducts(X, y, sample_weight).without(np.empty(0, dtype=np.intp))
-        X = X if whole is None else whole
+    if not isinstance(alphas, (int, np.integer)) and not isinstance(X, RowSubset):
+        if cross_products is None:
+            cross_products = cross_products_for(X, y, task, sample_weight)
+        if cross_products is not None:
+            whole = cross_products.without(np.empty(0, dtype=np.intp))
+            X = X if whole is None else whole
     if isinstance(X, RowSubset):
         return X.prepare(len(y), sample_weight, **params)
     return prepare(X, sample_weight, copy_X=copy_X, **params)

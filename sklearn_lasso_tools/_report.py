@@ -14,7 +14,7 @@ from ._compat import Interval, StrOptions, _fit_context
 from ._cv import budget_rule, check_rule, cross_validate_path, make_splitter
 from ._events import EVENTS, path_events
 from ._groups import CORR_FLOOR, correlated_pairs, groups_note
-from ._path import l1_path
+from ._path import cross_products_for, l1_path
 from ._progress import progress_bar
 from ._scoring import DEFAULT_SCORING
 from ._stability import complementary_pairs, select_stable, stability_path
@@ -249,6 +249,11 @@ class LassoPathReport(BaseEstimator):
         params = engine_params(self, classes)
         n_points = alphas if is_int(alphas) else len(alphas)
         label = f"l1_ratio={self.l1_ratio:g}"
+        # squared loss, dense, tall: one cross-product of [X, y] serves the path (given
+        # alphas), the folds' Gram matrices and the correlations behind correlated_groups
+        cross = None
+        if self.cv is not None or not is_int(alphas):
+            cross = cross_products_for(X, y_enc, etask, weights)
         with progress_bar(self.verbose, n_points, f"path {label}", "alpha") as bar:
             path = l1_path(
                 X,
@@ -258,6 +263,7 @@ class LassoPathReport(BaseEstimator):
                 eps=self.eps,
                 sample_weight=weights,
                 on_point=bar.update,
+                cross_products=cross,
                 **params,
             )
             bar.finish(len(path.alphas))
@@ -288,6 +294,7 @@ class LassoPathReport(BaseEstimator):
                 sample_weight=weights,
                 n_jobs=self.n_jobs,
                 progress=bar,
+                cross_products=cross,
                 **params,
             )
         self.cv_result_ = result
@@ -302,9 +309,10 @@ class LassoPathReport(BaseEstimator):
             freq.T, index=pd.Index(self._names(), name="feature"), columns=["min", "1se"]
         )
         if correlations:
-            self._set_correlations(X, weights, max(result.index_min, result.index_1se))
+            moments = None if cross is None else cross.moments()
+            self._set_correlations(X, weights, max(result.index_min, result.index_1se), moments)
 
-    def _set_correlations(self, X, weights, last):
+    def _set_correlations(self, X, weights, last, moments=None):
         """Correlations (|r| >= CORR_FLOOR) of each feature kept from the first grid point
         down to ``last`` with every feature, for :meth:`correlated_groups`; X is not kept."""
         support = self.coefs_[: last + 1] != 0
@@ -312,7 +320,7 @@ class LassoPathReport(BaseEstimator):
         candidates = np.flatnonzero(support)
         if self.l1_ratio == 0:  # ridge drops nothing: no groups, and no p x p work
             candidates = candidates[:0]
-        first, second, corr = correlated_pairs(X, candidates, weights)
+        first, second, corr = correlated_pairs(X, candidates, weights, moments=moments)
         names = self._names()
         self.correlations_ = pd.DataFrame(
             {"feature": names[first], "other": names[second], "corr": corr}

@@ -12,6 +12,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn_lasso_tools import L1Selector, LassoPathReport, compare_penalties
 from sklearn_lasso_tools._cli import summary_text
 from sklearn_lasso_tools._groups import correlated_pairs
+from sklearn_lasso_tools._path import CrossProducts
 
 
 def planted(n=200, noise=0.01, seed=0):
@@ -98,8 +99,15 @@ def test_correlated_pairs_match_numpy_dense_sparse_and_weighted():
             if a != b and abs(reference[a, b]) >= 0.2
         }
         assert expected  # something to find
-        for design in (X, sparse.csr_matrix(X), sparse.csc_matrix(X)):
-            first, second, corr = correlated_pairs(design, candidates, w, floor=0.2)
+        # the moments of a report's cross-products (squared loss) instead of a pass over X
+        moments = CrossProducts(X, np.zeros(n), w).moments()
+        for design, given in [
+            (X, None),
+            (X, moments),
+            (sparse.csr_matrix(X), None),
+            (sparse.csc_matrix(X), None),
+        ]:
+            first, second, corr = correlated_pairs(design, candidates, w, floor=0.2, moments=given)
             got = {(int(a), int(b)): c for a, b, c in zip(first, second, corr, strict=True)}
             assert got.keys() == expected.keys()
             np.testing.assert_allclose(
