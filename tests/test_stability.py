@@ -17,6 +17,7 @@ from scipy import sparse
 from sklearn.linear_model import Lasso, LinearRegression, lasso_path
 from sklearn.utils import check_random_state
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from test_charts import mark_type, units  # the chart tests' spec walkers
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport, charts
 from sklearn_lasso_tools._path import l1_path
@@ -343,44 +344,25 @@ def test_sklearn_compatible_with_stability(estimator, check):
 # --- chart ---------------------------------------------------------------------------------
 
 
-def _units(spec):
-    found = []
-
-    def walk(node, data=None):
-        data = node.get("data", data)
-        if "mark" in node:
-            found.append({**node, "data": data})
-        for child in node.get("layer", []):
-            walk(child, data)
-
-    walk(spec)
-    return found
-
-
-def _mark(view):
-    mark = view["mark"]
-    return mark["type"] if isinstance(mark, dict) else mark
-
-
 def test_stability_chart_spec(regression_report):
     X, y, report = regression_report
     spec = charts.stability_chart(report, top=3).to_dict()
     rows = {name: pd.DataFrame(values) for name, values in spec["datasets"].items()}
-    views = _units(spec)
+    views = units(spec)
     assert spec["title"]["text"] == "Stability path"
     subtitle = " ".join(spec["title"]["subtitle"])
     assert f"≤ {report.stability_bound_:.3g} (Meinshausen–Bühlmann)" in subtitle
     assert f"≤ {report.stability_bound_unimodal_:.3g} if unimodal" in subtitle
     assert "12 half-samples (6 complementary pairs)" in subtitle
 
-    rule = next(v for v in views if _mark(v) == "rule")
+    rule = next(v for v in views if mark_type(v) == "rule")
     assert rows[rule["data"]["name"]]["threshold"].tolist() == [0.75]
-    rect = next(v for v in views if _mark(v) == "rect")
+    rect = next(v for v in views if mark_type(v) == "rect")
     region = rows[rect["data"]["name"]].iloc[0]
     assert (region["start"], region["end"]) == (report.alphas_[0], report.stability_alpha_)
     assert rect["encoding"]["x"]["scale"]["reverse"] is True  # alpha decreasing rightwards
 
-    lines = [v for v in views if _mark(v) == "line" and "color" in v["encoding"]]
+    lines = [v for v in views if mark_type(v) == "line" and "color" in v["encoding"]]
     frame = rows[lines[0]["data"]["name"]]
     expected = report.stability_max_.sort_values(ascending=False, kind="stable").index[:3]
     assert list(pd.unique(frame["feature"])) == sorted(expected, key=list(expected).index)
@@ -390,7 +372,7 @@ def test_stability_chart_spec(regression_report):
     np.testing.assert_allclose(
         first["frequency"], report.stability_path_[expected[0]].to_numpy(), rtol=1e-4
     )
-    grey = next(v for v in views if _mark(v) == "line" and "detail" in v["encoding"])
+    grey = next(v for v in views if mark_type(v) == "line" and "detail" in v["encoding"])
     assert set(rows[grey["data"]["name"]]["feature"]).isdisjoint(expected)
 
 
