@@ -12,7 +12,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from ._path import CrossProducts, l1_path
+from ._path import cross_products_for, l1_path
 from ._scoring import score_path
 from ._validation import is_int
 
@@ -181,7 +181,7 @@ def _shared_cross_products(X, y, splits, task, sample_weight, given=None):
         n_train = np.count_nonzero(~_held_out(X.shape[0], train))
         if n_train != len(train) or n_train <= X.shape[1] or n_train < X.shape[0] / 2:
             return None
-    return CrossProducts(X, y, sample_weight) if given is None else given
+    return cross_products_for(X, y, task, sample_weight) if given is None else given
 
 
 def _held_out(n_samples, train):

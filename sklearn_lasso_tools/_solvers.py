@@ -81,12 +81,8 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gra
     b = np.array(beta, dtype=np.float64, copy=True)
     # The path driver's strong set already holds the features near the threshold; descent
     # starts on the active ones, and the others join if they violate the conditions.
-    if gram is None:
-        x_bar = prob.rmatvec(W) / sw
-        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, screen=1.0)
-    else:
-        x_bar, matrix, Xy = gram
-        problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=1.0)
+    x_bar, matrix, Xy = (prob.rmatvec(W) / sw, None, None) if gram is None else gram
+    problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=1.0)
     epochs, failures = problem.solve(
         b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
     )
@@ -132,7 +128,7 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         trace.settle(alpha)
         if gram is None:
             dev = v @ (yc - prob.matvec(b)) ** 2
-        elif problem.screen:  # b'Gb = b'(Xy - c), c the correlations the next solve's
+        elif problem.screen is not None:  # b'Gb = b'(Xy - c), c the correlations the next solve's
             # screening starts from (so computed once)
             dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
         else:
@@ -183,7 +179,7 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     trace = _Trace(2 * state.loss, stop_early, saturate, on_point)
 
     def gradient():
-        known = state.gradient_on(np.arange(prob.X.shape[1]))
+        known = state.gradient_on(None)
         if known is None:
             residual = v * (expit(state.eta) - Y)
             known = prob.rmatvec(residual), residual.sum()
@@ -213,14 +209,16 @@ class _BinomialState:
         self.gradient = None  # (features or None for all, X' r, sum r) at eta, when known
         self.curvature = curvature
 
-    def gradient_on(self, columns):
-        """The known ``(X' r, sum r)`` on the features ``columns``, or None."""
+    def gradient_on(self, subset):
+        """The known ``(X' r, sum r)`` on the features ``subset`` (None: all), or None."""
         if self.gradient is None:
             return None
         known, grad, grad_intercept = self.gradient
         if known is None:
-            return grad[columns], grad_intercept
-        return (grad, grad_intercept) if np.array_equal(known, columns) else None
+            return (grad if subset is None else grad[subset]), grad_intercept
+        if subset is not None and np.array_equal(known, subset):
+            return grad, grad_intercept
+        return None
 
     def active(self):
         return self.beta != 0
@@ -273,7 +271,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     objective = state.loss + _penalty(beta, alpha, l1_ratio, sub.ridge)
     threshold = tol * trace.null_dev
     curvature = state.curvature if Curvature.applies(sub) else None
-    epochs, change, known = 0, np.inf, state.gradient_on(columns)
+    epochs, change, known = 0, np.inf, state.gradient_on(sub.subset)
     for iteration in range(_MAX_NEWTON):
         trace.failures = []
         p = expit(eta)
