@@ -29,6 +29,7 @@ _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
 _REPAIRS = 5  # active sets the polish tries
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
+_TINY = np.finfo(float).tiny
 
 
 class WeightedLasso:
@@ -148,8 +149,11 @@ class WeightedLasso:
             return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t, l2
         root = np.sqrt(u)
         if prob.offset is None:
-            A = prob.X[:, index]  # a copy, worked on in place (it may be most of X)
-            A -= m[index]
+            if index.size == prob.n_features:
+                A = prob.X - m
+            else:  # a copy (C order, as the Gram product wants), worked on in place
+                A = np.take(prob.X, index, axis=1)
+                A -= m[index]
             A *= root[:, None]
         else:  # a small block of a sparse design (or one with ridge rows): dense is faster
             A = (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
@@ -245,7 +249,7 @@ def _polish(b, l1, l2, y, design, positive, budget):
         pull[active] = 0.0
         if not positive:
             pull_sign, pull = np.sign(pull), np.abs(pull)
-        joining = np.flatnonzero(pull > l1 * (1 + 1e-9))
+        joining = (pull > l1 * (1 + 1e-9)).nonzero()[0]
         if not joining.size:
             b[:] = 0.0
             b[active] = solution
@@ -262,7 +266,7 @@ def _solve_active(active, signs, l1, l2, y, design):
     if l2:
         system.flat[:: active.size + 1] += l2
     # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
-    root = np.sqrt(np.maximum(system.diagonal(), np.finfo(float).tiny))
+    root = np.sqrt(np.maximum(system.diagonal(), _TINY))
     system /= np.multiply.outer(root, root)
     # Cholesky through LAPACK directly: numpy's solve costs several times more per call
     _, solution, info = dposv(system, (Xy_active - l1 * signs) / root, overwrite_a=True)
