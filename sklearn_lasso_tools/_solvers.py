@@ -17,7 +17,9 @@ from ._wls import WeightedLasso
 
 __all__ = ["SOLVERS"]
 
-_MIN_HESSIAN = 1e-5 * (1 - 1e-5)  # glmnet's floor on p(1-p)
+# Floor on p(1 - p). glmnet's 1e-5 overstates the curvature of nearly separated samples,
+# so Newton crawls there; the line search guards the longer steps a lower floor allows.
+_MIN_HESSIAN = 1e-7
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
