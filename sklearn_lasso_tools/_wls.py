@@ -149,11 +149,10 @@ class WeightedLasso:
             return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t, l2
         root = np.sqrt(u)
         if prob.offset is None:
-            if index.size == prob.n_features:
-                A = prob.X - m
-            else:  # a copy (C order, as the Gram product wants), worked on in place
-                A = np.take(prob.X, index, axis=1)
-                A -= m[index]
+            # a copy, worked on in place (it may be most of X); in Fortran order, as
+            # coordinate descent on X wants (the Gram product takes either)
+            A = prob.X[:, index]
+            A -= m[index]
             A *= root[:, None]
         else:  # a small block of a sparse design (or one with ridge rows): dense is faster
             A = (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
@@ -163,8 +162,7 @@ class WeightedLasso:
             y = np.concatenate([y, np.zeros(index.size)])
             l2 = 0.0
         if _gram_pays(prob.n_samples, index.size):
-            A = np.ascontiguousarray(A)
-            return {"gram": np.ascontiguousarray(A.T @ A), "Xy": A.T @ y}, y, l2
+            return {"gram": A.T @ A, "Xy": A.T @ y}, y, l2
         return {"X": np.asfortranarray(A)}, y, l2
 
 
