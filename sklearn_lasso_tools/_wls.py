@@ -45,6 +45,7 @@ class WeightedLasso:
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
         self._last = None  # (b, correlations at b, the floor they are exact above)
+        self._scaled_t = None  # t * sqrt(u), the response of the Gram matrix's least squares
         # the first working set: the active features and those whose correlation reaches
         # ``screen`` times the threshold; no screening (None) for a few features, where it
         # costs more than it saves
@@ -76,6 +77,9 @@ class WeightedLasso:
     def solve(self, b, l1, l2, *, tol, max_iter):
         """Minimize from ``b`` (updated in place). Returns ``(epochs, gap ratios)``: the
         duality gap over its tolerance for working-set solves that stopped short."""
+        if self.screen is None and b.any():  # the whole set from a warm start: b in place
+            n_iter, ratio = self._solve_on(np.arange(b.size), b, l1, l2, tol, max_iter)
+            return n_iter, [] if ratio is None else [ratio]
         work = np.ones(b.size, dtype=bool)
         if self.screen is not None or not b.any():
             # exact near l1 for the check of zero; screening takes approximations
@@ -139,7 +143,9 @@ class WeightedLasso:
                 Xy = Xy[index]
             if ridge is not None:
                 gram = gram + np.diag(ridge)
-            return {"gram": gram, "Xy": Xy}, t * np.sqrt(u), 0.0 if ridge is not None else l2
+            if self._scaled_t is None:  # the same for every solve of a path
+                self._scaled_t = t * np.sqrt(u)
+            return {"gram": gram, "Xy": Xy}, self._scaled_t, 0.0 if ridge is not None else l2
         large = prob.n_samples * index.size > _DENSE_BLOCK or _too_sparse(prob, index)
         if prob.offset is not None and large and ridge is None:
             X = prob.X[:, index]
