@@ -22,6 +22,7 @@ __all__ = [
     "check_rule",
     "cross_validate_path",
     "fold_statistics",
+    "held_out_blocks",
     "make_splitter",
     "one_se_rule",
     "subset_path",
@@ -172,16 +173,28 @@ def cross_validate_path(
 
 def _shared_cross_products(X, y, splits, task, sample_weight, given=None):
     """The cross-products the folds' Gram matrices come from (see ``CrossProducts``;
-    ``given``, or built here), for squared loss on a dense design with more training
-    samples than features, when every training part is the complement of fewer rows (as
-    in K-fold); else None."""
-    if task != "regression" or sparse.issparse(X):
+    ``given``, or built here), when the folds can share them (see ``held_out_blocks``);
+    else None."""
+    held_out = held_out_blocks(X, splits, task)
+    if not held_out:
         return None
+    return cross_products_for(X, y, task, sample_weight, held_out) if given is None else given
+
+
+def held_out_blocks(X, splits, task):
+    """The rows each fold holds out, when the folds' paths can come from the whole data's
+    cross-products: squared loss on a dense design with more training samples than
+    features, every training part the complement of fewer rows (as in K-fold); else ()."""
+    if task != "regression" or sparse.issparse(X):
+        return ()
+    blocks = []
     for train, _ in splits:
-        n_train = np.count_nonzero(~_held_out(X.shape[0], train))
+        held_out = _held_out(X.shape[0], train)
+        n_train = X.shape[0] - np.count_nonzero(held_out)
         if n_train != len(train) or n_train <= X.shape[1] or n_train < X.shape[0] / 2:
-            return None
-    return cross_products_for(X, y, task, sample_weight) if given is None else given
+            return ()
+        blocks.append(np.flatnonzero(held_out))
+    return blocks
 
 
 def _held_out(n_samples, train):

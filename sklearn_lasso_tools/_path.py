@@ -186,15 +186,37 @@ class CrossProducts:
     """Weighted cross-products of ``[X, y]`` (dense ``X``, squared loss), from which the
     standardized Gram matrix of any subset of rows follows by subtracting the other rows'
     products: the folds of a cross-validation then neither copy their rows nor multiply
-    them (``X'X`` once, then one small product per held-out block). Everything is centred
-    on the whole data's means first, so the differences lose no digits to large means."""
+    them. Everything is centred on the whole data's means first, so the differences lose
+    no digits to large means.
 
-    def __init__(self, X, y, sample_weight=None):
+    ``held_out`` may list the rows each fold holds out: when no row is in two of them,
+    the whole data's products are the sum of theirs (and of the rows none holds out), so
+    each row is multiplied once, not once for the whole and once more for its fold.
+    """
+
+    def __init__(self, X, y, sample_weight=None, held_out=()):
         self.X, self.y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
         self.w = np.ones(X.shape[0]) if sample_weight is None else sample_weight
         self.centre = self.w @ X / self.w.sum()
         self.y_centre = self.w @ y / self.w.sum()
-        self.total = self._moments(None)
+        self._parts = []  # (rows, their moments) of the held-out blocks
+        rows = np.concatenate([np.empty(0, dtype=np.intp), *held_out])
+        counts = np.bincount(rows, minlength=X.shape[0])
+        if len(held_out) and counts.max() <= 1:
+            self._parts = [(rows, self._moments(rows)) for rows in held_out]
+            parts = [moments for _, moments in self._parts]
+            if not counts.all():
+                parts.append(self._moments(np.flatnonzero(counts == 0)))
+            self.total = tuple(sum(terms) for terms in zip(*parts, strict=True))
+        else:
+            self.total = self._moments(None)
+
+    def _moments_of(self, rows):
+        """The moments of ``rows``, those of a held-out block already computed."""
+        for part, moments in self._parts:
+            if np.array_equal(part, rows):
+                return moments
+        return self._moments(rows)
 
     def _moments(self, rows):
         """``(sum w, sum w a, sum w a a')`` of ``a = [x, y] - centres`` over ``rows`` (an
@@ -241,7 +263,7 @@ class CrossProducts:
         nearly constant on the others but not everywhere: the difference of products
         would then be mostly rounding."""
         weight, sums, products = (
-            total - part for total, part in zip(self.total, self._moments(rows), strict=True)
+            total - part for total, part in zip(self.total, self._moments_of(rows), strict=True)
         )
         mean = sums / weight
         cov = products / weight - np.multiply.outer(mean, mean)
@@ -446,11 +468,12 @@ def l1_path(
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
 
 
-def cross_products_for(X, y, task, sample_weight=None):
+def cross_products_for(X, y, task, sample_weight=None, held_out=()):
     """The whole data's ``CrossProducts`` where squared-loss paths are fitted from Gram
-    matrices (a dense design with more samples than features), else None."""
+    matrices (a dense design with more samples than features), else None; ``held_out``:
+    the folds' held-out rows (see ``CrossProducts``)."""
     if task == "regression" and isinstance(X, np.ndarray) and X.shape[0] > X.shape[1]:
-        return CrossProducts(X, y, sample_weight)
+        return CrossProducts(X, y, sample_weight, held_out)
     return None
 
 

@@ -11,7 +11,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
-from ._cv import budget_rule, check_rule, cross_validate_path, make_splitter
+from ._cv import (
+    budget_rule,
+    check_rule,
+    cross_validate_path,
+    held_out_blocks,
+    make_splitter,
+)
 from ._events import EVENTS, path_events
 from ._groups import CORR_FLOOR, correlated_pairs, groups_note
 from ._path import cross_products_for, l1_path
@@ -249,11 +255,17 @@ class LassoPathReport(BaseEstimator):
         params = engine_params(self, classes)
         n_points = alphas if is_int(alphas) else len(alphas)
         label = f"l1_ratio={self.l1_ratio:g}"
-        # squared loss, dense, tall: one cross-product of [X, y] serves the path (given
-        # alphas), the folds' Gram matrices and the correlations behind correlated_groups
+        splits = None
+        if self.cv is not None:
+            splitter = make_splitter(self.cv, task, y_enc, self.random_state, owner)
+            splits = list(splitter.split(X, y_enc))
+        # squared loss, dense, tall: one cross-product of [X, y], the sum of the folds'
+        # held-out blocks' products, serves the path (given alphas), the folds' Gram
+        # matrices and the correlations behind correlated_groups
         cross = None
         if self.cv is not None or not is_int(alphas):
-            cross = cross_products_for(X, y_enc, etask, weights)
+            held_out = () if splits is None else held_out_blocks(X, splits, etask)
+            cross = cross_products_for(X, y_enc, etask, weights, held_out)
         with progress_bar(self.verbose, n_points, f"path {label}", "alpha") as bar:
             path = l1_path(
                 X,
@@ -279,8 +291,6 @@ class LassoPathReport(BaseEstimator):
             self._fit_stability(X, y_enc, etask, classes, weights, params, owner)
         if self.cv is None:
             return
-        splitter = make_splitter(self.cv, task, y_enc, self.random_state, owner)
-        splits = list(splitter.split(X, y_enc))
         with progress_bar(self.verbose, len(splits), f"CV {label}", "fold") as bar:
             result = cross_validate_path(
                 X,
