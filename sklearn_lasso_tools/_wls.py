@@ -224,8 +224,8 @@ def _polish(b, l1, l2, y, design, positive, budget):
     the optimality conditions; a few times, features whose sign flips leave the active
     set and features that violate the conditions join it (as in LARS). Skipped when it
     would cost more than ``budget``, the work of the descent just run (in sample-feature
-    products: one per row and working feature per epoch, or one per pair of working
-    features on a Gram matrix).
+    products: one per row and working feature per epoch, or one per active and working
+    feature on a Gram matrix).
 
     Called once or more per solve, thousands of times along a path: small-array numpy
     overhead matters here."""
@@ -236,8 +236,10 @@ def _polish(b, l1, l2, y, design, positive, budget):
     if design.get("gram") is None:
         if y.size * n_active**2 > budget * b.size:
             return False  # building the active system costs more than the round did
-    elif n_active**3 / 3 > budget / y.size * b.size**2:
-        return False  # solving it costs more than the round did (p^2 per Gram epoch)
+    elif _REPAIRS * n_active**3 / 3 > budget / y.size * n_active * b.size:
+        # solving it (up to _REPAIRS times) costs more than the round did: a Gram epoch
+        # reads a row of the working set's Gram matrix per active feature
+        return False
     signs = np.sign(b[active])
     for _ in range(_REPAIRS):
         solution, correlation = _solve_active(active, signs, l1, l2, y, design)
