@@ -13,7 +13,7 @@ from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
 from ._path import cross_products_for, l1_path
-from ._scoring import score_path
+from ._scoring import SQUARED_ERROR_SCORING, score_path, score_squares
 from ._validation import is_int
 
 __all__ = [
@@ -257,9 +257,10 @@ def _fit_and_score_fold(
     sample_weight,
     **path_params,
 ):
+    held_out = np.flatnonzero(_held_out(X.shape[0], train))
     design = None
     if cross_products is not None:
-        design = cross_products.without(np.flatnonzero(_held_out(X.shape[0], train)))
+        design = cross_products.without(held_out)
     coefs, intercepts = subset_path(
         X,
         y,
@@ -270,10 +271,28 @@ def _fit_and_score_fold(
         design=design,
         **path_params,
     )
-    test_weights = None if sample_weight is None else sample_weight[test]
-    scores = score_path(
-        scoring, task, coefs, intercepts, classes, X[test], y[test], y_original[test], test_weights
-    )
+    squares = None  # squared errors on the held-out rows follow from their moments
+    if (
+        cross_products is not None
+        and scoring in SQUARED_ERROR_SCORING
+        and np.array_equal(np.sort(test), held_out)
+    ):
+        squares = cross_products.squared_residuals(held_out, coefs, intercepts)
+    if squares is not None:
+        scores = score_squares(scoring, *squares)
+    else:
+        test_weights = None if sample_weight is None else sample_weight[test]
+        scores = score_path(
+            scoring,
+            task,
+            coefs,
+            intercepts,
+            classes,
+            X[test],
+            y[test],
+            y_original[test],
+            test_weights,
+        )
     support = coefs != 0
     if support.ndim == 3:
         support = support.any(axis=1)

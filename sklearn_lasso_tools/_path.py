@@ -258,6 +258,24 @@ class CrossProducts:
         cov = products / weight - np.multiply.outer(mean, mean)
         return self.centre + mean[:-1], cov[:-1, :-1]
 
+    def squared_residuals(self, rows, coefs, intercepts):
+        """``(squares, weight, total)``: the weighted sum of squared residuals over ``rows``
+        of each point of a path (``coefs`` of shape (n_alphas, n_features), caller's
+        scale), the rows' weight, and their weighted sum of squares about their mean, all
+        from the rows' moments (no pass over them); None when the terms that cancel exceed
+        a sum a million times (nearly exact fits), which would keep only about 10 digits."""
+        weight, sums, products = self._moments_of(rows)
+        B = np.column_stack([-coefs, np.ones(len(coefs))])  # residual: a . B_k + d_k
+        d = self.y_centre - intercepts - coefs @ self.centre
+        with single_threaded_blas():  # (a small product: threads cost more than they save)
+            quadratic = np.einsum("kj,kj->k", B @ products, B)
+        squares = quadratic + d * (2 * (B @ sums) + weight * d)
+        # the size of the terms that cancel (Cauchy-Schwarz)
+        terms = (np.abs(B) @ np.sqrt(products.diagonal()) + np.sqrt(weight) * np.abs(d)) ** 2
+        if np.any(terms > 1e6 * squares):
+            return None
+        return squares, weight, products[-1, -1] - sums[-1] ** 2 / weight
+
     def without(self, rows):
         """A ``RowSubset`` of every row but ``rows`` (indices), or None when a feature is
         nearly constant on the others but not everywhere: the difference of products

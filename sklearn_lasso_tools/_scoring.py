@@ -12,13 +12,14 @@ from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import get_scorer
 
-__all__ = ["DEFAULT_SCORING", "score_path"]
+__all__ = ["DEFAULT_SCORING", "SQUARED_ERROR_SCORING", "score_path", "score_squares"]
 
 DEFAULT_SCORING = {
     "regression": "neg_mean_squared_error",
     "binary": "roc_auc",
     "multinomial": "neg_log_loss",
 }
+SQUARED_ERROR_SCORING = ("neg_mean_squared_error", "r2")  # scored from moments, see _cv
 _EPS = np.finfo(np.float64).eps  # scikit-learn's clipping of probabilities in log_loss
 
 
@@ -41,6 +42,15 @@ def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, 
             for coef, b0 in zip(coefs, intercepts, strict=True)
         ]
     )
+
+
+def score_squares(scoring, squares, weight, total):
+    """Scores of each path point from its weighted sum of squared residuals on the
+    held-out rows (``squares``), their weight and weighted sum of squares about their
+    mean (``total``): for the squared-error scorers of ``SQUARED_ERROR_SCORING``."""
+    if scoring == "r2":
+        return 1 - squares / total
+    return -squares / weight
 
 
 def _decision(X, coefs, intercepts):
