@@ -200,8 +200,8 @@ class CrossProducts:
         self.centre = self.w @ X / self.w.sum()
         self.y_centre = self.w @ y / self.w.sum()
         self._parts = []  # (rows, their moments) of the held-out blocks
-        rows = np.concatenate([np.empty(0, dtype=np.intp), *held_out])
-        counts = np.bincount(rows, minlength=X.shape[0])
+        every = np.concatenate([np.empty(0, dtype=np.intp), *held_out])
+        counts = np.bincount(every, minlength=X.shape[0])  # how often each row is held out
         if len(held_out) and counts.max() <= 1:
             self._parts = [(rows, self._moments(rows)) for rows in held_out]
             parts = [moments for _, moments in self._parts]

@@ -11,13 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
-from ._cv import (
-    budget_rule,
-    check_rule,
-    cross_validate_path,
-    held_out_blocks,
-    make_splitter,
-)
+from ._cv import budget_rule, check_rule, cross_validate_path, held_out_blocks, make_splitter
 from ._events import EVENTS, path_events
 from ._groups import CORR_FLOOR, correlated_pairs, groups_note
 from ._path import cross_products_for, l1_path
