@@ -236,7 +236,8 @@ class CrossProducts:
                 if rows is None:
                     np.subtract(self.X[block], self.centre, out=Z)
                 else:
-                    np.take(self.X, block, axis=0, out=Z)
+                    # (mode="clip": with "raise", numpy buffers ``out``, a copy more)
+                    np.take(self.X, block, axis=0, out=Z, mode="clip")
                     Z -= self.centre
                 t = self.y[block] - self.y_centre
                 sums[:p] += w @ Z
