@@ -12,7 +12,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from ._path import cross_products_for, l1_path
+from ._path import cross_products_for, l1_path, take_rows
 from ._scoring import score_path
 from ._validation import is_int
 
@@ -211,14 +211,14 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
     for ``X[rows]`` when given.
     """
     path = l1_path(
-        X[rows] if design is None else design,
+        take_rows(X, rows) if design is None else design,
         y[rows],
         task=task,
         alphas=alphas,
         sample_weight=None if sample_weight is None else sample_weight[rows],
         stop_early=False,
         saturate=True,
-        copy_X=False,  # X[rows] (rows: indices) is a copy of its own: standardized in place
+        copy_X=False,  # a copy of its own (rows: indices): standardized in place
         **path_params,
     )
     missing = len(alphas) - len(path.alphas)

@@ -13,7 +13,7 @@ import numpy as np
 from scipy.special import expit
 
 from ._curvature import Curvature
-from ._wls import WeightedLasso
+from ._wls import WeightedLasso, _SinglePrecision
 
 __all__ = ["SOLVERS"]
 
@@ -179,11 +179,16 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     state.eta = np.full(prob.n_samples, state.intercept)
     state.loss = _binomial_loss(v, Y, state.eta)
     trace = _Trace(2 * state.loss, stop_early, saturate, on_point)
+    # wide dense designs: X' r over every feature first in float32 (see _SinglePrecision)
+    wide = prob.offset is None and prob.n_samples < prob.n_features
+    single = _SinglePrecision(prob.X) if wide else None
 
-    def gradient():
+    def gradient(floor):
         known = state.gradient_on(None)
         if known is None:
             residual = v * (expit(state.eta) - Y)
+            if single is not None:  # exact only where it may reach floor: not kept
+                return np.abs(single.rmatvec(residual, 0.0, floor))
             known = prob.rmatvec(residual), residual.sum()
             state.gradient = (None, *known)
         return np.abs(known[0])
@@ -232,13 +237,14 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     left out are then checked against the optimality conditions and violators join.
 
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
-    yields the epochs spent once each alpha is fitted.
+    ``gradient(floor)`` gives the loss's gradient's magnitudes, exact where they may reach
+    ``floor``; yields the epochs spent once each alpha is fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
     copy of the design is rebuilt only when a feature joins, and once it holds half the
     features, the whole design is used.
     """
-    grad = gradient()
+    grad = gradient(alphas[0] * l1_ratio)
     previous = alphas[0]
     fitted, sub = None, None
     for alpha in alphas:
@@ -252,7 +258,7 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
                 sub = None  # (the old copy goes before the new one is made)
                 sub = prob.restrict(fitted)
             epochs += fit(sub, alpha=alpha)
-            grad = gradient()
+            grad = gradient(alpha * l1_ratio)
             violators = ~fitted & (grad > alpha * l1_ratio)
             if not violators.any():
                 break
@@ -379,7 +385,7 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     )
     trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturate, on_point)
 
-    def gradient():
+    def gradient(floor):
         P = np.exp(state.eta - _log_sum_exp(state.eta)[:, None])
         residual = v[:, None] * (P - Y)
         return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)
