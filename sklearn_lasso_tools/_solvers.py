@@ -22,6 +22,7 @@ __all__ = ["SOLVERS"]
 _MIN_HESSIAN = 1e-7
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
+_TIGHTEN = 10  # rough Newton steps: the third step's at this times less, and so on to tol
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
 _DEVMAX = 0.999  # ... or deviance explained above this
 
@@ -202,6 +203,7 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         tol=tol,
         max_iter=max_iter,
         trace=trace,
+        rough=wide,
     )
     for epochs in _screened(prob, alphas, l1_ratio, state, gradient, newton):
         if trace.add(state.beta, state.intercept, 2 * state.loss, epochs):
@@ -267,12 +269,18 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
         yield epochs
 
 
-def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
+def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, rough=False):
     """Proximal Newton on the features ``sub.columns``; updates ``state``.
 
-    On tall dense designs, steps may keep an earlier step's curvature (``Curvature``); they
-    then converge linearly, not quadratically, so the stopping rule is then the optimality
-    conditions themselves, checked from the gradient each step needs anyway."""
+    The first step is a rough one, its weighted Lasso solved to a looser tolerance (the
+    next starts close anyway); the next are exact, and glmnet's rule on their length stops
+    Newton. On tall dense designs, steps may keep an earlier step's curvature
+    (``Curvature``); they then converge linearly, not quadratically, so the stopping rule
+    is then the optimality conditions themselves, checked from the gradient each step
+    needs anyway. With ``rough`` (wide designs, where descent is most of the work), the
+    second step is rough too and the next ones tighten tenfold each: the optimality
+    conditions, checked before each step, stop Newton (a warm start rarely meets them
+    after one step: the curvature moved; mostly after two)."""
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
@@ -285,9 +293,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
         p = expit(eta)
         h = np.maximum(p * (1 - p), _MIN_HESSIAN)
         gram, kept = None, False
-        exact = iteration > 0  # the first step is a rough one: the next starts close anyway
-        inner_tol = tol if exact else tol * _FIRST_STEP_SLACK
-        if curvature is not None:
+        if curvature is not None or rough:
             if known is None:
                 residual = v * (p - Y)
                 known = sub.rmatvec(residual), residual.sum()
@@ -295,6 +301,12 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
             if _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, sub.positive, tol):
                 trace.settle(alpha)
                 break
+        if rough:
+            slack = max(_FIRST_STEP_SLACK / _TIGHTEN ** max(iteration - 1, 0), 1.0)
+        else:
+            slack = _FIRST_STEP_SLACK if iteration == 0 else 1.0
+        exact, inner_tol = slack == 1.0, tol * slack
+        if curvature is not None:
             h, kept = curvature.weights(h)
             x_bar, matrix = curvature.gram(sub)
             # X~' W (z - zbar) from the gradient: eta = c + X~ beta, so no pass over X
