@@ -22,7 +22,7 @@ __all__ = ["SOLVERS"]
 _MIN_HESSIAN = 1e-7
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
-_TIGHTEN = 10  # rough Newton steps: the third step's at this times less, and so on to tol
+_WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
 _DEVMAX = 0.999  # ... or deviance explained above this
 
@@ -203,9 +203,12 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         tol=tol,
         max_iter=max_iter,
         trace=trace,
-        rough=wide,
+        wide=wide,
     )
-    for epochs in _screened(prob, alphas, l1_ratio, state, gradient, newton):
+    fitted = _screened(prob, alphas, l1_ratio, state, gradient, newton)
+    for alpha, epochs in zip(alphas, fitted, strict=True):
+        if wide:
+            state.points = [(alpha, state.beta.copy(), state.intercept), *state.points[:1]]
         if trace.add(state.beta, state.intercept, 2 * state.loss, epochs):
             break
     return trace
@@ -217,6 +220,8 @@ class _BinomialState:
         self.loss = None  # the loss at eta
         self.gradient = None  # (features or None for all, X' r, sum r) at eta, when known
         self.curvature = curvature
+        self.points = []  # wide paths: their last two points (alpha, beta, intercept)
+        self.predicted = None  # the alpha of the last prediction from them
 
     def gradient_on(self, subset):
         """The known ``(X' r, sum r)`` on the features ``subset`` (None: all), or None."""
@@ -269,7 +274,7 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
         yield epochs
 
 
-def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, rough=False):
+def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wide=False):
     """Proximal Newton on the features ``sub.columns``; updates ``state``.
 
     The first step is a rough one, its weighted Lasso solved to a looser tolerance (the
@@ -277,10 +282,10 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, ro
     Newton. On tall dense designs, steps may keep an earlier step's curvature
     (``Curvature``); they then converge linearly, not quadratically, so the stopping rule
     is then the optimality conditions themselves, checked from the gradient each step
-    needs anyway. With ``rough`` (wide designs, where descent is most of the work), the
-    second step is rough too and the next ones tighten tenfold each: the optimality
-    conditions, checked before each step, stop Newton (a warm start rarely meets them
-    after one step: the curvature moved; mostly after two)."""
+    needs anyway. On ``wide`` designs, where descent is most of the work, Newton starts
+    from the path's prediction (``_predicted``) and stops on the optimality conditions,
+    checked before each step: mostly after one rough step (its weighted Lasso solved to
+    ``_WIDE_SLACK`` times tol), else the next ones are tenfold finer each."""
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
@@ -288,12 +293,16 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, ro
     threshold = tol * trace.null_dev
     curvature = state.curvature if Curvature.applies(sub) else None
     epochs, change, known = 0, np.inf, state.gradient_on(sub.subset)
+    start = _predicted(sub, Y, v, state, alpha, l1_ratio, objective) if wide else None
+    if start is not None:
+        beta, intercept, eta, objective = start
+        known = None
     for iteration in range(_MAX_NEWTON):
         trace.failures = []
         p = expit(eta)
         h = np.maximum(p * (1 - p), _MIN_HESSIAN)
         gram, kept = None, False
-        if curvature is not None or rough:
+        if curvature is not None or wide:
             if known is None:
                 residual = v * (p - Y)
                 known = sub.rmatvec(residual), residual.sum()
@@ -301,8 +310,8 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, ro
             if _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, sub.positive, tol):
                 trace.settle(alpha)
                 break
-        if rough:
-            slack = max(_FIRST_STEP_SLACK / _TIGHTEN ** max(iteration - 1, 0), 1.0)
+        if wide:
+            slack = max(_WIDE_SLACK / 10**iteration, 1.0)
         else:
             slack = _FIRST_STEP_SLACK if iteration == 0 else 1.0
         exact, inner_tol = slack == 1.0, tol * slack
@@ -352,6 +361,30 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, ro
     state.loss = objective - _penalty(beta, alpha, l1_ratio, sub.ridge)
     state.gradient = None if known is None else (sub.subset, *known)
     return epochs
+
+
+def _predicted(sub, Y, v, state, alpha, l1_ratio, objective):
+    """The path's point at ``alpha`` predicted on ``sub.columns`` linearly in log(alpha)
+    from its last two (coefficients that would change sign are zero): ``(beta, intercept,
+    eta, objective)`` when that lowers ``objective``, the warm start's; else None. Once
+    per alpha: a later fit at the same alpha (features joined) starts where the last ended.
+
+    Along a smooth path this starts Newton much closer than the last point does (its
+    error is second order in the step of alpha), so one step mostly suffices."""
+    if len(state.points) < 2 or state.predicted == alpha:
+        return None
+    state.predicted = alpha
+    (last_alpha, last, last_intercept), (first_alpha, first, first_intercept) = state.points
+    if not first_alpha > last_alpha > alpha:
+        return None
+    t = np.log(alpha / last_alpha) / np.log(last_alpha / first_alpha)
+    beta = last[sub.columns]
+    guess = beta + t * (beta - first[sub.columns])
+    guess[np.sign(guess) != np.sign(beta)] = 0.0
+    intercept = last_intercept + t * (last_intercept - first_intercept)
+    eta = state.eta + sub.matvec(guess - beta) + (intercept - last_intercept)
+    value = _binomial_loss(v, Y, eta) + _penalty(guess, alpha, l1_ratio, sub.ridge)
+    return (guess, intercept, eta, value) if value < objective else None
 
 
 def _newton_converged(change, previous, step, threshold):
