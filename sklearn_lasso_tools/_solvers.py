@@ -245,7 +245,8 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
 
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
     ``gradient(floor)`` gives the loss's gradient's magnitudes, exact where they may reach
-    ``floor``; yields the epochs spent once each alpha is fitted.
+    ``floor`` (a number, or one per feature); yields the epochs spent once each alpha is
+    fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
     copy of the design is rebuilt only when a feature joins, and once it holds half the
@@ -265,7 +266,9 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
                 sub = None  # (the old copy goes before the new one is made)
                 sub = prob.restrict(fitted)
             epochs += fit(sub, alpha=alpha)
-            grad = gradient(alpha * l1_ratio)
+            # exact where a feature left out may violate the conditions (the fit met them
+            # on the features fitted)
+            grad = gradient(np.where(fitted, np.inf, alpha * l1_ratio))
             violators = ~fitted & (grad > alpha * l1_ratio)
             if not violators.any():
                 break

@@ -195,7 +195,7 @@ class _SinglePrecision:
 
     def rmatvec(self, r, shift, floor):
         """``X' r - shift`` (``shift``: an array, or 0), exact where its magnitude may
-        reach ``floor``."""
+        reach ``floor`` (a number, or one per feature)."""
         top = np.abs(r).max()
         top = top if top > 0 else 1.0
         single = (r / top).astype(np.float32)
