@@ -156,10 +156,12 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
         mean = X.T @ v
         var = X.multiply(X).T @ v - mean**2
     else:
+        # the one copy (none with copy_X=False when X is in the design's order already),
+        # made first: then the means, summed in that order, do not depend on X's order
         order = design_order(X.shape)
-        mean = v @ X
-        # the one copy (none in place, when X is already in the design's order)
-        centred = np.subtract(X, mean, out=None if copy_X else X, order=order)
+        centred = np.array(X, dtype=np.float64, order=order, copy=copy_X or None)
+        mean = v @ centred
+        centred -= mean
         var = np.einsum("i,ij,ij->j", v, centred, centred)
     keep, col_scale, ridge = _column_scales(mean, var, scale, penalty_factor)
     inv = 1.0 / col_scale[keep]
@@ -172,7 +174,7 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
     else:
         Xk = centred if keep.all() else centred[:, keep]
         Xk *= inv
-        Xk = np.asarray(Xk, order=order)
+        Xk = np.asarray(Xk, order=order)  # (a selection of columns may not keep it)
         offset = None
     return _Problem(Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
 
