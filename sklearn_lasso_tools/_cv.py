@@ -12,6 +12,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
+from ._compat import single_threaded_blas
 from ._path import cross_products_for, l1_path, take_rows
 from ._scoring import score_path
 from ._validation import is_int
@@ -258,9 +259,20 @@ def _fit_and_score_fold(
         **path_params,
     )
     test_weights = None if sample_weight is None else sample_weight[test]
-    scores = score_path(
-        scoring, task, coefs, intercepts, classes, X[test], y[test], y_original[test], test_weights
-    )
+    # small products: one thread, as in the path (two often take far longer on a busy
+    # machine; parallelism belongs to the folds)
+    with single_threaded_blas():
+        scores = score_path(
+            scoring,
+            task,
+            coefs,
+            intercepts,
+            classes,
+            X[test],
+            y[test],
+            y_original[test],
+            test_weights,
+        )
     support = coefs != 0
     if support.ndim == 3:
         support = support.any(axis=1)
