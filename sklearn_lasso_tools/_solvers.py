@@ -205,8 +205,8 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         trace=trace,
         wide=wide,
     )
-    fitted = _screened(prob, alphas, l1_ratio, state, gradient, newton)
-    for alpha, epochs in zip(alphas, fitted, strict=True):
+    fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
+    for alpha, epochs in zip(alphas, fits, strict=True):
         if wide:
             state.points = [(alpha, state.beta.copy(), state.intercept), *state.points[:1]]
         if trace.add(state.beta, state.intercept, 2 * state.loss, epochs):
