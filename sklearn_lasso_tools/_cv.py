@@ -12,7 +12,8 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from ._path import cross_products_for, l1_path
+from ._compat import single_threaded_blas
+from ._path import cross_products_for, l1_path, take_rows
 from ._scoring import SQUARED_ERROR_SCORING, score_path, score_squares
 from ._validation import is_int
 
@@ -224,14 +225,14 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
     for ``X[rows]`` when given.
     """
     path = l1_path(
-        X[rows] if design is None else design,
+        take_rows(X, rows) if design is None else design,
         y[rows],
         task=task,
         alphas=alphas,
         sample_weight=None if sample_weight is None else sample_weight[rows],
         stop_early=False,
         saturate=True,
-        copy_X=False,  # X[rows] (rows: indices) is a copy of its own: standardized in place
+        copy_X=False,  # a copy of its own (rows: indices): standardized in place
         **path_params,
     )
     missing = len(alphas) - len(path.alphas)
@@ -282,17 +283,20 @@ def _fit_and_score_fold(
         scores = score_squares(scoring, *squares)
     else:
         test_weights = None if sample_weight is None else sample_weight[test]
-        scores = score_path(
-            scoring,
-            task,
-            coefs,
-            intercepts,
-            classes,
-            X[test],
-            y[test],
-            y_original[test],
-            test_weights,
-        )
+        # small products: one thread, as in the path (two often take far longer on a busy
+        # machine; parallelism belongs to the folds)
+        with single_threaded_blas():
+            scores = score_path(
+                scoring,
+                task,
+                coefs,
+                intercepts,
+                classes,
+                X[test],
+                y[test],
+                y_original[test],
+                test_weights,
+            )
     support = coefs != 0
     if support.ndim == 3:
         support = support.any(axis=1)

@@ -29,10 +29,19 @@ from ._compat import quiet_coordinate_descent, single_threaded_blas
 from ._solvers import SOLVERS, _log_sum_exp
 from ._validation import check_penalty_factor
 
-__all__ = ["CrossProducts", "LinearPath", "RowSubset", "cross_products_for", "l1_path", "prepare"]
+__all__ = [
+    "CrossProducts",
+    "LinearPath",
+    "RowSubset",
+    "cross_products_for",
+    "l1_path",
+    "prepare",
+    "take_rows",
+]
 
 _UNPENALIZED = 1e-10
 _BLOCK_ROWS = 4096  # rows per block of a cross-product (see CrossProducts)
+_BLOCK_COLUMNS = 256  # columns per block of take_rows
 
 
 @dataclass(frozen=True)
@@ -147,8 +156,12 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
         mean = X.T @ v
         var = X.multiply(X).T @ v - mean**2
     else:
-        mean = v @ X
-        centred = X - mean if copy_X else np.subtract(X, mean, out=X)  # the one copy
+        # the one copy (none with copy_X=False when X is in the design's order already),
+        # made first: then the means, summed in that order, do not depend on X's order
+        order = design_order(X.shape)
+        centred = np.array(X, dtype=np.float64, order=order, copy=copy_X or None)
+        mean = v @ centred
+        centred -= mean
         var = np.einsum("i,ij,ij->j", v, centred, centred)
     keep, col_scale, ridge = _column_scales(mean, var, scale, penalty_factor)
     inv = 1.0 / col_scale[keep]
@@ -161,11 +174,29 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
     else:
         Xk = centred if keep.all() else centred[:, keep]
         Xk *= inv
-        # Gram products and X' r over every feature (the optimality checks) are fastest
-        # on C order; descent runs on Fortran copies of the working sets
-        Xk = np.ascontiguousarray(Xk)
+        Xk = np.asarray(Xk, order=order)  # (a selection of columns may not keep it)
         offset = None
     return _Problem(Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
+
+
+def design_order(shape):
+    """The memory order of a dense standardized design of this shape. Tall designs are
+    C-ordered: Gram products and X' r over every feature are fastest so. Wide ones are
+    Fortran-ordered: their paths copy strong and working sets of columns many times, and
+    descent reads whole columns (X' r over every feature then runs on a float32 copy)."""
+    return "F" if shape[0] < shape[1] else "C"
+
+
+def take_rows(X, rows):
+    """``X[rows]``, a dense ``X``'s in ``design_order`` (gathered a block of columns at a
+    time: no second copy of the rows for a change of order)."""
+    if not isinstance(X, np.ndarray) or design_order((len(rows), X.shape[1])) == "C":
+        return X[rows]
+    out = np.empty((len(rows), X.shape[1]), dtype=X.dtype, order="F")
+    for start in range(0, X.shape[1], _BLOCK_COLUMNS):
+        columns = slice(start, start + _BLOCK_COLUMNS)
+        out[:, columns] = X[rows, columns]
+    return out
 
 
 def _column_scales(mean, var, scale, penalty_factor):

@@ -10,7 +10,7 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import Interval, StrOptions, _fit_context, single_threaded_blas
 from ._cv import budget_rule, check_rule, cross_validate_path, held_out_blocks, make_splitter
 from ._events import EVENTS, path_events
 from ._groups import CORR_FLOOR, correlated_pairs, groups_note
@@ -324,7 +324,8 @@ class LassoPathReport(BaseEstimator):
         candidates = np.flatnonzero(support)
         if self.l1_ratio == 0:  # ridge drops nothing: no groups, and no p x p work
             candidates = candidates[:0]
-        first, second, corr = correlated_pairs(X, candidates, weights, moments=moments)
+        with single_threaded_blas():  # (two threads often take longer on a busy machine)
+            first, second, corr = correlated_pairs(X, candidates, weights, moments=moments)
         names = self._names()
         self.correlations_ = pd.DataFrame(
             {"feature": names[first], "other": names[second], "corr": corr}

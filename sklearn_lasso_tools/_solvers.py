@@ -13,7 +13,7 @@ import numpy as np
 from scipy.special import expit
 
 from ._curvature import Curvature
-from ._wls import WeightedLasso
+from ._wls import WeightedLasso, _SinglePrecision
 
 __all__ = ["SOLVERS"]
 
@@ -22,6 +22,7 @@ __all__ = ["SOLVERS"]
 _MIN_HESSIAN = 1e-7
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
+_WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
 _DEVMAX = 0.999  # ... or deviance explained above this
 _WHOLE_SET = 4  # squared loss on a Gram matrix: no working set past 1 / _WHOLE_SET active
@@ -156,12 +157,16 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
 
 def _extrapolate(b, before, alphas, alpha):
     """Move ``b``, the solution at ``alphas[1]`` (``before``: at ``alphas[0]``), along the
-    line through both to ``alpha``; a coefficient that would cross zero starts at zero.
-    A warm start that is exact while no feature enters or leaves (the Lasso's path is
-    piecewise linear in alpha)."""
-    last = b.copy()
-    b += (b - before) * ((alpha - alphas[1]) / (alphas[1] - alphas[0]))
-    b[np.sign(b) != np.sign(last)] = 0.0
+    line through both to ``alpha``: a warm start that is exact while no feature enters or
+    leaves (the Lasso's path is piecewise linear in alpha)."""
+    b[:] = _on_line(b, before, (alpha - alphas[1]) / (alphas[1] - alphas[0]))
+
+
+def _on_line(last, first, t):
+    """``last + t * (last - first)``, with the coefficients that would change sign at zero."""
+    guess = last + t * (last - first)
+    guess[np.sign(guess) != np.sign(last)] = 0.0
+    return guess
 
 
 def _binomial_loss(v, y, eta):
@@ -203,11 +208,16 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     state.eta = np.full(prob.n_samples, state.intercept)
     state.loss = _binomial_loss(v, Y, state.eta)
     trace = _Trace(2 * state.loss, stop_early, saturate, on_point)
+    # wide dense designs: X' r over every feature first in float32 (see _SinglePrecision)
+    wide = prob.offset is None and prob.n_samples < prob.n_features
+    single = _SinglePrecision(prob.X) if wide else None
 
-    def gradient():
+    def gradient(floor):
         known = state.gradient_on(None)
         if known is None:
             residual = v * (expit(state.eta) - Y)
+            if single is not None:  # exact only where it may reach floor: not kept
+                return np.abs(single.rmatvec(residual, 0.0, floor))
             known = prob.rmatvec(residual), residual.sum()
             state.gradient = (None, *known)
         return np.abs(known[0])
@@ -221,8 +231,12 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         tol=tol,
         max_iter=max_iter,
         trace=trace,
+        wide=wide,
     )
-    for epochs in _screened(prob, alphas, l1_ratio, state, gradient, newton):
+    fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
+    for alpha, epochs in zip(alphas, fits, strict=True):
+        if wide:
+            state.points = [(alpha, state.beta.copy(), state.intercept), *state.points[:1]]
         if trace.add(state.beta, state.intercept, 2 * state.loss, epochs):
             break
     return trace
@@ -234,6 +248,8 @@ class _BinomialState:
         self.loss = None  # the loss at eta
         self.gradient = None  # (features or None for all, X' r, sum r) at eta, when known
         self.curvature = curvature
+        self.points = []  # wide paths: their last two points (alpha, beta, intercept)
+        self.predicted = None  # the alpha of the last prediction from them
 
     def gradient_on(self, subset):
         """The known ``(X' r, sum r)`` on the features ``subset`` (None: all), or None."""
@@ -256,13 +272,15 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     left out are then checked against the optimality conditions and violators join.
 
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
-    yields the epochs spent once each alpha is fitted.
+    ``gradient(floor)`` gives the loss's gradient's magnitudes, exact where they may reach
+    ``floor`` (a number, or one per feature); yields the epochs spent once each alpha is
+    fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
     copy of the design is rebuilt only when a feature joins, and once it holds half the
     features, the whole design is used.
     """
-    grad = gradient()
+    grad = gradient(alphas[0] * l1_ratio)
     previous = alphas[0]
     fitted, sub = None, None
     for alpha in alphas:
@@ -276,7 +294,9 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
                 sub = None  # (the old copy goes before the new one is made)
                 sub = prob.restrict(fitted)
             epochs += fit(sub, alpha=alpha)
-            grad = gradient()
+            # exact where a feature left out may violate the conditions (the fit met them
+            # on the features fitted)
+            grad = gradient(np.where(fitted, np.inf, alpha * l1_ratio))
             violators = ~fitted & (grad > alpha * l1_ratio)
             if not violators.any():
                 break
@@ -285,12 +305,18 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
         yield epochs
 
 
-def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
+def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wide=False):
     """Proximal Newton on the features ``sub.columns``; updates ``state``.
 
-    On tall dense designs, steps may keep an earlier step's curvature (``Curvature``); they
-    then converge linearly, not quadratically, so the stopping rule is then the optimality
-    conditions themselves, checked from the gradient each step needs anyway."""
+    The first step is a rough one, its weighted Lasso solved to a looser tolerance (the
+    next starts close anyway); the next are exact, and glmnet's rule on their length stops
+    Newton. On tall dense designs, steps may keep an earlier step's curvature
+    (``Curvature``); they then converge linearly, not quadratically, so the stopping rule
+    is then the optimality conditions themselves, checked from the gradient each step
+    needs anyway. On ``wide`` designs, where descent is most of the work, Newton starts
+    from the path's prediction (``_predicted``) and stops on the optimality conditions,
+    checked before each step: mostly after one rough step (its weighted Lasso solved to
+    ``_WIDE_SLACK`` times tol), else the next ones are tenfold finer each."""
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
@@ -298,14 +324,16 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     threshold = tol * trace.null_dev
     curvature = state.curvature if Curvature.applies(sub) else None
     epochs, change, known = 0, np.inf, state.gradient_on(sub.subset)
+    start = _predicted(sub, Y, v, state, alpha, l1_ratio, objective) if wide else None
+    if start is not None:
+        beta, intercept, eta, objective = start
+        known = None
     for iteration in range(_MAX_NEWTON):
         trace.failures = []
         p = expit(eta)
         h = np.maximum(p * (1 - p), _MIN_HESSIAN)
         gram, kept = None, False
-        exact = iteration > 0  # the first step is a rough one: the next starts close anyway
-        inner_tol = tol if exact else tol * _FIRST_STEP_SLACK
-        if curvature is not None:
+        if curvature is not None or wide:
             if known is None:
                 residual = v * (p - Y)
                 known = sub.rmatvec(residual), residual.sum()
@@ -313,6 +341,12 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
             if _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, sub.positive, tol):
                 trace.settle(alpha)
                 break
+        if wide:
+            slack = max(_WIDE_SLACK / 10**iteration, 1.0)
+        else:
+            slack = _FIRST_STEP_SLACK if iteration == 0 else 1.0
+        exact, inner_tol = slack == 1.0, tol * slack
+        if curvature is not None:
             h, kept = curvature.weights(h)
             x_bar, matrix = curvature.gram(sub)
             # X~' W (z - zbar) from the gradient: eta = c + X~ beta, so no pass over X
@@ -360,6 +394,29 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     return epochs
 
 
+def _predicted(sub, Y, v, state, alpha, l1_ratio, objective):
+    """The path's point at ``alpha`` predicted on ``sub.columns`` linearly in log(alpha)
+    from its last two (coefficients that would change sign are zero): ``(beta, intercept,
+    eta, objective)`` when that lowers ``objective``, the warm start's; else None. Once
+    per alpha: a later fit at the same alpha (features joined) starts where the last ended.
+
+    Along a smooth path this starts Newton much closer than the last point does (its
+    error is second order in the step of alpha), so one step mostly suffices."""
+    if len(state.points) < 2 or state.predicted == alpha:
+        return None
+    state.predicted = alpha
+    (last_alpha, last, last_intercept), (first_alpha, first, first_intercept) = state.points
+    if not first_alpha > last_alpha > alpha:
+        return None
+    t = np.log(alpha / last_alpha) / np.log(last_alpha / first_alpha)
+    beta = last[sub.columns]
+    guess = _on_line(beta, first[sub.columns], t)
+    intercept = last_intercept + t * (last_intercept - first_intercept)
+    eta = state.eta + sub.matvec(guess - beta) + (intercept - last_intercept)
+    value = _binomial_loss(v, Y, eta) + _penalty(guess, alpha, l1_ratio, sub.ridge)
+    return (guess, intercept, eta, value) if value < objective else None
+
+
 def _newton_converged(change, previous, step, threshold):
     """Whether a Newton step with the current curvature (``change``: its squared length in
     the weighted metric) converged, or Newton's quadratic rate puts the next one below
@@ -403,7 +460,7 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     )
     trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturate, on_point)
 
-    def gradient():
+    def gradient(floor):
         P = np.exp(state.eta - _log_sum_exp(state.eta)[:, None])
         residual = v[:, None] * (P - Y)
         return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)

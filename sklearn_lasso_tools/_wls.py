@@ -28,6 +28,7 @@ _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are d
 _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
 _REPAIRS = 5  # active sets the polish tries
+_BLOCK_COLUMNS = 256  # columns per block of a float32 copy
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 _TINY = np.finfo(float).tiny
 
@@ -181,14 +182,20 @@ class _SinglePrecision:
         self.X = X
         self.colmax = np.maximum(X.max(axis=0), -X.min(axis=0))
         self.colmax[self.colmax == 0] = 1.0
+        # C order (X' r is fastest so), filled from X (Fortran-ordered when wide) a block
+        # of columns at a time: no float64 copy, and both sides read and written locally
         self.single = np.empty(X.shape, dtype=np.float32)
-        np.divide(X, self.colmax, out=self.single, casting="same_kind")  # no float64 copy
+        for start in range(0, X.shape[1], _BLOCK_COLUMNS):
+            block = slice(start, start + _BLOCK_COLUMNS)
+            out = self.single[:, block]
+            np.divide(X[:, block], self.colmax[block], out=out, casting="same_kind")
         self.norms = np.sqrt(np.einsum("ij,ij->j", self.single, self.single, dtype=np.float64))
         # rounding of n products and their sum, and of both factors (Higham's bound, x2)
         self.relative = 2 * (X.shape[0] + 2) * np.finfo(np.float32).eps
 
     def rmatvec(self, r, shift, floor):
-        """``X' r - shift``, exact where its magnitude may reach ``floor``."""
+        """``X' r - shift`` (``shift``: an array, or 0), exact where its magnitude may
+        reach ``floor`` (a number, or one per feature)."""
         top = np.abs(r).max()
         top = top if top > 0 else 1.0
         single = (r / top).astype(np.float32)
@@ -198,7 +205,7 @@ class _SinglePrecision:
         error = (self.relative * np.linalg.norm(r) / top * self.norms + r.size * 1e-36) * unit
         exact = np.flatnonzero(np.abs(approx) + error >= floor)
         if exact.size:
-            approx[exact] = self.X[:, exact].T @ r - shift[exact]
+            approx[exact] = self.X[:, exact].T @ r - (shift[exact] if np.ndim(shift) else 0.0)
         return approx
 
 

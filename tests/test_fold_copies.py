@@ -9,9 +9,10 @@ from sklearn_lasso_tools._path import l1_path
 
 
 @pytest.mark.parametrize("task", ["regression", "binary"])
-def test_fold_path_in_place_equals_the_copying_path_and_leaves_X_alone(task):
+@pytest.mark.parametrize("n_features", [20, 400])  # tall, and wide (Fortran-ordered rows)
+def test_fold_path_in_place_equals_the_copying_path_and_leaves_X_alone(task, n_features):
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((300, 20)) * rng.uniform(0.5, 5.0, 20) + 3.0
+    X = rng.standard_normal((300, n_features)) * rng.uniform(0.5, 5.0, n_features) + 3.0
     y = X[:, :3] @ np.array([1.0, -2.0, 0.5]) + rng.standard_normal(300)
     if task == "binary":
         y = (y > np.median(y)).astype(np.int64)

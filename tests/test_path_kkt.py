@@ -261,28 +261,34 @@ def test_stop_early_shortens_only_generated_grids(task, make):
     assert len(asked.alphas) == n
 
 
-def _tall_binary():
-    """Tall enough (n k^2 above ``_curvature._MIN_GRAM_WORK``) for Newton to keep Gram
-    matrices; columns with their own means and scales."""
-    rng = np.random.default_rng(7)
-    n, p = 4000, 50
+def _binary(n, p, n_true, seed):
+    """Logistic data whose columns have their own means and scales."""
+    rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p)) * rng.uniform(0.5, 3, p) + rng.uniform(-2, 2, p)
     coef = np.zeros(p)
-    coef[rng.choice(p, 8, replace=False)] = rng.choice([-1, 1], 8) * rng.uniform(0.5, 1.5, 8)
+    true = rng.choice(p, n_true, replace=False)
+    coef[true] = rng.choice([-1, 1], n_true) * rng.uniform(0.5, 1.5, n_true)
     eta = (X - X.mean(axis=0)) / X.std(axis=0) @ coef
     eta *= 2 / eta.std()
     return X, (rng.random(n) < expit(eta)).astype(np.float64)
 
 
-@pytest.mark.parametrize(
-    "tol, weighted, l1_ratio, positive",
-    [
-        (1e-7, False, 1.0, False),
-        (TOL, False, 1.0, False),
-        (1e-7, True, 0.7, False),
-        (1e-7, False, 1.0, True),
-    ],
-)
+def _tall_binary():
+    """Tall enough (n k^2 above ``_curvature._MIN_GRAM_WORK``) for Newton to keep Gram
+    matrices."""
+    return _binary(4000, 50, 8, seed=7)
+
+
+# (tol, weighted, l1_ratio, positive): each way the Newton stopping rules are exercised
+NEWTON_VARIANTS = [
+    (1e-7, False, 1.0, False),
+    (TOL, False, 1.0, False),
+    (1e-7, True, 0.7, False),
+    (1e-7, False, 1.0, True),
+]
+
+
+@pytest.mark.parametrize("tol, weighted, l1_ratio, positive", NEWTON_VARIANTS)
 def test_kept_curvature_meets_kkt_and_matches_newton(
     tol, weighted, l1_ratio, positive, monkeypatch
 ):
@@ -329,6 +335,60 @@ def test_kept_curvature_meets_kkt_and_matches_newton(
     scale = np.abs(newton.coefs).max()
     np.testing.assert_allclose(path.coefs, newton.coefs, rtol=0, atol=coef_atol * scale)
     np.testing.assert_allclose(path.dev_ratio, newton.dev_ratio, rtol=0, atol=dev_atol)
+
+
+def _wide_binary():
+    """Wider than tall: a Fortran-ordered design, the full gradient first in float32, and
+    Newton from the path's prediction, stopped on the optimality conditions."""
+    return _binary(80, 300, 6, seed=11)
+
+
+@pytest.mark.parametrize(
+    "tol, weighted, l1_ratio, positive", [*NEWTON_VARIANTS, (1e-7, True, 1.0, False)]
+)
+def test_wide_binary_path_meets_kkt_from_its_predictions(
+    tol, weighted, l1_ratio, positive, monkeypatch
+):
+    from sklearn_lasso_tools import _solvers
+
+    X, y = _wide_binary()
+    weights = np.random.default_rng(3).uniform(0.2, 3.0, len(y)) if weighted else None
+    used = []
+    predicted = _solvers._predicted
+
+    def spy(*args):
+        out = predicted(*args)
+        used.append(out is not None)
+        return out
+
+    monkeypatch.setattr(_solvers, "_predicted", spy)
+    params = {
+        "task": "binary",
+        "alphas": 50,
+        "eps": 1e-2,
+        "max_iter": 10**5,
+        "sample_weight": weights,
+        "l1_ratio": l1_ratio,
+        "positive": positive,
+    }
+    path = l1_path(X, y, tol=tol, **params)
+    assert sum(used) > 0.9 * len(used)  # Newton started from the prediction
+    coef_res, intercept_res = kkt_residuals(X, y, path, l1_ratio, weights, positive)
+    if positive:
+        assert (path.coefs >= 0).all()
+    # measured: 1.0 (tol 1e-7), 1.14 (1e-14), 1.30 (weighted elastic net), 1.35 (positive)
+    # and 1.49 (weighted) times sqrt(tol), the engine's sqrt(tol) on the standardized
+    # scale plus what its intercept residual (at most 0.58 sqrt(tol)) adds through the
+    # columns' means; glmnet's own residuals on such paths reach 1e-3 to 1e-2
+    assert coef_res.max() <= 2 * np.sqrt(tol)
+    assert intercept_res.max() <= np.sqrt(tol)
+
+    reference = l1_path(X, y, tol=TOL, **params)
+    # measured: coefs at most 1.6e-4 of the largest, dev_ratio 6.1e-5 (tol 1e-7)
+    scale = np.abs(reference.coefs).max()
+    atol = {1e-7: (1e-3, 3e-4), TOL: (0, 0)}[tol]
+    np.testing.assert_allclose(path.coefs, reference.coefs, rtol=0, atol=atol[0] * scale)
+    np.testing.assert_allclose(path.dev_ratio, reference.dev_ratio, rtol=0, atol=atol[1])
 
 
 def test_near_separable_binary_path_converges_at_the_default_tolerance():
