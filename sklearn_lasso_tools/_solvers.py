@@ -114,7 +114,7 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     y_bar = v @ Y
     yc = Y - y_bar
     trace = _Trace(v @ yc**2, stop_early, saturate, on_point)
-    u = n * v
+    u = np.ones(n) if prob.uniform else n * v
     centred = np.zeros(prob.n_features)  # x~ is already v-centred
     gram, Xy = prob.gram, prob.xy
     if gram is None and prob.offset is None and n > prob.n_features:
@@ -144,7 +144,7 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
         if gram is None:
-            dev = v @ (yc - prob.matvec(b)) ** 2
+            dev = v @ solver.residual(b) ** 2  # (mostly kept from the last check)
         elif solver.screen is not None:  # b'Gb = b'(Xy - c), c the correlations of the
             # last optimality check (kept)
             dev = max(yy - b @ Xy - b @ solver.correlations(b), 0.0) / n

@@ -45,8 +45,9 @@ class WeightedLasso:
     ):
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
-        self._last = None  # (b, correlations at b, the floor they are exact above)
+        self._last = None  # (b, correlations at b, the floor they are exact above, residual)
         self._scaled_t = None  # t * sqrt(u), the response of the Gram matrix's least squares
+        self._plain = not m.any() and bool((u == 1.0).all())  # x~ as it is: m = 0, u = 1
         # the first working set: the active features and those whose correlation reaches
         # ``screen`` times the threshold; no screening (None) for a few features, where it
         # costs more than it saves
@@ -62,18 +63,26 @@ class WeightedLasso:
         last = self._last
         if last is not None and last[2] <= floor and np.array_equal(b, last[0]):
             return last[1]
-        active = np.flatnonzero(b)
+        residual = None
         if self.gram is not None:  # rows, not columns, of the symmetric Gram: contiguous
+            active = np.flatnonzero(b)
             correlation, floor = self.Xy - b[active] @ self.gram[active], 0.0
         else:
-            fitted = self.prob.matvec(b) - self.m @ b if active.size else 0.0
-            ur = self.u * (self.t - fitted)
+            residual = self.residual(b)
+            ur = self.u * residual
             if self._single is None:
                 correlation, floor = self.prob.rmatvec(ur) - self.m * ur.sum(), 0.0
             else:
                 correlation = self._single.rmatvec(ur, self.m * ur.sum(), floor)
-        self._last = (b.copy(), correlation, floor)
+        self._last = (b.copy(), correlation, floor, residual)
         return correlation
+
+    def residual(self, b):
+        """``t - (x~ - m) b`` (the last optimality check's, when that was at ``b``)."""
+        last = self._last
+        if last is not None and last[3] is not None and np.array_equal(b, last[0]):
+            return last[3]
+        return self.t - (self.prob.matvec(b) - self.m @ b) if b.any() else self.t
 
     def solve(self, b, l1, l2, *, tol, max_iter):
         """Minimize from ``b`` (updated in place). Returns ``(epochs, gap ratios)``: the
@@ -159,8 +168,9 @@ class WeightedLasso:
             # a copy, worked on in place (it may be most of X); in Fortran order, as
             # coordinate descent on X wants (the Gram product takes either)
             A = prob.X[:, index]
-            A -= m[index]
-            A *= root[:, None]
+            if not self._plain:  # (squared loss, unweighted: nothing to do)
+                A -= m[index]
+                A *= root[:, None]
         else:  # a small block of a sparse design (or one with ridge rows): dense is faster
             A = (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
         y = t * root
