@@ -25,7 +25,6 @@ _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this ti
 _WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
 _FDEV = 1e-5  # glmnet's early stop: gain in deviance explained below this (relative)
 _DEVMAX = 0.999  # ... or deviance explained above this
-_WHOLE_SET = 4  # squared loss on a Gram matrix: no working set past 1 / _WHOLE_SET active
 
 
 class _Trace:
@@ -122,34 +121,21 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         gram = np.ascontiguousarray(weighted.T @ prob.X)
         Xy = weighted.T @ yc
     problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, single_precision=True)
-    # Once a quarter of the features are active, descent over every feature of a Gram
-    # matrix costs little more than over a working set (a zero that stays zero is read,
-    # not updated) and its duality gap covers them all: no screening, checks, or copies
-    # of parts of the matrix.
-    whole = None
-    if gram is not None:
-        whole = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, screen=None)
     yy = yc @ (u * yc)
     b = np.zeros(prob.n_features)
     for i, alpha in enumerate(alphas):
-        solver = problem
-        if whole is not None and _WHOLE_SET * np.count_nonzero(b) > b.size:
-            solver = whole
         if gram is not None and i >= 2:  # (elsewhere, the checks at a new start would
             # cost a pass over X)
             _extrapolate(b, trace.betas[-2], alphas[i - 2 : i], alpha)
-        epochs, failures = solver.solve(
+        epochs, failures = problem.solve(
             b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
         )
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
         if gram is None:
-            dev = v @ solver.residual(b) ** 2  # (mostly kept from the last check)
-        elif solver.screen is not None:  # b'Gb = b'(Xy - c), c the correlations of the
-            # last optimality check (kept)
-            dev = max(yy - b @ Xy - b @ solver.correlations(b), 0.0) / n
-        else:
-            dev = max(yy - 2 * b @ Xy + b @ gram @ b, 0.0) / n
+            dev = v @ problem.residual(b) ** 2  # (mostly kept from the last check)
+        else:  # b'Gb = b'(Xy - c), c the correlations (kept from the last check, if at b)
+            dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
         if trace.add(b, y_bar, dev, epochs):
             break
     return trace

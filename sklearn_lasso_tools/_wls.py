@@ -27,6 +27,7 @@ _EXPECTED_EPOCHS = 50  # warm-started solves rarely need more
 _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are densified
 _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
+_WHOLE_SET = 4  # on a Gram matrix, no working set past 1 / _WHOLE_SET features active
 _REPAIRS = 5  # active sets the polish tries
 _BLOCK_COLUMNS = 256  # columns per block of a float32 copy
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
@@ -87,17 +88,18 @@ class WeightedLasso:
     def solve(self, b, l1, l2, *, tol, max_iter):
         """Minimize from ``b`` (updated in place). Returns ``(epochs, gap ratios)``: the
         duality gap over its tolerance for working-set solves that stopped short."""
-        if self.screen is None and b.any():  # the whole set from a warm start: b in place
+        screen = self._screen_for(b)
+        if screen is None and b.any():  # the whole set from a warm start: b in place
             n_iter, ratio = self._solve_on(np.arange(b.size), b, l1, l2, tol, max_iter)
             return n_iter, [] if ratio is None else [ratio]
         work = np.ones(b.size, dtype=bool)
-        if self.screen is not None or not b.any():
+        if screen is not None or not b.any():
             # exact near l1 for the check of zero; screening takes approximations
             correlation = self.correlations(b, l1 if not b.any() else np.inf)
             if not b.any() and np.all(self._pull(correlation) <= l1 * (1 + 1e-12)):
                 return 0, []  # zero is optimal (up to rounding: alpha_max itself)
-            if self.screen is not None:
-                work = (b != 0) | (np.abs(correlation) >= self.screen * l1)
+            if screen is not None:
+                work = (b != 0) | (np.abs(correlation) >= screen * l1)
         epochs, failures = 0, []
         while True:
             index = np.flatnonzero(work)
@@ -115,6 +117,15 @@ class WeightedLasso:
             if not violators.any():
                 return epochs, failures
             work |= violators
+
+    def _screen_for(self, b):
+        """The screening of a solve from ``b``. Once a quarter of the features are active,
+        descent over every feature of a Gram matrix costs little more than over a working
+        set (a zero that stays zero is read, not updated) and its duality gap covers them
+        all: no screening, checks, or copies of parts of the matrix."""
+        if self.gram is not None and _WHOLE_SET * np.count_nonzero(b) > b.size:
+            return None
+        return self.screen
 
     def _pull(self, correlation):
         """How hard the residual pulls each coefficient away from zero."""
