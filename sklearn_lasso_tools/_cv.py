@@ -13,7 +13,8 @@ from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
 from ._compat import single_threaded_blas
-from ._path import cross_products_for, l1_path, take_rows
+from ._design import cross_products_for, take_rows
+from ._path import l1_path
 from ._scoring import SQUARED_ERROR_SCORING, score_path, score_squares
 from ._validation import is_int
 

@@ -12,9 +12,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context, single_threaded_blas
 from ._cv import budget_rule, check_rule, cross_validate_path, held_out_blocks, make_splitter
+from ._design import cross_products_for
 from ._events import EVENTS, path_events
 from ._groups import CORR_FLOOR, correlated_pairs, groups_note
-from ._path import cross_products_for, l1_path
+from ._path import l1_path
 from ._progress import progress_bar
 from ._scoring import DEFAULT_SCORING
 from ._stability import complementary_pairs, select_stable, stability_path

@@ -11,7 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context
 from ._cv import check_rule
-from ._path import _UNPENALIZED, l1_path
+from ._design import UNPENALIZED
+from ._path import l1_path
 from ._report import LassoPathReport
 from ._validation import (
     alpha_from_C,
@@ -375,7 +376,7 @@ class _Solve:
         if factor is not None:
             mean = factor[columns].mean()
             params["penalty_factor"] = factor[columns] if mean > 0 else None
-            strength = alpha * max(mean, _UNPENALIZED)
+            strength = alpha * max(mean, UNPENALIZED)
         point = self._fit(self.X[:, columns], strength, params)
         coef = np.zeros(point.coef.shape[:-1] + (self.X.shape[1],))
         coef[..., columns] = point.coef

@@ -35,7 +35,7 @@ _TINY = np.finfo(float).tiny
 
 
 class WeightedLasso:
-    """One weighted problem on a standardized design ``prob`` (see ``_path.prepare``).
+    """One weighted problem on a standardized design ``prob`` (see ``_design.prepare``).
 
     ``gram`` and ``Xy`` may carry the full ``u``-weighted Gram matrix and correlations when
     they are reused across many solves (squared loss with n_samples > n_features).

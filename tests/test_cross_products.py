@@ -6,7 +6,8 @@ import pytest
 from sklearn.model_selection import KFold
 
 from sklearn_lasso_tools._cv import held_out_blocks
-from sklearn_lasso_tools._path import CrossProducts, l1_path
+from sklearn_lasso_tools._design import CrossProducts
+from sklearn_lasso_tools._path import l1_path
 from sklearn_lasso_tools._scoring import score_path, score_squares
 
 

@@ -11,8 +11,8 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport, compare_penalties
 from sklearn_lasso_tools._cli import summary_text
+from sklearn_lasso_tools._design import CrossProducts
 from sklearn_lasso_tools._groups import correlated_pairs
-from sklearn_lasso_tools._path import CrossProducts
 
 
 def planted(n=200, noise=0.01, seed=0):
