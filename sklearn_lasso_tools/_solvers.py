@@ -33,7 +33,7 @@ class _Trace:
     def __init__(self, null_dev, stop_early, saturates=False, on_point=None):
         self.null_dev, self.stop_early, self.saturates = null_dev, stop_early, saturates
         self.on_point = on_point  # called once per fitted path point (progress bars)
-        self.betas, self.intercepts, self.devs, self.n_iter = [], [], [], []
+        self.alphas, self.betas, self.intercepts, self.devs, self.n_iter = [], [], [], [], []
         self.unconverged = []  # (alpha, duality gap / tolerance) of final inner solves
         self.failures = []  # inner solves of the current Newton step that stopped short
         self.newton_unconverged = []  # alphas where Newton ran out of iterations
@@ -45,7 +45,8 @@ class _Trace:
         if not newton_converged:
             self.newton_unconverged.append(alpha)
 
-    def add(self, beta, intercept, dev, n_iter):
+    def add(self, alpha, beta, intercept, dev, n_iter):
+        self.alphas.append(alpha)
         self.betas.append(np.array(beta, copy=True))
         self.intercepts.append(np.array(intercept, copy=True))
         self.devs.append(dev)
@@ -123,10 +124,9 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, single_precision=True)
     yy = yc @ (u * yc)
     b = np.zeros(prob.n_features)
-    for i, alpha in enumerate(alphas):
-        if gram is not None and i >= 2:  # (elsewhere, the checks at a new start would
-            # cost a pass over X)
-            _extrapolate(b, trace.betas[-2], alphas[i - 2 : i], alpha)
+    for alpha in alphas:
+        if gram is not None:  # (elsewhere, the checks at a new start would cost a pass over X)
+            _extrapolate(b, trace, alpha)
         epochs, failures = problem.solve(
             b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
         )
@@ -136,16 +136,18 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
             dev = v @ problem.residual(b) ** 2  # (mostly kept from the last check)
         else:  # b'Gb = b'(Xy - c), c the correlations (kept from the last check, if at b)
             dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
-        if trace.add(b, y_bar, dev, epochs):
+        if trace.add(alpha, b, y_bar, dev, epochs):
             break
     return trace
 
 
-def _extrapolate(b, before, alphas, alpha):
-    """Move ``b``, the solution at ``alphas[1]`` (``before``: at ``alphas[0]``), along the
-    line through both to ``alpha``: a warm start that is exact while no feature enters or
+def _extrapolate(b, trace, alpha):
+    """Move ``b``, the path's last point, along the line through its last two points to
+    ``alpha`` (once it has two): a warm start that is exact while no feature enters or
     leaves (the Lasso's path is piecewise linear in alpha)."""
-    b[:] = _on_line(b, before, (alpha - alphas[1]) / (alphas[1] - alphas[0]))
+    if len(trace.alphas) >= 2:
+        (first, last), before = trace.alphas[-2:], trace.betas[-2]
+        b[:] = _on_line(b, before, (alpha - last) / (last - first))
 
 
 def _on_line(last, first, t):
@@ -221,9 +223,7 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     )
     fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
     for alpha, epochs in zip(alphas, fits, strict=True):
-        if wide:
-            state.points = [(alpha, state.beta.copy(), state.intercept), *state.points[:1]]
-        if trace.add(state.beta, state.intercept, 2 * state.loss, epochs):
+        if trace.add(alpha, state.beta, state.intercept, 2 * state.loss, epochs):
             break
     return trace
 
@@ -234,8 +234,7 @@ class _BinomialState:
         self.loss = None  # the loss at eta
         self.gradient = None  # (features or None for all, X' r, sum r) at eta, when known
         self.curvature = curvature
-        self.points = []  # wide paths: their last two points (alpha, beta, intercept)
-        self.predicted = None  # the alpha of the last prediction from them
+        self.predicted = None  # the alpha of the last prediction from the path's points
 
     def gradient_on(self, subset):
         """The known ``(X' r, sum r)`` on the features ``subset`` (None: all), or None."""
@@ -310,7 +309,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wi
     threshold = tol * trace.null_dev
     curvature = state.curvature if Curvature.applies(sub) else None
     epochs, change, known = 0, np.inf, state.gradient_on(sub.subset)
-    start = _predicted(sub, Y, v, state, alpha, l1_ratio, objective) if wide else None
+    start = _predicted(sub, Y, v, state, alpha, l1_ratio, objective, trace) if wide else None
     if start is not None:
         beta, intercept, eta, objective = start
         known = None
@@ -380,18 +379,21 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wi
     return epochs
 
 
-def _predicted(sub, Y, v, state, alpha, l1_ratio, objective):
+def _predicted(sub, Y, v, state, alpha, l1_ratio, objective, trace):
     """The path's point at ``alpha`` predicted on ``sub.columns`` linearly in log(alpha)
-    from its last two (coefficients that would change sign are zero): ``(beta, intercept,
-    eta, objective)`` when that lowers ``objective``, the warm start's; else None. Once
-    per alpha: a later fit at the same alpha (features joined) starts where the last ended.
+    from its last two in ``trace`` (coefficients that would change sign are zero):
+    ``(beta, intercept, eta, objective)`` when that lowers ``objective``, the warm
+    start's; else None. Once per alpha: a later fit at the same alpha (features joined)
+    starts where the last ended.
 
     Along a smooth path this starts Newton much closer than the last point does (its
     error is second order in the step of alpha), so one step mostly suffices."""
-    if len(state.points) < 2 or state.predicted == alpha:
+    if len(trace.alphas) < 2 or state.predicted == alpha:
         return None
     state.predicted = alpha
-    (last_alpha, last, last_intercept), (first_alpha, first, first_intercept) = state.points
+    first_alpha, last_alpha = trace.alphas[-2:]
+    first, last = trace.betas[-2:]
+    first_intercept, last_intercept = trace.intercepts[-2:]
     if not first_alpha > last_alpha > alpha:
         return None
     t = np.log(alpha / last_alpha) / np.log(last_alpha / first_alpha)
@@ -461,11 +463,13 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
         max_iter=max_iter,
         trace=trace,
     )
-    for epochs in _screened(prob, alphas, l1_ratio, state, gradient, newton):
+    fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
+    for alpha, epochs in zip(alphas, fits, strict=True):
         shift = state.intercept.mean()
         state.intercept -= shift
         state.eta -= shift
-        if trace.add(state.beta, state.intercept, 2 * _multinomial_loss(v, Y, state.eta), epochs):
+        dev = 2 * _multinomial_loss(v, Y, state.eta)
+        if trace.add(alpha, state.beta, state.intercept, dev, epochs):
             break
     return trace
 
