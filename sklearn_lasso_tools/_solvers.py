@@ -121,7 +121,7 @@ def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         weighted = prob.X if prob.uniform else prob.X * u[:, None]
         gram = np.ascontiguousarray(weighted.T @ prob.X)
         Xy = weighted.T @ yc
-    problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, single_precision=True)
+    problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, along_path=True)
     yy = yc @ (u * yc)
     b = np.zeros(prob.n_features)
     for alpha in alphas:

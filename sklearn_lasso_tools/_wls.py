@@ -15,8 +15,10 @@ strong rules with KKT checks). On the working set, descent is polished: once its
 set settles, the active linear system gives the exact solution.
 """
 
+from functools import partial
+
 import numpy as np
-from scipy.linalg.lapack import dposv
+from scipy.linalg.lapack import dposv, dpotrf, dpotrs, dtrtrs
 
 from ._compat import coordinate_descent
 
@@ -41,9 +43,7 @@ class WeightedLasso:
     they are reused across many solves (squared loss with n_samples > n_features).
     """
 
-    def __init__(
-        self, prob, t, u, m, *, gram=None, Xy=None, screen=_SCREEN, single_precision=False
-    ):
+    def __init__(self, prob, t, u, m, *, gram=None, Xy=None, screen=_SCREEN, along_path=False):
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
         self._last = None  # (b, correlations at b, the floor they are exact above, residual)
@@ -53,9 +53,12 @@ class WeightedLasso:
         # ``screen`` times the threshold; no screening (None) for a few features, where it
         # costs more than it saves
         self.screen = screen if prob.n_features > _FEW else None
-        self._single = None  # wide dense designs along a path: checks start in float32
-        if single_precision and self.screen is not None and gram is None and prob.offset is None:
+        # wide dense designs solved along a path: checks start in float32, and the polish
+        # keeps the Gram entries of the features that have been active
+        self._single, self._systems = None, None
+        if along_path and self.screen is not None and gram is None and prob.offset is None:
             self._single = _SinglePrecision(prob.X)
+            self._systems = _ActiveSystems(self._columns, t * np.sqrt(u), prob.n_features)
 
     def correlations(self, b, floor=0.0):
         """``c_j = sum_i u_i (x~_ij - m_j) r_i`` with ``r`` the residual at ``b``, exact
@@ -134,11 +137,17 @@ class WeightedLasso:
     def _solve_on(self, index, b, l1, l2, tol, max_iter):
         """Coordinate descent in growing rounds (100, 200, 400, ... epochs), each followed
         by a polish when that costs less than the round did."""
+        ridge = None if np.isscalar(l2) else l2[index]
         design, y, l2 = self._restrict(index, l2)
         positive = self.prob.positive
         rows = y.size
+        solve = partial(_solve_active, l1=l1, l2=l2, y=y, design=design)
+        if self._systems is not None:  # (the shift: the design's ridge rows, or l2)
+            shift = l2 if ridge is None else ridge
+            solve = partial(self._solve_kept, index, shift, l1, y, design)
         # warm start; the budget never exceeds max_iter epochs (max_iter bounds the work)
-        if _polish(b, l1, l2, y, design, positive, rows * min(_FIRST_EPOCHS, max_iter)):
+        budget = rows * min(_FIRST_EPOCHS, max_iter)
+        if _polish(b, l1, y, design, positive, budget, solve):
             return 0, None
         epochs, rounds = 0, _FIRST_EPOCHS
         while epochs < max_iter:
@@ -147,10 +156,29 @@ class WeightedLasso:
                 b, l1, l2, y, max_iter=rounds, tol=tol, positive=positive, **design
             )
             epochs += n_iter
-            if gap <= abs_tol or _polish(b, l1, l2, y, design, positive, rows * n_iter):
+            if gap <= abs_tol or _polish(b, l1, y, design, positive, rows * n_iter, solve):
                 return epochs, None
             rounds *= 2
         return epochs, gap / abs_tol
+
+    def _solve_kept(self, index, shift, l1, y, design, active, signs):
+        """``_solve_active`` from the kept systems (``index``: the working set's features;
+        ``shift``: the ridge weight, or theirs)."""
+        shift = shift if np.isscalar(shift) else shift[active]
+        solution = self._systems.solve(index[active], signs, l1, shift)
+        return solution, _correlation(active, y, design)
+
+    def _columns(self, index):
+        """A dense copy of the design's columns ``index``: ``sqrt(u) (x~ - m)``."""
+        prob, m = self.prob, self.m
+        root = np.sqrt(self.u)
+        if prob.offset is not None:  # (a block of a sparse design)
+            return (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
+        A = prob.X[:, index]  # a copy, worked on in place (it may be most of X)
+        if not self._plain:  # (squared loss, unweighted: nothing to do)
+            A -= m[index]
+            A *= root[:, None]
+        return A
 
     def _restrict(self, index, l2):
         """The working set's design for scikit-learn's coordinate descent, and the ridge
@@ -174,17 +202,11 @@ class WeightedLasso:
             X.indptr = X.indptr.astype(np.int32, copy=False)
             mean = np.ascontiguousarray((m + prob.offset)[index])
             return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t, l2
-        root = np.sqrt(u)
-        if prob.offset is None:
-            # a copy, worked on in place (it may be most of X); in Fortran order, as
-            # coordinate descent on X wants (the Gram product takes either)
-            A = prob.X[:, index]
-            if not self._plain:  # (squared loss, unweighted: nothing to do)
-                A -= m[index]
-                A *= root[:, None]
-        else:  # a small block of a sparse design (or one with ridge rows): dense is faster
-            A = (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
-        y = t * root
+        # dense (for a small block of a sparse design, or one with ridge rows, dense is
+        # faster), in Fortran order, as coordinate descent on X wants (the Gram product
+        # takes either)
+        A = self._columns(index)
+        y = t * np.sqrt(u)
         if ridge is not None:  # ridge weights as extra rows: sqrt(ridge_j) e_j, target 0
             A = np.vstack([A, np.diag(np.sqrt(ridge))])
             y = np.concatenate([y, np.zeros(index.size)])
@@ -247,13 +269,13 @@ def _gram_pays(n_samples, n_features):
     return n_samples * n_features / 2 < _EXPECTED_EPOCHS * (n_samples - n_features)
 
 
-def _polish(b, l1, l2, y, design, positive, budget):
+def _polish(b, l1, y, design, positive, budget, solve):
     """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
     the optimality conditions; a few times, features whose sign flips leave the active
     set and features that violate the conditions join it (as in LARS). Skipped when it
     would cost more than ``budget``, the work of the descent just run (in sample-feature
     products: one per row and working feature per epoch, or one per active and working
-    feature on a Gram matrix).
+    feature on a Gram matrix). ``solve(active, signs)`` is ``_solve_active``'s.
 
     Called once or more per solve, thousands of times along a path: small-array numpy
     overhead matters here."""
@@ -270,7 +292,7 @@ def _polish(b, l1, l2, y, design, positive, budget):
         return False
     signs = np.sign(b[active])
     for _ in range(_REPAIRS):
-        solution, correlation = _solve_active(active, signs, l1, l2, y, design)
+        solution, correlation = solve(active, signs)
         if solution is None:
             return False
         flipped = np.sign(solution) != signs
@@ -330,3 +352,122 @@ def _active_system(active, y, design):
 
     weighted = Z_active * weights[:, None]
     return weighted.T @ Z_active, weighted.T @ y, correlation
+
+
+def _correlation(active, y, design):
+    """The function of ``_active_system`` giving every column's correlation with the
+    residual of a solution on the ``active`` columns of a dense design or Gram matrix."""
+    if design.get("gram") is not None:
+        gram, Xy = design["gram"], design["Xy"]
+        return lambda w: Xy - w @ gram.take(active, axis=0)
+    X = design["X"]
+    return lambda w: X.T @ (y - X[:, active] @ w)
+
+
+class _ActiveSystems:
+    """The polish's linear systems along a path, kept across its solves: the Gram entries
+    of the design columns of the features that have been active (with the columns, and
+    their products with the response ``y``), and the Cholesky factor of the last system.
+    An active set mostly is the last one (the next alpha's first solve) or differs from
+    it by a few features (the polish's repairs): features the factor holds go first, in
+    its order, so the factor of their common leading part is kept and only the rest is
+    factored, bordering it, in place of a fresh product of the active columns and a
+    fresh factorization. Once active, a feature is rarely left for good: none is dropped.
+    """
+
+    def __init__(self, columns, y, n_features):
+        self._columns, self._y = columns, y  # columns(features): their design columns
+        self._slot = np.full(n_features, -1)  # each feature's place in the store, or -1
+        self._size = 0
+        self._Z = np.empty((y.size, 0), order="F")
+        self._gram = np.empty((0, 0))
+        self._xy = np.empty(0)
+        self._rank = np.empty(0, dtype=np.intp)  # each slot's place in the factor, or size
+        # the factored slots, their diagonal shifts and Jacobi scales, and the upper factor
+        self._factor = (np.empty(0, dtype=np.intp), np.empty(0), np.empty(0), np.empty((0, 0)))
+
+    def solve(self, features, signs, l1, shift):
+        """The minimizer with these signs on ``features``: the solution ``w`` of
+        ``(G + diag(shift)) w = X'y - l1 signs`` (``shift``: a number, or one per
+        feature), or None when the system is singular (dependent columns)."""
+        slots = self._slots(features)
+        shift = np.full(slots.size, shift) if np.isscalar(shift) else shift
+        # the factored slots first, in the factor's order (the others after, as given)
+        order = np.argsort(self._rank[slots], kind="stable")
+        slots, shift = slots[order], shift[order]
+        if not self._refactor(slots, shift):
+            return None
+        _, root, upper = self._factor[1:]
+        rhs = (self._xy[slots] - l1 * signs[order]) / root
+        solution = np.empty(slots.size)
+        solution[order] = dpotrs(upper, rhs)[0] / root
+        return solution
+
+    def _refactor(self, slots, shift):
+        """Make the factor that of ``slots`` (with ``shift``), bordering the kept leading
+        part of the last one; False when the system is not positive definite."""
+        last, last_shift, last_root, last_upper = self._factor
+        size = min(slots.size, last.size)
+        same = (slots[:size] == last[:size]) & (shift[:size] == last_shift[:size])
+        kept = size if same.all() else int(np.argmin(same))
+        if kept == slots.size == last.size:
+            return True
+        new = slots[kept:]
+        rows = self._gram.take(new, axis=0)
+        corner = rows.take(new, axis=1)
+        corner.flat[:: new.size + 1] += shift[kept:]
+        new_root = np.sqrt(np.maximum(corner.diagonal(), _TINY))
+        corner /= np.multiply.outer(new_root, new_root)
+        upper = np.zeros((slots.size, slots.size), order="F")
+        if kept:
+            upper[:kept, :kept] = last_upper[:kept, :kept]
+            # (the transpose of a row-major block: column-major, as LAPACK takes it)
+            border = rows.take(last[:kept], axis=1).T
+            border /= np.multiply.outer(last_root[:kept], new_root)
+            border = dtrtrs(last_upper[:kept, :kept], border, trans=1)[0]
+            upper[:kept, kept:] = border
+            corner -= border.T @ border
+        corner, info = dpotrf(corner)
+        if info != 0:
+            return False
+        upper[kept:, kept:] = corner
+        root = np.concatenate([last_root[:kept], new_root])
+        self._rank[last] = self._rank.size
+        self._rank[slots] = np.arange(slots.size)
+        self._factor = (slots, shift.copy(), root, upper)
+        return True
+
+    def _slots(self, features):
+        """The store's places of ``features``, the new ones added."""
+        slots = self._slot[features]
+        new = features[slots < 0]
+        if new.size:
+            self._add(new)
+            slots = self._slot[features]
+        return slots
+
+    def _add(self, new):
+        start, end = self._size, self._size + new.size
+        if end > self._xy.size:
+            self._reserve(2 * end)
+        Z_new = self._Z[:, start:end]
+        Z_new[:] = self._columns(new)
+        products = Z_new.T @ self._Z[:, :end]
+        self._gram[start:end, :end] = products
+        self._gram[:end, start:end] = products.T
+        self._xy[start:end] = Z_new.T @ self._y
+        self._slot[new] = np.arange(start, end)
+        self._size = end
+
+    def _reserve(self, capacity):
+        """Room for ``capacity`` features (the kept part copied over)."""
+        kept = self._size
+        Z = np.empty((self._y.size, capacity), order="F")
+        Z[:, :kept] = self._Z[:, :kept]
+        gram = np.empty((capacity, capacity))
+        gram[:kept, :kept] = self._gram[:kept, :kept]
+        xy = np.empty(capacity)
+        xy[:kept] = self._xy[:kept]
+        rank = np.full(capacity, capacity)
+        rank[: self._rank.size] = np.where(self._rank < self._rank.size, self._rank, capacity)
+        self._Z, self._gram, self._xy, self._rank = Z, gram, xy, rank
