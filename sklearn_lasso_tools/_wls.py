@@ -47,6 +47,7 @@ class WeightedLasso:
         self.prob, self.t, self.u, self.m = prob, t, u, m
         self.gram, self.Xy = gram, Xy
         self._last = None  # (b, correlations at b, the floor they are exact above, residual)
+        self._polished = None  # (features, coefficients, residual) of the polish's last solution
         self._scaled_t = None  # t * sqrt(u), the response of the Gram matrix's least squares
         self._plain = not m.any() and bool((u == 1.0).all())  # x~ as it is: m = 0, u = 1
         # the first working set: the active features and those whose correlation reaches
@@ -82,10 +83,15 @@ class WeightedLasso:
         return correlation
 
     def residual(self, b):
-        """``t - (x~ - m) b`` (the last optimality check's, when that was at ``b``)."""
+        """``t - (x~ - m) b`` (the last optimality check's or polish's, when that was at
+        ``b``)."""
         last = self._last
         if last is not None and last[3] is not None and np.array_equal(b, last[0]):
             return last[3]
+        if self._polished is not None:
+            features, coefficients, residual = self._polished
+            if np.count_nonzero(b) == features.size and np.array_equal(b[features], coefficients):
+                return residual
         return self.t - (self.prob.matvec(b) - self.m @ b) if b.any() else self.t
 
     def solve(self, b, l1, l2, *, tol, max_iter):
@@ -166,7 +172,16 @@ class WeightedLasso:
         ``shift``: the ridge weight, or theirs)."""
         shift = shift if np.isscalar(shift) else shift[active]
         solution = self._systems.solve(index[active], signs, l1, shift)
-        return solution, _correlation(active, y, design)
+        if "X" not in design or not self._plain:
+            return solution, _correlation(active, y, design)
+        X, features = design["X"], index[active]
+
+        def correlation(w):  # its residual kept: the next check's, if w is the solution
+            residual = y - X[:, active] @ w
+            self._polished = (features, w, residual[: self.t.size])
+            return X.T @ residual
+
+        return solution, correlation
 
     def _columns(self, index):
         """A dense copy of the design's columns ``index``: ``sqrt(u) (x~ - m)``."""
