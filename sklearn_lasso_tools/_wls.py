@@ -18,7 +18,7 @@ set settles, the active linear system gives the exact solution.
 from functools import partial
 
 import numpy as np
-from scipy.linalg.lapack import dposv, dpotrf, dpotrs, dtrtrs
+from scipy.linalg.lapack import dposv, dpotrf, dtrtrs
 
 from ._compat import coordinate_descent
 
@@ -34,6 +34,7 @@ _REPAIRS = 5  # active sets the polish tries
 _BLOCK_COLUMNS = 256  # columns per block of a float32 copy
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 _TINY = np.finfo(float).tiny
+_UNFACTORED = np.iinfo(np.intp).max  # the place in the polish's factor of a feature not in it
 
 
 class WeightedLasso:
@@ -397,9 +398,12 @@ class _ActiveSystems:
         self._Z = np.empty((y.size, 0), order="F")
         self._gram = np.empty((0, 0))
         self._xy = np.empty(0)
-        self._rank = np.empty(0, dtype=np.intp)  # each slot's place in the factor, or size
-        # the factored slots, their diagonal shifts and Jacobi scales, and the upper factor
-        self._factor = (np.empty(0, dtype=np.intp), np.empty(0), np.empty(0), np.empty((0, 0)))
+        self._rank = np.empty(0, dtype=np.intp)  # each slot's place in the factor
+        # the factored slots, their diagonal shifts and Jacobi scales, and the upper
+        # factor: the leading block of a column-major buffer (LAPACK reads it in place)
+        self._factored = np.empty(0, dtype=np.intp)
+        self._shift, self._root = np.empty(0), np.empty(0)
+        self._upper = np.empty((0, 0), order="F")
 
     def solve(self, features, signs, l1, shift):
         """The minimizer with these signs on ``features``: the solution ``w`` of
@@ -412,18 +416,19 @@ class _ActiveSystems:
         slots, shift = slots[order], shift[order]
         if not self._refactor(slots, shift):
             return None
-        _, root, upper = self._factor[1:]
-        rhs = (self._xy[slots] - l1 * signs[order]) / root
+        upper, lda = self._upper[:, : slots.size], self._upper.shape[0]
+        rhs = (self._xy[slots] - l1 * signs[order]) / self._root
+        half = dtrtrs(upper, rhs, trans=1, lda=lda)[0]
         solution = np.empty(slots.size)
-        solution[order] = dpotrs(upper, rhs)[0] / root
+        solution[order] = dtrtrs(upper, half, lda=lda)[0] / self._root
         return solution
 
     def _refactor(self, slots, shift):
         """Make the factor that of ``slots`` (with ``shift``), bordering the kept leading
         part of the last one; False when the system is not positive definite."""
-        last, last_shift, last_root, last_upper = self._factor
+        last = self._factored
         size = min(slots.size, last.size)
-        same = (slots[:size] == last[:size]) & (shift[:size] == last_shift[:size])
+        same = (slots[:size] == last[:size]) & (shift[:size] == self._shift[:size])
         kept = size if same.all() else int(np.argmin(same))
         if kept == slots.size == last.size:
             return True
@@ -431,26 +436,35 @@ class _ActiveSystems:
         rows = self._gram.take(new, axis=0)
         corner = rows.take(new, axis=1)
         corner.flat[:: new.size + 1] += shift[kept:]
-        new_root = np.sqrt(np.maximum(corner.diagonal(), _TINY))
-        corner /= np.multiply.outer(new_root, new_root)
-        upper = np.zeros((slots.size, slots.size), order="F")
+        root = np.sqrt(np.maximum(corner.diagonal(), _TINY))
+        corner /= np.multiply.outer(root, root)
+        upper = self._factor_room(slots.size)
         if kept:
-            upper[:kept, :kept] = last_upper[:kept, :kept]
             # (the transpose of a row-major block: column-major, as LAPACK takes it)
             border = rows.take(last[:kept], axis=1).T
-            border /= np.multiply.outer(last_root[:kept], new_root)
-            border = dtrtrs(last_upper[:kept, :kept], border, trans=1)[0]
-            upper[:kept, kept:] = border
+            border /= np.multiply.outer(self._root[:kept], root)
+            border = dtrtrs(upper[:, :kept], border, trans=1, lda=upper.shape[0])[0]
             corner -= border.T @ border
         corner, info = dpotrf(corner)
         if info != 0:
             return False
-        upper[kept:, kept:] = corner
-        root = np.concatenate([last_root[:kept], new_root])
-        self._rank[last] = self._rank.size
+        if kept:
+            upper[:kept, kept : slots.size] = border
+        upper[kept : slots.size, kept : slots.size] = corner
+        self._rank[last] = _UNFACTORED
         self._rank[slots] = np.arange(slots.size)
-        self._factor = (slots, shift.copy(), root, upper)
+        self._factored, self._shift = slots, shift
+        self._root = np.concatenate([self._root[:kept], root])
         return True
+
+    def _factor_room(self, size):
+        """The factor's buffer, with room for ``size`` features (the factor kept)."""
+        if size > self._upper.shape[0]:
+            kept = self._factored.size
+            upper = np.empty((_grown(size), _grown(size)), order="F")
+            upper[:kept, :kept] = self._upper[:kept, :kept]
+            self._upper = upper
+        return self._upper
 
     def _slots(self, features):
         """The store's places of ``features``, the new ones added."""
@@ -464,7 +478,7 @@ class _ActiveSystems:
     def _add(self, new):
         start, end = self._size, self._size + new.size
         if end > self._xy.size:
-            self._reserve(2 * end)
+            self._reserve(_grown(end))
         Z_new = self._Z[:, start:end]
         Z_new[:] = self._columns(new)
         products = Z_new.T @ self._Z[:, :end]
@@ -483,6 +497,11 @@ class _ActiveSystems:
         gram[:kept, :kept] = self._gram[:kept, :kept]
         xy = np.empty(capacity)
         xy[:kept] = self._xy[:kept]
-        rank = np.full(capacity, capacity)
-        rank[: self._rank.size] = np.where(self._rank < self._rank.size, self._rank, capacity)
+        rank = np.full(capacity, _UNFACTORED)
+        rank[:kept] = self._rank[:kept]
         self._Z, self._gram, self._xy, self._rank = Z, gram, xy, rank
+
+
+def _grown(size):
+    """A buffer's new capacity: half as much again (copies stay linear in the size)."""
+    return size + size // 2 + 16
