@@ -233,15 +233,11 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
         sample_weight=None if sample_weight is None else sample_weight[rows],
         stop_early=False,
         saturate=True,
+        keep_last=True,  # (no padded copy afterwards: wide paths are large)
         copy_X=False,  # a copy of its own (rows: indices): standardized in place
         **path_params,
     )
-    missing = len(alphas) - len(path.alphas)
-    coefs, intercepts = path.coefs, path.intercepts
-    if missing:  # (no copy otherwise: wide paths are large)
-        coefs = np.concatenate([coefs, np.repeat(coefs[-1:], missing, axis=0)])
-        intercepts = np.concatenate([intercepts, np.repeat(intercepts[-1:], missing, axis=0)])
-    return coefs, intercepts
+    return path.coefs, path.intercepts
 
 
 def _fit_and_score_fold(

@@ -130,6 +130,7 @@ def l1_path(
     max_iter=10_000,
     stop_early=None,
     saturate=None,
+    keep_last=False,
     n_classes=None,
     on_point=None,
     penalty_factor=None,
@@ -166,6 +167,9 @@ def l1_path(
         Stop past 0.999 deviance explained even on given alphas (the data are nearly
         interpolated, classes separated, and smaller alphas only inflate the weights).
         Defaults to True for classification, False for regression.
+    keep_last : bool, default=False
+        A path that stopped early keeps its last point at the smaller alphas (as glmnet's
+        cross-validation folds do) instead of ending there.
     n_classes : int, default=None
         For "multinomial", the number of classes when the highest codes may be absent.
     on_point : callable, default=None
@@ -227,6 +231,8 @@ def l1_path(
             prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point
         )
     _warn_unconverged(trace, tol, max_iter)
+    if keep_last:
+        trace.keep_last(len(alphas))
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
 
 

@@ -45,6 +45,14 @@ class _Trace:
         if not newton_converged:
             self.newton_unconverged.append(alpha)
 
+    def keep_last(self, n_points):
+        """Repeat the last point's results (not copied) up to ``n_points`` points, with no
+        epochs (``alphas`` still lists the points fitted)."""
+        missing = n_points - len(self.betas)
+        for values in (self.betas, self.intercepts, self.devs):
+            values.extend(values[-1:] * missing)
+        self.n_iter.extend([0] * missing)
+
     def add(self, alpha, beta, intercept, dev, n_iter):
         self.alphas.append(alpha)
         self.betas.append(np.array(beta, copy=True))
