@@ -12,7 +12,8 @@ the working set's design, and ``b`` may be constrained to be non-negative
 those whose correlation with the residual is near the threshold), then the optimality
 conditions are checked on every feature and violators join the set (Tibshirani et al.'s
 strong rules with KKT checks). On the working set, descent is polished: once its active
-set settles, the active linear system gives the exact solution.
+set settles, the active linear system gives the exact solution. Along a path on a wide
+dense design, the polish's systems are kept from one solve to the next (``_ActiveSystems``).
 """
 
 from functools import partial
