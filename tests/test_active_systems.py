@@ -1,9 +1,9 @@
-"""The polish's kept linear systems (``_wls._ActiveSystems``): each solve, whatever the
-active sets before it, equals a fresh solve of the active columns' system."""
+"""The polish's kept linear systems (``_active_systems.ActiveSystems``): each solve,
+whatever the active sets before it, equals a fresh solve of the active columns' system."""
 
 import numpy as np
 
-from sklearn_lasso_tools._wls import _ActiveSystems
+from sklearn_lasso_tools._active_systems import ActiveSystems
 
 
 def _direct(Z, y, features, signs, l1, shift):
@@ -16,7 +16,7 @@ def test_each_solve_equals_a_fresh_one_along_changing_active_sets():
     rng = np.random.default_rng(0)
     Z = rng.standard_normal((40, 60))
     y = rng.standard_normal(40)
-    systems = _ActiveSystems(lambda features: Z[:, features], y, Z.shape[1])
+    systems = ActiveSystems(lambda features: Z[:, features], y, Z.shape[1])
     active = rng.choice(60, 5, replace=False)
     for step in range(60):
         move = step % 4
@@ -40,7 +40,7 @@ def test_a_singular_system_gives_none_and_keeps_the_factor():
     rng = np.random.default_rng(1)
     Z = rng.standard_normal((30, 8))
     y = rng.standard_normal(30)
-    systems = _ActiveSystems(lambda features: Z[:, features], y, Z.shape[1])
+    systems = ActiveSystems(lambda features: Z[:, features], y, Z.shape[1])
     first = np.array([0, 2, 4])
     systems.solve(first, np.ones(3), 0.1, 0.0)
     Z[:, 5] = 0.0  # a singular bordered system: its factorization fails

@@ -1,0 +1,138 @@
+"""The active-set polish's linear systems along a path, kept from one solve to the next
+(wide dense squared loss, see ``_wls.WeightedLasso``): Gram entries of the features that
+have been active, and the Cholesky factor of the last active set, bordered for the next."""
+
+import numpy as np
+from scipy.linalg.lapack import dpotrf, dtrtrs
+
+__all__ = ["ActiveSystems"]
+
+_TINY = np.finfo(float).tiny
+_UNFACTORED = np.iinfo(np.intp).max  # the place in the factor of a feature not in it
+
+
+class ActiveSystems:
+    """The polish's linear systems along a path, kept across its solves: the Gram entries
+    of the design columns of the features that have been active (with the columns, and
+    their products with the response ``y``), and the Cholesky factor of the last system.
+    An active set mostly is the last one (the next alpha's first solve) or differs from
+    it by a few features (the polish's repairs): features the factor holds go first, in
+    its order, so the factor of their common leading part is kept and only the rest is
+    factored, bordering it, in place of a fresh product of the active columns and a
+    fresh factorization. Once active, a feature is rarely left for good: none is dropped.
+    """
+
+    def __init__(self, columns, y, n_features):
+        self._columns, self._y = columns, y  # columns(features): their design columns
+        self._slot = np.full(n_features, -1)  # each feature's place in the store, or -1
+        self._size = 0
+        self._Z = np.empty((y.size, 0), order="F")
+        self._gram = np.empty((0, 0))
+        self._xy = np.empty(0)
+        self._rank = np.empty(0, dtype=np.intp)  # each slot's place in the factor
+        # the factored slots, their diagonal shifts and Jacobi scales, and the upper
+        # factor: the leading block of a column-major buffer (LAPACK reads it in place)
+        self._factored = np.empty(0, dtype=np.intp)
+        self._shift, self._root = np.empty(0), np.empty(0)
+        self._upper = np.empty((0, 0), order="F")
+
+    def solve(self, features, signs, l1, shift):
+        """The minimizer with these signs on ``features``: the solution ``w`` of
+        ``(G + diag(shift)) w = X'y - l1 signs`` (``shift``: a number, or one per
+        feature), or None when the system is singular (dependent columns)."""
+        slots = self._slots(features)
+        shift = np.full(slots.size, shift) if np.isscalar(shift) else shift
+        # the factored slots first, in the factor's order (the others after, as given)
+        order = np.argsort(self._rank[slots], kind="stable")
+        slots, shift = slots[order], shift[order]
+        if not self._refactor(slots, shift):
+            return None
+        upper, lda = self._upper[:, : slots.size], self._upper.shape[0]
+        rhs = (self._xy[slots] - l1 * signs[order]) / self._root
+        half = dtrtrs(upper, rhs, trans=1, lda=lda)[0]
+        solution = np.empty(slots.size)
+        solution[order] = dtrtrs(upper, half, lda=lda)[0] / self._root
+        return solution
+
+    def _refactor(self, slots, shift):
+        """Make the factor that of ``slots`` (with ``shift``), bordering the kept leading
+        part of the last one; False when the system is not positive definite."""
+        last = self._factored
+        size = min(slots.size, last.size)
+        same = (slots[:size] == last[:size]) & (shift[:size] == self._shift[:size])
+        kept = size if same.all() else int(np.argmin(same))
+        if kept == slots.size == last.size:
+            return True
+        new = slots[kept:]
+        rows = self._gram.take(new, axis=0)
+        corner = rows.take(new, axis=1)
+        corner.flat[:: new.size + 1] += shift[kept:]
+        root = np.sqrt(np.maximum(corner.diagonal(), _TINY))
+        corner /= np.multiply.outer(root, root)
+        upper = self._factor_room(slots.size)
+        if kept:
+            # (the transpose of a row-major block: column-major, as LAPACK takes it)
+            border = rows.take(last[:kept], axis=1).T
+            border /= np.multiply.outer(self._root[:kept], root)
+            border = dtrtrs(upper[:, :kept], border, trans=1, lda=upper.shape[0])[0]
+            corner -= border.T @ border
+        corner, info = dpotrf(corner)
+        if info != 0:
+            return False
+        if kept:
+            upper[:kept, kept : slots.size] = border
+        upper[kept : slots.size, kept : slots.size] = corner
+        self._rank[last] = _UNFACTORED
+        self._rank[slots] = np.arange(slots.size)
+        self._factored, self._shift = slots, shift
+        self._root = np.concatenate([self._root[:kept], root])
+        return True
+
+    def _factor_room(self, size):
+        """The factor's buffer, with room for ``size`` features (the factor kept)."""
+        if size > self._upper.shape[0]:
+            kept = self._factored.size
+            upper = np.empty((_grown(size), _grown(size)), order="F")
+            upper[:kept, :kept] = self._upper[:kept, :kept]
+            self._upper = upper
+        return self._upper
+
+    def _slots(self, features):
+        """The store's places of ``features``, the new ones added."""
+        slots = self._slot[features]
+        new = features[slots < 0]
+        if new.size:
+            self._add(new)
+            slots = self._slot[features]
+        return slots
+
+    def _add(self, new):
+        start, end = self._size, self._size + new.size
+        if end > self._xy.size:
+            self._reserve(_grown(end))
+        Z_new = self._Z[:, start:end]
+        Z_new[:] = self._columns(new)
+        products = Z_new.T @ self._Z[:, :end]
+        self._gram[start:end, :end] = products
+        self._gram[:end, start:end] = products.T
+        self._xy[start:end] = Z_new.T @ self._y
+        self._slot[new] = np.arange(start, end)
+        self._size = end
+
+    def _reserve(self, capacity):
+        """Room for ``capacity`` features (the kept part copied over)."""
+        kept = self._size
+        Z = np.empty((self._y.size, capacity), order="F")
+        Z[:, :kept] = self._Z[:, :kept]
+        gram = np.empty((capacity, capacity))
+        gram[:kept, :kept] = self._gram[:kept, :kept]
+        xy = np.empty(capacity)
+        xy[:kept] = self._xy[:kept]
+        rank = np.full(capacity, _UNFACTORED)
+        rank[:kept] = self._rank[:kept]
+        self._Z, self._gram, self._xy, self._rank = Z, gram, xy, rank
+
+
+def _grown(size):
+    """A buffer's new capacity: half as much again (copies stay linear in the size)."""
+    return size + size // 2 + 16
