@@ -145,13 +145,12 @@ class WeightedLasso:
     def _solve_on(self, index, b, l1, l2, tol, max_iter):
         """Coordinate descent in growing rounds (100, 200, 400, ... epochs), each followed
         by a polish when that costs less than the round did."""
-        ridge = None if np.isscalar(l2) else l2[index]
+        shift = l2 if np.isscalar(l2) else l2[index]  # (before ridge weights become rows)
         design, y, l2 = self._restrict(index, l2)
         positive = self.prob.positive
         rows = y.size
         solve = partial(_solve_active, l1=l1, l2=l2, y=y, design=design)
-        if self._systems is not None:  # (the shift: the design's ridge rows, or l2)
-            shift = l2 if ridge is None else ridge
+        if self._systems is not None:
             solve = partial(self._solve_kept, index, shift, l1, y, design)
         # warm start; the budget never exceeds max_iter epochs (max_iter bounds the work)
         budget = rows * min(_FIRST_EPOCHS, max_iter)
@@ -353,13 +352,13 @@ def _active_system(active, y, design):
     function giving every column's correlation with the residual of a solution on the
     active set (``active``: column indices)."""
     if design.get("gram") is not None:
-        gram, Xy = design["gram"], design["Xy"]
-        system = gram.take(active, axis=0)
-        return system.take(active, axis=1), Xy[active], lambda w: Xy - w @ system
+        rows = design["gram"].take(active, axis=0)
+        correlation = _correlation(active, y, design, rows)
+        return rows.take(active, axis=1), design["Xy"][active], correlation
     if design.get("X") is not None:
-        X = design["X"]
-        X_active = X[:, active]
-        return (X_active.T @ X_active, X_active.T @ y, lambda w: X.T @ (y - X_active @ w))
+        X_active = design["X"][:, active]
+        correlation = _correlation(active, y, design, X_active)
+        return X_active.T @ X_active, X_active.T @ y, correlation
     X, mean, weights = design["sparse_X"], design["X_mean"], design["sample_weight"]
     Z_active = X[:, active].toarray() - mean[active]
 
@@ -371,11 +370,12 @@ def _active_system(active, y, design):
     return weighted.T @ Z_active, weighted.T @ y, correlation
 
 
-def _correlation(active, y, design):
-    """The function of ``_active_system`` giving every column's correlation with the
-    residual of a solution on the ``active`` columns of a dense design or Gram matrix."""
+def _correlation(active, y, design, block=None):
+    """The function giving every column's correlation with the residual of a solution on
+    the ``active`` columns of a dense design or Gram matrix (``block``: their Gram rows or
+    design columns, when already taken; else taken when it is called)."""
     if design.get("gram") is not None:
         gram, Xy = design["gram"], design["Xy"]
-        return lambda w: Xy - w @ gram.take(active, axis=0)
+        return lambda w: Xy - w @ (gram.take(active, axis=0) if block is None else block)
     X = design["X"]
-    return lambda w: X.T @ (y - X[:, active] @ w)
+    return lambda w: X.T @ (y - (X[:, active] if block is None else block) @ w)
