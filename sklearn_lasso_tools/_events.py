@@ -5,7 +5,7 @@ Pure numerics on a path's coefficients; ``LassoPathReport.path_events`` makes th
 
 import numpy as np
 
-__all__ = ["EVENTS", "path_events"]
+__all__ = ["EVENTS", "entries", "path_events"]
 
 EVENTS = ("enter", "exit", "sign flip")
 
@@ -61,3 +61,21 @@ def path_events(coefs):
     step, feature, event, klass = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
     order = np.lexsort((klass, feature, event, step))
     return step[order], feature[order], event[order], klass[order]
+
+
+def entries(coefs, alphas, scales):
+    """Each feature's entry alpha (NaN if it never enters) and the order of entry of the
+    features that do: by grid point, ties broken by the size (``|coef| * scales``, the
+    largest class's for multinomial) at entry."""
+    nonzero = coefs != 0
+    if nonzero.ndim == 3:
+        nonzero = nonzero.any(axis=1)
+    entered = nonzero.any(axis=0)
+    first = np.where(entered, nonzero.argmax(axis=0), len(alphas))
+    at_first = np.minimum(first, len(alphas) - 1)
+    entry_alphas = np.where(entered, alphas[at_first], np.nan)
+    # each feature's size where it enters, without a copy of the whole path
+    at = coefs[at_first, ..., np.arange(first.size)]
+    at_entry = (np.abs(at).max(axis=-1) if at.ndim == 2 else np.abs(at)) * scales
+    order = np.lexsort((-at_entry, first))
+    return entry_alphas, order[entered[order]]

@@ -1,15 +1,22 @@
 """Correlated groups: features L1 dropped for a highly correlated one it kept.
 
-Pure numerics. Correlations are computed at fit between a few candidate features (those
+Correlations are computed at fit between a few candidate features (those
 the path keeps) and every feature, in ``O(n_samples * n_features * n_candidates)`` and
 without densifying sparse input; only pairs with ``|corr| >= CORR_FLOOR`` are kept, so the
 report never stores ``X`` nor a ``p x p`` matrix.
 """
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
-__all__ = ["CORR_FLOOR", "correlated_pairs", "groups_note", "weighted_moments"]
+__all__ = [
+    "CORR_FLOOR",
+    "correlated_pairs",
+    "dropped_correlates",
+    "groups_note",
+    "weighted_moments",
+]
 
 CORR_FLOOR = 0.5
 _CHUNK_CELLS = 250_000  # features x candidates per block of X.T @ U (2 MB of floats)
@@ -96,6 +103,31 @@ def correlated_pairs(X, candidates, sample_weight=None, floor=CORR_FLOOR, moment
     if not firsts:
         return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)
     return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(values)
+
+
+def dropped_correlates(pairs, is_kept, entry_order, threshold):
+    """The groups table of ``LassoPathReport.correlated_groups``: each dropped feature
+    once, with the kept feature it correlates with most (``pairs``: the report's
+    ``correlations_``; ``is_kept``: a boolean Series by feature name), numbered by the
+    kept feature's entry (``entry_order``), strongest correlation first within a group."""
+    rows = pairs[
+        is_kept.reindex(pairs["feature"]).to_numpy()
+        & ~is_kept.reindex(pairs["other"]).to_numpy()
+        & (pairs["corr"].abs().to_numpy() >= threshold)
+    ]
+    strongest = rows["corr"].abs().groupby(rows["other"]).transform("max")
+    rows = rows[rows["corr"].abs() == strongest].drop_duplicates("other")
+    rank = {name: i for i, name in enumerate(entry_order)}
+    order = np.lexsort((-rows["corr"].abs().to_numpy(), rows["feature"].map(rank)))
+    rows = rows.iloc[order]
+    return pd.DataFrame(
+        {
+            "group": pd.factorize(rows["feature"])[0] + 1,
+            "kept": rows["feature"].to_numpy(),
+            "dropped": rows["other"].to_numpy(),
+            "corr": rows["corr"].to_numpy(),
+        }
+    )
 
 
 def groups_note(groups, threshold):

@@ -13,8 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._compat import Interval, StrOptions, _fit_context, single_threaded_blas
 from ._cv import budget_rule, check_rule, cross_validate_path, held_out_blocks, make_splitter
 from ._design import cross_products_for
-from ._events import EVENTS, path_events
-from ._groups import CORR_FLOOR, correlated_pairs, groups_note
+from ._events import EVENTS, entries, path_events
+from ._groups import CORR_FLOOR, correlated_pairs, dropped_correlates, groups_note
 from ._path import l1_path
 from ._progress import progress_bar
 from ._scoring import DEFAULT_SCORING
@@ -281,7 +281,8 @@ class LassoPathReport(BaseEstimator):
         self.intercepts_ = path.intercepts
         self.n_nonzero_ = path.n_nonzero
         self.dev_ratio_ = path.dev_ratio
-        self._set_entry(path)
+        self.entry_alphas_, order = entries(path.coefs, path.alphas, path.scales)
+        self.entry_order_ = self._names()[order]
         if self.n_bootstrap is not None:
             self._fit_stability(X, y_enc, etask, classes, weights, params, owner)
         if self.cv is None:
@@ -386,22 +387,6 @@ class LassoPathReport(BaseEstimator):
         self.stable_features_ = stable.sort_values(ascending=False, kind="stable").index.to_numpy()
         self.stability_bound_ = chosen.mb_bound
         self.stability_bound_unimodal_ = chosen.unimodal_bound
-
-    def _set_entry(self, path):
-        nonzero = path.coefs != 0
-        if nonzero.ndim == 3:
-            nonzero = nonzero.any(axis=1)
-        entered = nonzero.any(axis=0)
-        first = np.where(entered, nonzero.argmax(axis=0), len(path.alphas))
-        self.entry_alphas_ = np.where(
-            entered, path.alphas[np.minimum(first, len(path.alphas) - 1)], np.nan
-        )
-        # each feature's size where it enters, without a copy of the whole path
-        at = path.coefs[np.minimum(first, len(path.alphas) - 1), ..., np.arange(first.size)]
-        at_entry = np.abs(at).max(axis=-1) if at.ndim == 2 else np.abs(at)
-        at_entry = at_entry * path.scales
-        order = np.lexsort((-at_entry, first))
-        self.entry_order_ = self._names()[order[entered[order]]]
 
     def _names(self):
         return feature_names(self, self.n_features_in_)
@@ -659,28 +644,8 @@ class LassoPathReport(BaseEstimator):
                 f"correlated_groups has no correlations for {list(names[missing])}, kept at "
                 f"rule={rule!r} but not down to alpha_min_."
             )
-        pairs = self.correlations_
-        is_kept = pd.Series(kept, index=names)
-        rows = pairs[
-            is_kept.reindex(pairs["feature"]).to_numpy()
-            & ~is_kept.reindex(pairs["other"]).to_numpy()
-            & (pairs["corr"].abs().to_numpy() >= threshold)
-        ]
-        # each dropped feature once, with the kept feature it correlates with most
-        strongest = rows["corr"].abs().groupby(rows["other"]).transform("max")
-        rows = rows[rows["corr"].abs() == strongest].drop_duplicates("other")
-        rank = {name: i for i, name in enumerate(self.entry_order_)}
-        # groups by the kept feature's entry, strongest correlation first within each
-        order = np.lexsort((-rows["corr"].abs().to_numpy(), rows["feature"].map(rank)))
-        rows = rows.iloc[order]
-        group = pd.factorize(rows["feature"])[0] + 1
-        return pd.DataFrame(
-            {
-                "group": group,
-                "kept": rows["feature"].to_numpy(),
-                "dropped": rows["other"].to_numpy(),
-                "corr": rows["corr"].to_numpy(),
-            }
+        return dropped_correlates(
+            self.correlations_, pd.Series(kept, index=names), self.entry_order_, threshold
         )
 
     def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000, events="auto"):
