@@ -18,18 +18,18 @@ __all__ = [
 # LassoPathReport` then loads neither L1Selector's nor SelectThenRefit's parts of
 # scikit-learn (feature_selection, linear models), a tenth of a second of a first call.
 _HOME = {
-    "L1Selector": "._selector",
-    "LassoPathReport": "._report",
-    "PenaltyComparison": "._compare",
-    "SelectThenRefit": "._refit",
-    "compare_penalties": "._compare",
+    "L1Selector": "._estimators.selector",
+    "LassoPathReport": "._estimators.report",
+    "PenaltyComparison": "._estimators.compare",
+    "SelectThenRefit": "._estimators.refit",
+    "compare_penalties": "._estimators.compare",
 }
 
 if TYPE_CHECKING:  # static tools see the names as imported
-    from ._compare import PenaltyComparison, compare_penalties
-    from ._refit import SelectThenRefit
-    from ._report import LassoPathReport
-    from ._selector import L1Selector
+    from ._estimators.compare import PenaltyComparison, compare_penalties
+    from ._estimators.refit import SelectThenRefit
+    from ._estimators.report import LassoPathReport
+    from ._estimators.selector import L1Selector
 
 
 def __getattr__(name):
@@ -47,13 +47,13 @@ def __dir__():
 def load_ipython_extension(ipython):
     """``%load_ext sklearn_lasso_tools``: register ``%lasso_path`` and
     ``%compare_penalties`` (IPython is imported only here)."""
-    from .magics import load_ipython_extension as load
+    from .notebook.magics import load_ipython_extension as load
 
     load(ipython)
 
 
 def unload_ipython_extension(ipython):
     """``%unload_ext sklearn_lasso_tools``: remove the magics."""
-    from .magics import unload_ipython_extension as unload
+    from .notebook.magics import unload_ipython_extension as unload
 
     unload(ipython)

@@ -3,7 +3,7 @@ whatever the active sets before it, equals a fresh solve of the active columns' 
 
 import numpy as np
 
-from sklearn_lasso_tools._active_systems import ActiveSystems
+from sklearn_lasso_tools._engine.active_systems import ActiveSystems
 
 
 def _direct(Z, y, features, signs, l1, shift):

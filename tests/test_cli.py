@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from _chromium import browser, render
 
-from sklearn_lasso_tools._cli import main
+from sklearn_lasso_tools.cli.command import main
 
 NETWORK = re.compile(r"<(script|link|img|iframe)[^>]+(src|href)=[\"']?(https?:)?//", re.I)
 

@@ -209,7 +209,7 @@ def test_readme_magics_block_runs_in_ipython(tmp_path):
 def test_magic_lines_in_the_docs_parse():
     """Every ``%lasso_path`` / ``%compare_penalties`` line of the README and the user guide
     is accepted by the magic's own parser."""
-    from sklearn_lasso_tools.magics import LassoMagics
+    from sklearn_lasso_tools.notebook.magics import LassoMagics
 
     text = (ROOT / "README.md").read_text() + (ROOT / "docs" / "user_guide.rst").read_text()
     lines = re.findall(r"%(lasso_path|compare_penalties) ([^\n]*)", text)

@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import lars_path
 
 from sklearn_lasso_tools import LassoPathReport, charts
-from sklearn_lasso_tools._events import path_events
+from sklearn_lasso_tools._engine.events import path_events
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +229,8 @@ def test_chart_events_are_capped(monkeypatch):
 
 
 def test_html_report_lists_the_events(diabetes, monkeypatch):
-    from sklearn_lasso_tools import _html, compare_penalties
+    from sklearn_lasso_tools import compare_penalties
+    from sklearn_lasso_tools.cli import page as _html
 
     X, y, report = diabetes
     monkeypatch.setattr(_html, "_vega_bundle", lambda: "")
@@ -252,7 +253,7 @@ def test_html_report_lists_the_events(diabetes, monkeypatch):
 
 
 def test_cli_summary_mentions_the_exits(diabetes):
-    from sklearn_lasso_tools._cli import summary_text
+    from sklearn_lasso_tools.cli.command import summary_text
 
     X, _, report = diabetes
     text = summary_text("diabetes", X, report, "1se")

@@ -4,8 +4,8 @@ again: the caller's X stays as given, and the path is the one a copying fit give
 import numpy as np
 import pytest
 
-from sklearn_lasso_tools._cv import subset_path
-from sklearn_lasso_tools._path import l1_path
+from sklearn_lasso_tools._engine.cv import subset_path
+from sklearn_lasso_tools._engine.path import l1_path
 
 
 @pytest.mark.parametrize("task", ["regression", "binary"])

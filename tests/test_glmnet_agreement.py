@@ -31,7 +31,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 
 from sklearn_lasso_tools import LassoPathReport
-from sklearn_lasso_tools._path import l1_path
+from sklearn_lasso_tools._engine.path import l1_path
 
 sys.path.insert(0, os.path.dirname(__file__))
 import _glmnet  # noqa: E402
@@ -108,7 +108,7 @@ def _cases():
             "foldid": np.random.RandomState(0).permutation(len(yb)) % 5,
             "type_measure": "auc",
         },
-        "binomial_tall": {  # Newton keeps Gram matrices here (sklearn_lasso_tools._curvature)
+        "binomial_tall": {  # Newton keeps Gram matrices here (_engine.curvature)
             "X": Xt,
             "y": yt,
             "task": "binary",

@@ -10,9 +10,9 @@ from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport, compare_penalties
-from sklearn_lasso_tools._cli import summary_text
-from sklearn_lasso_tools._design import CrossProducts
-from sklearn_lasso_tools._groups import correlated_pairs
+from sklearn_lasso_tools._engine.designs import CrossProducts
+from sklearn_lasso_tools._engine.groups import correlated_pairs
+from sklearn_lasso_tools.cli.command import summary_text
 
 
 def planted(n=200, noise=0.01, seed=0):
@@ -155,7 +155,7 @@ def test_compare_penalties_shows_l1_and_elastic_net_side_by_side():
     text = text[0]["text/plain"] if isinstance(text, tuple) else text["text/plain"]
     assert "Correlated groups" in text and dropped in text
     # the coefficient chart always shows the group, even past `top`
-    from sklearn_lasso_tools._chart_data import best_coefs
+    from sklearn_lasso_tools.charts._data import best_coefs
 
     coefs, _ = best_coefs(result, ["l1", "l2", "elasticnet"], True, 1)
     assert {kept, dropped} <= set(coefs["feature"])

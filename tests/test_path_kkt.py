@@ -23,7 +23,7 @@ from scipy import sparse
 from scipy.special import expit, softmax
 from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_lasso_tools._path import l1_path
+from sklearn_lasso_tools._engine.path import l1_path
 
 TOL = 1e-14  # engine tolerance, near the floor of float64 duality gaps
 # Allowed KKT residual, relative to alpha * s_j. Measured at TOL: regression 1.5e-13,
@@ -294,7 +294,7 @@ def test_kept_curvature_meets_kkt_and_matches_newton(
 ):
     # Newton steps that keep an earlier step's Gram matrix stop on the optimality
     # conditions at sqrt(tol); the path must agree with plain proximal Newton's.
-    from sklearn_lasso_tools import _curvature
+    from sklearn_lasso_tools._engine import curvature as _curvature
 
     X, y = _tall_binary()
     weights = np.random.default_rng(3).uniform(0.2, 3.0, len(y)) if weighted else None
@@ -349,7 +349,7 @@ def _wide_binary():
 def test_wide_binary_path_meets_kkt_from_its_predictions(
     tol, weighted, l1_ratio, positive, monkeypatch
 ):
-    from sklearn_lasso_tools import _solvers
+    from sklearn_lasso_tools._engine import solvers as _solvers
 
     X, y = _wide_binary()
     weights = np.random.default_rng(3).uniform(0.2, 3.0, len(y)) if weighted else None

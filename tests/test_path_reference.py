@@ -17,8 +17,8 @@ from sklearn.metrics import log_loss, r2_score
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lasso_tools import LassoPathReport
-from sklearn_lasso_tools._design import CrossProducts
-from sklearn_lasso_tools._path import l1_path
+from sklearn_lasso_tools._engine.designs import CrossProducts
+from sklearn_lasso_tools._engine.path import l1_path
 
 # Efron et al. (2004), Table 1 / Figure 1: the Lasso (and LARS) add the variables in the
 # order 3, 9, 4, 7, 2, 10, 5, 8, 6, 1 = bmi, ltg, map, hdl, sex, glu, tc, tch, ldl, age

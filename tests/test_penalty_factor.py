@@ -12,7 +12,7 @@ from scipy.special import expit
 from sklearn.datasets import load_breast_cancer, load_diabetes
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport
-from sklearn_lasso_tools._path import l1_path
+from sklearn_lasso_tools._engine.path import l1_path
 
 sys.path.insert(0, os.path.dirname(__file__))
 import _glmnet  # noqa: E402

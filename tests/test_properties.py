@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lasso_tools import L1Selector
-from sklearn_lasso_tools._path import l1_path
+from sklearn_lasso_tools._engine.path import l1_path
 
 sys.path.insert(0, os.path.dirname(__file__))
 from test_path_kkt import KKT_RTOL, kkt_residuals  # noqa: E402

@@ -33,8 +33,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_lasso_tools import L1Selector, SelectThenRefit
-from sklearn_lasso_tools._path import l1_path
-from sklearn_lasso_tools._relax import (
+from sklearn_lasso_tools._engine.path import l1_path
+from sklearn_lasso_tools._engine.relax import (
     blend,
     cross_validate_relaxed,
     refit_linear,

@@ -10,8 +10,8 @@ from sklearn.datasets import load_diabetes
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport
-from sklearn_lasso_tools._cli import main
-from sklearn_lasso_tools._cv import budget_rule
+from sklearn_lasso_tools._engine.cv import budget_rule
+from sklearn_lasso_tools.cli.command import main
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from test_charts import mark_type, units  # the chart tests' spec walkers
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport, charts
-from sklearn_lasso_tools._path import l1_path
-from sklearn_lasso_tools._stability import (
+from sklearn_lasso_tools._engine.path import l1_path
+from sklearn_lasso_tools._engine.stability import (
     StabilityResult,
     complementary_pairs,
     mb_bound,
@@ -416,8 +416,8 @@ def test_stability_chart_stays_small_on_5000_features(monkeypatch):
 def test_command_line_summary_and_html_section(capsys):
     from sklearn.datasets import load_diabetes
 
-    from sklearn_lasso_tools._cli import main
-    from sklearn_lasso_tools._html import _stability_section
+    from sklearn_lasso_tools.cli.command import main
+    from sklearn_lasso_tools.cli.page import _stability_section
 
     assert main(["--dataset", "diabetes", "--cv", "3", "--n-bootstrap", "3"]) == 0
     out = capsys.readouterr().out

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sklearn_lasso_tools import LassoPathReport, compare_penalties
-from sklearn_lasso_tools._cli import main
+from sklearn_lasso_tools.cli.command import main
 
 IPython = pytest.importorskip("IPython")
 from IPython.core.error import UsageError  # noqa: E402

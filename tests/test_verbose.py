@@ -146,7 +146,7 @@ def test_paths_in_threads_warn_once_each_and_leave_the_filters_alone(diabetes):
     # (warnings.catch_warnings is not thread-safe); only each path's summary comes out
     from concurrent.futures import ThreadPoolExecutor
 
-    from sklearn_lasso_tools._path import l1_path
+    from sklearn_lasso_tools._engine.path import l1_path
 
     X, y = diabetes
     before = list(warnings.filters)

@@ -8,12 +8,12 @@ from sphinx.util.docutils import SphinxDirective
 
 def help_text(name):
     if name == "cli":
-        from sklearn_lasso_tools._cli import build_parser
+        from sklearn_lasso_tools.cli.command import build_parser
 
         parser = build_parser()
         parser.prog = "sklearn-lasso-tools report"
         return parser.format_help()
-    from sklearn_lasso_tools.magics import LassoMagics
+    from sklearn_lasso_tools.notebook.magics import LassoMagics
 
     parser = getattr(LassoMagics, name).parser
     return parser.format_help()

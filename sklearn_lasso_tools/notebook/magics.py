@@ -12,8 +12,8 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from sklearn.metrics import get_scorer_names
 
-from ._compare import PENALTIES, compare_penalties
-from ._report import LassoPathReport
+from .._estimators.compare import PENALTIES, compare_penalties
+from .._estimators.report import LassoPathReport
 
 __all__ = ["LassoMagics", "load_ipython_extension", "unload_ipython_extension"]
 

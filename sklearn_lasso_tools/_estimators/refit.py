@@ -15,14 +15,14 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
-from ._cv import make_splitter
-from ._path import l1_path
-from ._relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
-from ._report import check_alphas
-from ._scoring import DEFAULT_SCORING, PathPointClassifier, PathPointRegressor
-from ._selector import L1Selector
-from ._validation import engine_params, engine_task, fit_inputs
+from .._compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
+from .._engine.cv import make_splitter
+from .._engine.path import l1_path
+from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
+from .._engine.scoring import DEFAULT_SCORING, PathPointClassifier, PathPointRegressor
+from .._validation import engine_params, engine_task, fit_inputs
+from .report import check_alphas
+from .selector import L1Selector
 
 __all__ = ["SelectThenRefit"]
 

@@ -5,7 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import _chart_data as data
+from . import _data as data
 
 MAX_ROWS = 4000  # below Altair's default limit of 5,000 rows per dataset
 MAX_EVENTS = 100  # event markers drawn at most (events=True)

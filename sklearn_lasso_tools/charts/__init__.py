@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from . import _chart_data as data
-from ._chart_data import shrinkage_trajectory
-from ._chart_parts import (
+from . import _data as data
+from ._data import shrinkage_trajectory
+from ._parts import (
     AUTO_EVENTS,
     GREY,
     HEIGHT,
@@ -46,8 +46,8 @@ from ._chart_parts import (
     _label_room,
     _nonzero_strip,
 )
-from ._penalty_charts import comparison_chart, shrinkage_chart
-from ._stability_charts import stability_chart
+from .penalties import comparison_chart, shrinkage_chart
+from .stability import stability_chart
 
 __all__ = [
     "comparison_chart",

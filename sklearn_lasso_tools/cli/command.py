@@ -203,7 +203,7 @@ def _timed(message, func):
 def summary_text(source, X, report, rule):
     """The stdout summary: the data, the two strengths (and a budget rule's) and the
     features kept, with a note on correlated groups L1 split."""
-    from ._html import correlated_note, rule_choice, stability_note
+    from .page import correlated_note, rule_choice, stability_note
 
     choice = rule_choice(report, rule)
     n = X.shape[0]
@@ -246,7 +246,7 @@ def summary_text(source, X, report, rule):
 
 
 def run(args):
-    from . import LassoPathReport, __version__, compare_penalties
+    from .. import LassoPathReport, __version__, compare_penalties
 
     if args.cv < 2:
         raise InputError(f"--cv must be at least 2, got {args.cv}")
@@ -280,7 +280,7 @@ def run(args):
         "comparing L1, L2 and elastic net",
         lambda: compare_penalties(X, y, random_state=args.random_state, **report_args),
     )
-    from ._html import render_report
+    from .page import render_report
 
     meta = {
         "source": source,

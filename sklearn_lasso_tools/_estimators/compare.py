@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_array, check_consistent_length
 
-from ._cv import make_splitter
-from ._report import LassoPathReport
-from ._validation import check_features, check_target, check_weights
+from .._engine.cv import make_splitter
+from .._validation import check_features, check_target, check_weights
+from .report import LassoPathReport
 
 __all__ = ["PenaltyComparison", "compare_penalties"]
 
@@ -61,13 +61,13 @@ class PenaltyComparison:
         -------
         alt.VConcatChart
         """
-        from .charts import comparison_chart
+        from ..charts import comparison_chart
 
         return comparison_chart(self, top=top, standardized=standardized)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Notebook display: the chart, with the best-per-penalty table as text."""
-        from ._display import _mimebundle
+        from ..charts.display import _mimebundle
 
         text = f"PenaltyComparison, best strength per penalty:\n{self.best.to_string()}"
         if not self.groups.empty:

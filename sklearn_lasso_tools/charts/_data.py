@@ -160,7 +160,7 @@ def stability_values(report, threshold, top):
     The most stable features are those with the largest frequency over the stability
     region, then over the whole path (features never selected are never "top").
     """
-    from ._stability import select_stable
+    from .._engine.stability import select_stable
 
     result = report.stability_result_
     if threshold is None:
@@ -256,7 +256,7 @@ def scoring_name(report):
         return scoring
     if scoring is not None:
         return "score"
-    from ._report import DEFAULT_SCORING
+    from .._estimators.report import DEFAULT_SCORING
 
     if getattr(report, "task_", "regression") == "regression":
         return DEFAULT_SCORING["regression"]

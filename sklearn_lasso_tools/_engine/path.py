@@ -24,10 +24,10 @@ import numpy as np
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
-from ._compat import quiet_coordinate_descent, single_threaded_blas
-from ._design import UNPENALIZED, RowSubset, cross_products_for, prepare
-from ._solvers import SOLVERS, _log_sum_exp
-from ._validation import check_penalty_factor
+from .._compat import quiet_coordinate_descent, single_threaded_blas
+from .._validation import check_penalty_factor
+from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
+from .solvers import SOLVERS, _log_sum_exp
 
 __all__ = ["LinearPath", "l1_path"]
 

@@ -12,8 +12,8 @@ from functools import partial
 import numpy as np
 from scipy.special import expit
 
-from ._curvature import Curvature
-from ._wls import WeightedLasso, _SinglePrecision
+from .curvature import Curvature
+from .weighted_lasso import WeightedLasso, _SinglePrecision
 
 __all__ = ["SOLVERS"]
 

@@ -13,8 +13,8 @@ from typing import NamedTuple
 import numpy as np
 import sklearn
 
-from ._chart_data import scoring_name
-from ._groups import groups_note
+from .._engine.groups import groups_note
+from ..charts._data import scoring_name
 
 GROUP_THRESHOLD = 0.9  # |corr| that makes a correlated group in the report's note
 MAX_EVENT_ROWS = 200  # path events listed in the page (wide data can have thousands)
@@ -113,7 +113,7 @@ def _stability_section(report):
     note = stability_note(report)
     if note is None:
         return ""
-    from .charts import stability_chart
+    from ..charts import stability_chart
 
     return f"""
 <h2>Stability selection</h2>

@@ -4,7 +4,7 @@ lesson's L1-vs-L2 shrinkage picture."""
 import altair as alt
 import pandas as pd
 
-from . import _chart_data as data
+from . import _data as data
 
 
 def comparison_chart(comparison, *, top=20, standardized=True):

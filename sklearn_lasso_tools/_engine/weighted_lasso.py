@@ -21,8 +21,8 @@ from functools import partial
 import numpy as np
 from scipy.linalg.lapack import dposv
 
-from ._active_systems import ActiveSystems
-from ._compat import coordinate_descent
+from .._compat import coordinate_descent
+from .active_systems import ActiveSystems
 
 __all__ = ["WeightedLasso"]
 

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from . import _chart_data as data
-from ._chart_parts import (
+from . import _data as data
+from ._parts import (
     ALPHA_TITLE,
     GREY,
     HEIGHT,

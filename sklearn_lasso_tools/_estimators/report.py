@@ -10,16 +10,22 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _fit_context, single_threaded_blas
-from ._cv import budget_rule, check_rule, cross_validate_path, held_out_blocks, make_splitter
-from ._design import cross_products_for
-from ._events import EVENTS, entries, path_events
-from ._groups import CORR_FLOOR, correlated_pairs, dropped_correlates, groups_note
-from ._path import l1_path
-from ._progress import progress_bar
-from ._scoring import DEFAULT_SCORING
-from ._stability import complementary_pairs, select_stable, stability_path
-from ._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
+from .._compat import Interval, StrOptions, _fit_context, single_threaded_blas
+from .._engine.cv import (
+    budget_rule,
+    check_rule,
+    cross_validate_path,
+    held_out_blocks,
+    make_splitter,
+)
+from .._engine.designs import cross_products_for
+from .._engine.events import EVENTS, entries, path_events
+from .._engine.groups import CORR_FLOOR, correlated_pairs, dropped_correlates, groups_note
+from .._engine.path import l1_path
+from .._engine.scoring import DEFAULT_SCORING
+from .._engine.stability import complementary_pairs, select_stable, stability_path
+from .._progress import progress_bar
+from .._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
 
 __all__ = ["LassoPathReport"]
 
@@ -527,7 +533,7 @@ class LassoPathReport(BaseEstimator):
         -------
         L1Selector
         """
-        from ._selector import L1Selector
+        from .selector import L1Selector
 
         alpha = float(self.alphas_[self._rule_index(rule)])
         return L1Selector(
@@ -672,7 +678,7 @@ class LassoPathReport(BaseEstimator):
         -------
         alt.VConcatChart, or alt.LayerChart without ``cv``
         """
-        from .charts import report_chart
+        from ..charts import report_chart
 
         return report_chart(
             self,
@@ -688,7 +694,7 @@ class LassoPathReport(BaseEstimator):
         MIME type), with the path table as the text fallback."""
         if not hasattr(self, "coefs_"):
             return super()._repr_mimebundle_(include=include, exclude=exclude)
-        from ._display import _mimebundle
+        from ..charts.display import _mimebundle
 
         text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
         if hasattr(self, "correlations_"):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 
-from ._cv import subset_path
+from .cv import subset_path
 
 __all__ = [
     "StabilityResult",

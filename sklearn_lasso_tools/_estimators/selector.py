@@ -9,12 +9,11 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _fit_context
-from ._cv import check_rule
-from ._design import UNPENALIZED
-from ._path import l1_path
-from ._report import LassoPathReport
-from ._validation import (
+from .._compat import Interval, StrOptions, _fit_context
+from .._engine.cv import check_rule
+from .._engine.designs import UNPENALIZED
+from .._engine.path import l1_path
+from .._validation import (
     alpha_from_C,
     check_strength,
     engine_params,
@@ -22,6 +21,7 @@ from ._validation import (
     feature_names,
     fit_inputs,
 )
+from .report import LassoPathReport
 
 __all__ = ["L1Selector"]
 

@@ -17,9 +17,9 @@ from scipy import sparse
 from scipy.optimize import nnls
 from scipy.special import expit, log_softmax, softmax
 
-from ._cv import fold_statistics, subset_path
-from ._path import l1_path
-from ._scoring import score_path
+from .cv import fold_statistics, subset_path
+from .path import l1_path
+from .scoring import score_path
 
 __all__ = [
     "REFIT_L2",

@@ -1,0 +1,1 @@
+"""The scikit-learn estimators: validation of parameters and input, then the engine."""

@@ -1,0 +1,1 @@
+"""The command line: ``python -m sklearn_lasso_tools report ...`` and its HTML page."""

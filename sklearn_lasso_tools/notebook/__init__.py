@@ -1,0 +1,1 @@
+"""Notebook integration: the ``%lasso_path`` and ``%compare_penalties`` magics."""
