@@ -4,7 +4,7 @@ into scikit-learn pipelines and draw in notebooks."""
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 
 __all__ = [
     "L1Selector",

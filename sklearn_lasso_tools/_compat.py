@@ -12,7 +12,6 @@ import sklearn
 from sklearn.base import _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.parallel import _get_threadpool_controller
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 __all__ = [
@@ -23,7 +22,6 @@ __all__ = [
     "_fit_context",
     "coordinate_descent",
     "quiet_coordinate_descent",
-    "single_threaded_blas",
     "validate_data",
 ]
 
@@ -77,12 +75,6 @@ def quiet_coordinate_descent():
                 if entry in warnings.filters:
                     warnings.filters.remove(entry)
                     getattr(warnings, "_filters_mutated", lambda: None)()
-
-
-def single_threaded_blas():
-    """Limit BLAS to one thread for a block (scikit-learn's cached controller, so entering
-    costs microseconds rather than a scan of the loaded libraries)."""
-    return _get_threadpool_controller().limit(limits=1, user_api="blas")
 
 
 def coordinate_descent(

@@ -12,11 +12,11 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from .._compat import single_threaded_blas
 from .._validation import is_int
 from .designs import cross_products_for, take_rows
 from .path import l1_path
 from .scoring import SQUARED_ERROR_SCORING, score_path, score_squares
+from .threads import single_threaded_blas
 
 __all__ = [
     "CVResult",

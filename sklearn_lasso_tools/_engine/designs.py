@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .._compat import single_threaded_blas
+from .threads import single_threaded_blas
 
 __all__ = [
     "CrossProducts",

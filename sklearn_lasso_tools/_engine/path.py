@@ -24,10 +24,11 @@ import numpy as np
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
-from .._compat import quiet_coordinate_descent, single_threaded_blas
+from .._compat import quiet_coordinate_descent
 from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
 from .solvers import SOLVERS, _log_sum_exp
+from .threads import single_threaded_blas
 
 __all__ = ["LinearPath", "l1_path"]
 

@@ -10,7 +10,7 @@ from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, StrOptions, _fit_context, single_threaded_blas
+from .._compat import Interval, StrOptions, _fit_context
 from .._engine.cv import (
     budget_rule,
     check_rule,
@@ -20,12 +20,14 @@ from .._engine.cv import (
 )
 from .._engine.designs import cross_products_for
 from .._engine.events import EVENTS, entries, path_events
-from .._engine.groups import CORR_FLOOR, correlated_pairs, dropped_correlates, groups_note
+from .._engine.groups import CORR_FLOOR, correlated_pairs
 from .._engine.path import l1_path
 from .._engine.scoring import DEFAULT_SCORING
 from .._engine.stability import complementary_pairs, select_stable, stability_path
+from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
 from .._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
+from .correlated import dropped_correlates, groups_note
 
 __all__ = ["LassoPathReport"]
 

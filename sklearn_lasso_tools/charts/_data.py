@@ -256,7 +256,7 @@ def scoring_name(report):
         return scoring
     if scoring is not None:
         return "score"
-    from .._estimators.report import DEFAULT_SCORING
+    from .._engine.scoring import DEFAULT_SCORING
 
     if getattr(report, "task_", "regression") == "regression":
         return DEFAULT_SCORING["regression"]

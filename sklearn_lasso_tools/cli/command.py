@@ -246,7 +246,9 @@ def summary_text(source, X, report, rule):
 
 
 def run(args):
-    from .. import LassoPathReport, __version__, compare_penalties
+    from .._estimators.compare import compare_penalties
+    from .._estimators.report import LassoPathReport
+    from .._version import __version__
 
     if args.cv < 2:
         raise InputError(f"--cv must be at least 2, got {args.cv}")

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import sklearn
 
-from .._engine.groups import groups_note
+from .._estimators.correlated import groups_note
 from ..charts._data import scoring_name
 
 GROUP_THRESHOLD = 0.9  # |corr| that makes a correlated group in the report's note
