@@ -12,6 +12,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lasso_tools import LassoPathReport, charts, compare_penalties
+from sklearn_lasso_tools.charts._parts import ALPHA_TITLE
 
 MAX_SPEC_BYTES = 3_000_000
 
@@ -51,6 +52,15 @@ def wide():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return LassoPathReport(alphas=grid, cv=3, random_state=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def breast_cancer():
+    """The report of issue 16: a steep null-model step, exits, and grey lines far from 0."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    return LassoPathReport(cv=5, random_state=0).fit(X, y)
 
 
 def datasets(spec):
@@ -162,6 +172,14 @@ def test_report_chart_links_both_views_with_one_brush(regression):
         if {"filter": {"param": brush["name"], "empty": False}} in v.get("transform", [])
     ]
     assert len(shades) == 2
+
+
+def test_report_chart_titles_the_alpha_axis_of_both_views(breast_cancer):
+    spec = breast_cancer.chart().to_dict()
+    for view in spec["vconcat"]:
+        # layers share one x axis: a None title in any layer (the brush shade) blanks it
+        titles = {v["encoding"]["x"].get("title") for v in units(view) if "x" in v["encoding"]}
+        assert titles == {ALPHA_TITLE}
 
 
 def test_report_chart_without_cv_is_the_path(multinomial):

@@ -101,7 +101,8 @@ def _brush_shade(alphas, brush):
         alt.Chart(grid)
         .mark_rect(color="#f58518", opacity=0.15)
         .encode(
-            x=alt.X("min(alpha):Q", scale=_alpha_scale(alphas), title=None),
+            # the axis title of the layer it shades: a None here would blank the shared axis
+            x=alt.X("min(alpha):Q", scale=_alpha_scale(alphas), title=ALPHA_TITLE),
             x2="max(alpha):Q",
         )
         .transform_filter(brush)
