@@ -12,7 +12,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lasso_tools import LassoPathReport, charts, compare_penalties
-from sklearn_lasso_tools.charts._parts import ALPHA_TITLE
+from sklearn_lasso_tools.charts._parts import ALPHA_TITLE, LABEL_GAP
 
 MAX_SPEC_BYTES = 3_000_000
 
@@ -115,6 +115,45 @@ def test_path_chart_axis_lines_and_interaction(regression):
     strip = next(v for v in views if v["encoding"].get("text", {}).get("field") == "n_nonzero")
     counts = {r["alpha"]: r["n_nonzero"] for r in rows(spec, strip)}
     assert counts[max(counts)] == regression.n_nonzero_[0]
+
+
+def test_path_chart_y_range_serves_the_coloured_lines(breast_cancer):
+    spec = charts.path_chart(breast_cancer, top=10).to_dict()
+    views = units(spec)
+    lines = next(v for v in views if mark_type(v) == "line" and "color" in v["encoding"])
+    top = [r["coef"] for r in rows(spec, lines)]
+    lo, hi = lines["encoding"]["y"]["scale"]["domain"]
+    assert lo <= min(top) and max(top) <= hi and lo <= 0 <= hi
+    assert hi - lo < 1.2 * (max(top) - min(top))  # padded, no more
+    assert lines["encoding"]["y"]["scale"]["nice"] is False
+    # the grey lines reach about -25 and are clipped at the edge of the plot
+    grey = next(v for v in views if mark_type(v) == "line" and "color" not in v["encoding"])
+    assert min(r["coef"] for r in rows(spec, grey)) < lo - (hi - lo)
+    assert grey["mark"]["clip"] is True
+    assert grey["encoding"]["y"]["scale"]["domain"] == [lo, hi]
+    assert "clipped" in " ".join(spec["title"]["subtitle"])
+
+
+def test_path_chart_end_labels_are_spread_with_leader_lines(breast_cancer):
+    spec = charts.path_chart(breast_cancer, top=10).to_dict()
+    views = units(spec)
+    labels = next(v for v in views if v["encoding"].get("text", {}).get("field") == "label")
+    assert labels["encoding"]["y"]["field"] == "label_y"
+    data = rows(spec, labels)
+    assert len(data) == 10
+    lo, hi = labels["encoding"]["y"]["scale"]["domain"]
+    pixels = sorted((r["label_y"] - lo) / (hi - lo) * charts.HEIGHT for r in data)
+    assert min(np.diff(pixels)) >= LABEL_GAP - 0.1  # no two labels overlap
+    assert 0 <= pixels[0] and pixels[-1] <= charts.HEIGHT
+    # at their lines' ends, some labels would overlap
+    ends = sorted((r["coef"] - lo) / (hi - lo) * charts.HEIGHT for r in data)
+    assert min(np.diff(ends)) < LABEL_GAP
+    # a leader line from each line's end (coef) to its label (label_y)
+    (leader,) = [v for v in views if mark_type(v) == "rule" and "y2" in v["encoding"]]
+    assert leader["encoding"]["y"]["field"] == "coef"
+    assert leader["encoding"]["y2"]["field"] == "label_y"
+    assert leader["mark"]["x2Offset"] > 0 and labels["mark"]["dx"] > leader["mark"]["x2Offset"]
+    assert rows(spec, leader) == data
 
 
 def test_path_chart_standardized_or_callers_scale(regression):

@@ -35,6 +35,8 @@ from ._parts import (
     AUTO_EVENTS,
     GREY,
     HEIGHT,
+    LABEL_GAP,
+    LEADER,
     MAX_EVENTS,
     MAX_ROWS,
     WIDTH,
@@ -135,7 +137,10 @@ def path_chart(
 
     x = _alpha_x(alphas)
     ytitle = _coef_title(report, standardized, multiclass, classes)
-    y = alt.Y("coef:Q", title=ytitle)
+    # the y range serves the coloured lines; grey lines past it are clipped at the edge
+    domain = data.coef_domain(values[:, is_top]) if top_names else None
+    yscale = alt.Scale(domain=domain, nice=False) if domain else alt.Undefined
+    y = alt.Y("coef:Q", title=ytitle, scale=yscale)
     pick = alt.selection_point(fields=["feature"], bind="legend")
     highlight = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.15))
     room = _label_room(top_names, classes)
@@ -168,12 +173,12 @@ def path_chart(
         max_rows,
     )
     if band is not None:
-        layers.append(_band_layer(band, x, ytitle, ".4g"))
+        layers.append(_band_layer(band, x, ytitle, ".4g", yscale))
     if grey_lines is not None:
         detail = ["feature:N"] + (["class:N"] if classes is not None else [])
         layers.append(
             alt.Chart(grey_lines)
-            .mark_line(color=GREY, strokeWidth=0.7, opacity=0.6)
+            .mark_line(color=GREY, strokeWidth=0.7, opacity=0.6, clip=True)
             .encode(
                 x=x,
                 y=y,
@@ -205,18 +210,36 @@ def path_chart(
             if classes is None
             else last["feature"] + " [" + last["class"] + "]"
         )
-        labels = (
+        if domain is not None:  # labels LABEL_GAP pixels apart, leader lines to their ends
+            last = last.assign(
+                label_y=data.round_sig(data.spread_labels(last["coef"], domain, HEIGHT, LABEL_GAP))
+            )
+        else:
+            last = last.assign(label_y=last["coef"])
+        leaders = (
             alt.Chart(last)
-            .mark_text(align="left", dx=5, fontSize=10)
+            .mark_rule(x2Offset=LEADER, strokeWidth=0.8)
             .encode(
                 x=x,
+                x2="alpha:Q",
                 y=y,
+                y2="label_y:Q",
+                color=color,
+                opacity=highlight,
+            )
+        )
+        labels = (
+            alt.Chart(last)
+            .mark_text(align="left", baseline="middle", dx=LEADER + 2, fontSize=10)
+            .encode(
+                x=x,
+                y=alt.Y("label_y:Q", title=ytitle, scale=yscale),
                 text=label_text,
                 color=color,
                 opacity=highlight,
             )
         )
-        layers += [lines, points, labels]
+        layers += [lines, points, leaders, labels]
     elif brush is not None:
         layers[0] = layers[0].add_params(brush)
     n_marked = n_events = 0
@@ -227,7 +250,7 @@ def path_chart(
         if events is True or n_events <= AUTO_EVENTS:
             n_marked = len(marks)
             if n_marked:
-                layers.append(_event_markers(marks, x, ytitle))
+                layers.append(_event_markers(marks, x, ytitle, yscale))
     if brush is not None:
         layers.append(_brush_shade(alphas, brush))
     layers.append(_nonzero_strip(alphas, report.n_nonzero_))
@@ -245,6 +268,12 @@ def path_chart(
         rest.append(f"{n_band} features as a grey band")
     if hidden > 0:
         rest.append(f"{hidden} never enter")
+    if domain is not None:
+        rest_values = values[:, ~is_top]
+        outside = ((rest_values < domain[0]) | (rest_values > domain[1])).any(axis=0)
+        n_out = len(np.unique(features[~is_top][outside]))
+        if n_out:
+            rest.append(f"{n_out} grey features clipped at the y range")
     if n_marked:
         more = f" ({n_marked} of {n_events})" if n_marked < n_events else ""
         rest.append(f"markers: exits, re-entries and sign flips{more}")

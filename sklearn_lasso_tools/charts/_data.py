@@ -6,6 +6,7 @@ import pandas as pd
 __all__ = [
     "best_coefs",
     "check_int",
+    "coef_domain",
     "event_points",
     "feature_names",
     "long_frame",
@@ -13,6 +14,7 @@ __all__ = [
     "round_sig",
     "scoring_name",
     "shrinkage_trajectory",
+    "spread_labels",
     "stability_values",
     "thin_rest",
 ]
@@ -151,6 +153,43 @@ def thin_rest(alphas, values, features, classes, max_rows):
         )
     n_lines = len(np.unique(features[lines])) if lines.size else 0
     return frame, band, n_lines, n_band
+
+
+def coef_domain(values, pad=0.05):
+    """The y range of the coloured lines: their extent and zero, padded by ``pad`` of the
+    span on either side (None when every value is zero)."""
+    lo = min(0.0, float(np.min(values, initial=0.0)))
+    hi = max(0.0, float(np.max(values, initial=0.0)))
+    if hi == lo:
+        return None
+    span = hi - lo
+    return [float(round_sig([lo - pad * span])[0]), float(round_sig([hi + pad * span])[0])]
+
+
+def spread_labels(targets, domain, height, gap):
+    """Heights for end-of-line labels at ``targets`` (data units on a linear y scale with
+    ``domain`` drawn ``height`` pixels tall): at least ``gap`` pixels apart, inside the
+    plot, and as close to their lines as that allows (least squares, keeping their order).
+    """
+    from sklearn.isotonic import isotonic_regression
+
+    targets = np.asarray(targets, dtype=float)
+    n = targets.size
+    if n == 0:
+        return targets
+    lo, hi = domain
+    per_px = (hi - lo) / height
+    gap = min(gap, height / n)  # too many labels for the height: closer, never outside
+    order = np.argsort(targets, kind="stable")
+    steps = np.arange(n) * gap
+    # p_i - i * gap is non-decreasing exactly when neighbours are gap apart: isotonic fit
+    pixels = (targets[order] - lo) / per_px
+    spread = isotonic_regression(pixels - steps) + steps
+    spread = np.maximum(spread, gap / 2 + steps)
+    spread = np.minimum(spread, height - gap / 2 - steps[::-1])
+    out = np.empty(n)
+    out[order] = lo + spread * per_px
+    return out
 
 
 def stability_values(report, threshold, top):
