@@ -189,6 +189,57 @@ def test_cv_chart_rules_band_and_labels(regression):
     assert table[0]["high"] - table[0]["low"] == pytest.approx(2 * regression.cv_se_[0])
 
 
+def test_cv_chart_zooms_past_the_null_model(breast_cancer):
+    report = breast_cancer
+    spec = charts.cv_chart(report).to_dict()
+    views = units(spec)
+    band = next(v for v in views if mark_type(v) == "area")
+    line = next(v for v in views if mark_type(v) == "line")
+    lo, hi = band["encoding"]["y"]["scale"]["domain"]
+    assert line["encoding"]["y"]["scale"]["domain"] == [lo, hi]
+    assert band["encoding"]["y"]["scale"]["zero"] is False
+    mean, se = report.cv_mean_, report.cv_se_
+    assert report.n_nonzero_[0] == 0 and mean[0] < lo  # the null model: clipped
+    assert band["mark"]["clip"] and line["mark"]["clip"] and line["mark"]["point"]["clip"]
+    # the band around both rules and everything right of them is inside the range
+    right = report.alphas_ <= report.alpha_1se_
+    assert lo <= (mean - se)[right].min() and (mean + se)[right].max() <= hi
+    # which is narrow: the SE band at alpha_1se covers a tenth of the height or more
+    i = int(np.argmin(np.abs(report.alphas_ - report.alpha_1se_)))
+    assert 2 * se[i] / (hi - lo) > 0.1
+    assert "1 mean score(s) under it clipped" in spec["title"]["subtitle"][-1]
+
+
+def test_cv_chart_rule_labels_face_away_from_the_other_rule(breast_cancer):
+    report = breast_cancer
+    spec = charts.cv_chart(report).to_dict()
+    texts = [v for v in units(spec) if v["encoding"].get("text", {}).get("field") == "label"]
+    align = {r["rule"]: v["mark"]["align"] for v in texts for r in rows(spec, v)}
+    # alpha_1se is the larger alpha, drawn left of alpha_min on the decreasing axis
+    assert report.alpha_1se_ > report.alpha_min_
+    assert align == {"alpha_1se": "right", "alpha_min": "left"}
+    dx = {r["rule"]: v["mark"]["dx"] for v in texts for r in rows(spec, v)}
+    assert dx["alpha_1se"] < 0 < dx["alpha_min"]
+
+
+def test_nonzero_counts_along_the_top_increase(breast_cancer):
+    report = breast_cancer
+    assert (np.diff(report.n_nonzero_) < 0).any()  # features exit: the count is not monotone
+    at = dict(zip(charts._data.round_sig(report.alphas_, 6), report.n_nonzero_, strict=True))
+    for chart in (charts.path_chart(report), charts.cv_chart(report)):
+        spec = chart.to_dict()
+        strip = next(
+            v for v in units(spec) if v["encoding"].get("text", {}).get("field") == "n_nonzero"
+        )
+        data = sorted(rows(spec, strip), key=lambda r: -r["alpha"])  # left to right
+        counts = [r["n_nonzero"] for r in data]
+        assert (np.diff(counts) > 0).all()
+        assert all(at[r["alpha"]] == r["n_nonzero"] for r in data)  # each one exact
+        assert counts[0] == 0 and counts[-1] == report.n_nonzero_[-1] and len(counts) >= 8
+        pixels = charts._data.alpha_pixels([r["alpha"] for r in data], charts.WIDTH)
+        assert np.diff(pixels).min() >= 30  # readable: never crowded
+
+
 def test_cv_chart_needs_cv(multinomial):
     with pytest.raises(ValueError, match="fitted with cv"):
         charts.cv_chart(multinomial)

@@ -7,6 +7,8 @@ __all__ = [
     "best_coefs",
     "check_int",
     "coef_domain",
+    "count_ticks",
+    "cv_domain",
     "event_points",
     "feature_names",
     "long_frame",
@@ -190,6 +192,64 @@ def spread_labels(targets, domain, height, gap):
     out = np.empty(n)
     out[order] = lo + spread * per_px
     return out
+
+
+def alpha_pixels(alphas, width):
+    """Where each alpha falls on a log axis decreasing from left to right, in pixels."""
+    logs = np.log(np.asarray(alphas, dtype=float))
+    span = logs.max() - logs.min()
+    return (logs.max() - logs) / span * width if span > 0 else np.zeros_like(logs)
+
+
+def count_ticks(alphas, counts, width, spacing):
+    """Grid indices at which to print the nonzero count along the top of a chart.
+
+    The count is a step function of alpha that can fall where features exit, so evenly
+    spaced labels may read "16 17 16". These are chosen from left (the largest alpha) to
+    right so that the printed counts strictly increase and sit at least ``spacing`` pixels
+    apart: the first alpha, alphas whose count no weaker alpha goes below (no transient
+    peaks), and the last alpha. Each label is the exact count at its alpha.
+    """
+    counts = np.asarray(counts)
+    pixels = alpha_pixels(alphas, width)
+    last = len(counts) - 1
+    floor = np.minimum.accumulate(counts[::-1])[::-1]  # the fewest at this alpha or weaker
+    chosen = [0]
+    for i in range(1, last):
+        if (
+            counts[i] == floor[i]
+            and counts[chosen[-1]] < counts[i] < counts[last]
+            and pixels[i] - pixels[chosen[-1]] >= spacing
+            and pixels[last] - pixels[i] >= spacing
+        ):
+            chosen.append(i)
+    if last > 0 and counts[last] > counts[chosen[-1]]:
+        if pixels[last] - pixels[chosen[-1]] < spacing and len(chosen) > 1:
+            chosen.pop()
+        chosen.append(last)
+    return np.asarray(chosen)
+
+
+def cv_domain(mean, se, n_nonzero, best, width_se=10, pad=0.05):
+    """The y range of the CV curve: its ±1 SE band past the null model (no nonzero
+    coefficient), no lower than ``width_se`` standard errors under the best mean, padded
+    by ``pad`` of the span. The steep first step from the null model would otherwise
+    flatten the curve where the rules are. Returns ``(domain, n_below)`` where ``n_below``
+    counts the mean scores under the range (drawn clipped)."""
+    mean = np.asarray(mean, dtype=float)
+    se = np.nan_to_num(np.asarray(se, dtype=float))
+    fitted = np.asarray(n_nonzero) > 0
+    if not fitted.any():
+        fitted[:] = True
+    lo = float(np.min((mean - se)[fitted]))
+    hi = float(np.max((mean + se)[fitted]))
+    if se[best] > 0:
+        lo = max(lo, float(mean[best] - width_se * se[best]))
+    if not hi > lo:
+        return None, 0
+    span = hi - lo
+    domain = [float(v) for v in round_sig([lo - pad * span, hi + pad * span], 6)]
+    return domain, int((mean < domain[0]).sum())
 
 
 def stability_values(report, threshold, top):

@@ -41,9 +41,10 @@ def _label_room(labels, classes=None):
     return 12 + LEADER + 6 * chars
 
 
-def _nonzero_strip(alphas, n_nonzero, labels=12):
-    """The nonzero count as text along the top edge of the plot (glmnet's top axis)."""
-    idx = np.unique(np.linspace(0, len(alphas) - 1, min(labels, len(alphas))).round().astype(int))
+def _nonzero_strip(alphas, n_nonzero, spacing=36):
+    """The nonzero count as text along the top edge of the plot (glmnet's top axis), at
+    alphas where it reads as increasing (see ``count_ticks``), ``spacing`` pixels apart."""
+    idx = data.count_ticks(alphas, n_nonzero, WIDTH, spacing)
     strip = pd.DataFrame(
         {
             "alpha": data.round_sig(alphas[idx], 6),
