@@ -207,7 +207,7 @@ def test_cv_chart_zooms_past_the_null_model(breast_cancer):
     # which is narrow: the SE band at alpha_1se covers a tenth of the height or more
     i = int(np.argmin(np.abs(report.alphas_ - report.alpha_1se_)))
     assert 2 * se[i] / (hi - lo) > 0.1
-    assert "1 mean score(s) under it clipped" in spec["title"]["subtitle"][-1]
+    assert "1 weaker mean score(s) (the null model first) clipped" in spec["title"]["subtitle"][-1]
 
 
 def test_cv_chart_rule_labels_face_away_from_the_other_rule(breast_cancer):

@@ -381,8 +381,8 @@ def cv_chart(report, *, brush=None):
     subtitle = ["numbers along the top: nonzero coefficients; drag to select a range of alpha"]
     if n_below:
         subtitle.append(
-            f"y axis zoomed past the null model (left): {n_below} mean score(s) under it "
-            f"clipped at the bottom"
+            f"y axis zoomed to the scores near the best: {n_below} weaker mean score(s) "
+            f"(the null model first) clipped at the bottom"
         )
     return alt.layer(*layers).properties(
         width=WIDTH,
