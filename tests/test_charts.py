@@ -12,6 +12,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lasso_tools import LassoPathReport, charts, compare_penalties
+from sklearn_lasso_tools.charts._parts import ALPHA_TITLE, LABEL_GAP
 
 MAX_SPEC_BYTES = 3_000_000
 
@@ -51,6 +52,15 @@ def wide():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return LassoPathReport(alphas=grid, cv=3, random_state=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def breast_cancer():
+    """The report of issue 16: a steep null-model step, exits, and grey lines far from 0."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    return LassoPathReport(cv=5, random_state=0).fit(X, y)
 
 
 def datasets(spec):
@@ -107,6 +117,45 @@ def test_path_chart_axis_lines_and_interaction(regression):
     assert counts[max(counts)] == regression.n_nonzero_[0]
 
 
+def test_path_chart_y_range_serves_the_coloured_lines(breast_cancer):
+    spec = charts.path_chart(breast_cancer, top=10).to_dict()
+    views = units(spec)
+    lines = next(v for v in views if mark_type(v) == "line" and "color" in v["encoding"])
+    top = [r["coef"] for r in rows(spec, lines)]
+    lo, hi = lines["encoding"]["y"]["scale"]["domain"]
+    assert lo <= min(top) and max(top) <= hi and lo <= 0 <= hi
+    assert hi - lo < 1.2 * (max(top) - min(top))  # padded, no more
+    assert lines["encoding"]["y"]["scale"]["nice"] is False
+    # the grey lines reach about -25 and are clipped at the edge of the plot
+    grey = next(v for v in views if mark_type(v) == "line" and "color" not in v["encoding"])
+    assert min(r["coef"] for r in rows(spec, grey)) < lo - (hi - lo)
+    assert grey["mark"]["clip"] is True
+    assert grey["encoding"]["y"]["scale"]["domain"] == [lo, hi]
+    assert "clipped" in " ".join(spec["title"]["subtitle"])
+
+
+def test_path_chart_end_labels_are_spread_with_leader_lines(breast_cancer):
+    spec = charts.path_chart(breast_cancer, top=10).to_dict()
+    views = units(spec)
+    labels = next(v for v in views if v["encoding"].get("text", {}).get("field") == "label")
+    assert labels["encoding"]["y"]["field"] == "label_y"
+    data = rows(spec, labels)
+    assert len(data) == 10
+    lo, hi = labels["encoding"]["y"]["scale"]["domain"]
+    pixels = sorted((r["label_y"] - lo) / (hi - lo) * charts.HEIGHT for r in data)
+    assert min(np.diff(pixels)) >= LABEL_GAP - 0.1  # no two labels overlap
+    assert 0 <= pixels[0] and pixels[-1] <= charts.HEIGHT
+    # at their lines' ends, some labels would overlap
+    ends = sorted((r["coef"] - lo) / (hi - lo) * charts.HEIGHT for r in data)
+    assert min(np.diff(ends)) < LABEL_GAP
+    # a leader line from each line's end (coef) to its label (label_y)
+    (leader,) = [v for v in views if mark_type(v) == "rule" and "y2" in v["encoding"]]
+    assert leader["encoding"]["y"]["field"] == "coef"
+    assert leader["encoding"]["y2"]["field"] == "label_y"
+    assert leader["mark"]["x2Offset"] > 0 and labels["mark"]["dx"] > leader["mark"]["x2Offset"]
+    assert rows(spec, leader) == data
+
+
 def test_path_chart_standardized_or_callers_scale(regression):
     first = regression.entry_order_[0]
     j = list(regression.feature_names_in_).index(first)
@@ -140,6 +189,57 @@ def test_cv_chart_rules_band_and_labels(regression):
     assert table[0]["high"] - table[0]["low"] == pytest.approx(2 * regression.cv_se_[0])
 
 
+def test_cv_chart_zooms_past_the_null_model(breast_cancer):
+    report = breast_cancer
+    spec = charts.cv_chart(report).to_dict()
+    views = units(spec)
+    band = next(v for v in views if mark_type(v) == "area")
+    line = next(v for v in views if mark_type(v) == "line")
+    lo, hi = band["encoding"]["y"]["scale"]["domain"]
+    assert line["encoding"]["y"]["scale"]["domain"] == [lo, hi]
+    assert band["encoding"]["y"]["scale"]["zero"] is False
+    mean, se = report.cv_mean_, report.cv_se_
+    assert report.n_nonzero_[0] == 0 and mean[0] < lo  # the null model: clipped
+    assert band["mark"]["clip"] and line["mark"]["clip"] and line["mark"]["point"]["clip"]
+    # the band around both rules and everything right of them is inside the range
+    right = report.alphas_ <= report.alpha_1se_
+    assert lo <= (mean - se)[right].min() and (mean + se)[right].max() <= hi
+    # which is narrow: the SE band at alpha_1se covers a tenth of the height or more
+    i = int(np.argmin(np.abs(report.alphas_ - report.alpha_1se_)))
+    assert 2 * se[i] / (hi - lo) > 0.1
+    assert "1 weaker mean score(s) (the null model first) clipped" in spec["title"]["subtitle"][-1]
+
+
+def test_cv_chart_rule_labels_face_away_from_the_other_rule(breast_cancer):
+    report = breast_cancer
+    spec = charts.cv_chart(report).to_dict()
+    texts = [v for v in units(spec) if v["encoding"].get("text", {}).get("field") == "label"]
+    align = {r["rule"]: v["mark"]["align"] for v in texts for r in rows(spec, v)}
+    # alpha_1se is the larger alpha, drawn left of alpha_min on the decreasing axis
+    assert report.alpha_1se_ > report.alpha_min_
+    assert align == {"alpha_1se": "right", "alpha_min": "left"}
+    dx = {r["rule"]: v["mark"]["dx"] for v in texts for r in rows(spec, v)}
+    assert dx["alpha_1se"] < 0 < dx["alpha_min"]
+
+
+def test_nonzero_counts_along_the_top_increase(breast_cancer):
+    report = breast_cancer
+    assert (np.diff(report.n_nonzero_) < 0).any()  # features exit: the count is not monotone
+    at = dict(zip(charts._data.round_sig(report.alphas_, 6), report.n_nonzero_, strict=True))
+    for chart in (charts.path_chart(report), charts.cv_chart(report)):
+        spec = chart.to_dict()
+        strip = next(
+            v for v in units(spec) if v["encoding"].get("text", {}).get("field") == "n_nonzero"
+        )
+        data = sorted(rows(spec, strip), key=lambda r: -r["alpha"])  # left to right
+        counts = [r["n_nonzero"] for r in data]
+        assert (np.diff(counts) > 0).all()
+        assert all(at[r["alpha"]] == r["n_nonzero"] for r in data)  # each one exact
+        assert counts[0] == 0 and counts[-1] == report.n_nonzero_[-1] and len(counts) >= 8
+        pixels = charts._data.alpha_pixels([r["alpha"] for r in data], charts.WIDTH)
+        assert np.diff(pixels).min() >= 30  # readable: never crowded
+
+
 def test_cv_chart_needs_cv(multinomial):
     with pytest.raises(ValueError, match="fitted with cv"):
         charts.cv_chart(multinomial)
@@ -162,6 +262,14 @@ def test_report_chart_links_both_views_with_one_brush(regression):
         if {"filter": {"param": brush["name"], "empty": False}} in v.get("transform", [])
     ]
     assert len(shades) == 2
+
+
+def test_report_chart_titles_the_alpha_axis_of_both_views(breast_cancer):
+    spec = breast_cancer.chart().to_dict()
+    for view in spec["vconcat"]:
+        # layers share one x axis: a None title in any layer (the brush shade) blanks it
+        titles = {v["encoding"]["x"].get("title") for v in units(view) if "x" in v["encoding"]}
+        assert titles == {ALPHA_TITLE}
 
 
 def test_report_chart_without_cv_is_the_path(multinomial):

@@ -168,3 +168,49 @@ def test_report_draws_in_headless_chromium(diabetes_report, tmp_path):
     marks = re.findall(r'<(?:svg|canvas)[^>]*class="marks"', dom)
     assert len(marks) >= 2, dom[:2000]
     assert console == [], console
+
+
+def test_html_report_long_tables_show_every_row(monkeypatch):
+    """Tables past SHOWN_ROWS rows show the first ones with a visible "show all N rows"
+    toggle; every row is in the page (issue 16: scroll boxes hid all but ~18 rows)."""
+    from sklearn.datasets import load_breast_cancer
+
+    from sklearn_lasso_tools import LassoPathReport, compare_penalties
+    from sklearn_lasso_tools.cli import page as _html
+
+    X, y = load_breast_cancer(return_X_y=True, as_frame=True)
+    report = LassoPathReport(cv=5, random_state=0).fit(X, y)
+    comparison = compare_penalties(X, y, Cs=[0.01, 0.1], cv=3, random_state=0)
+    meta = {
+        "source": "breast_cancer",
+        "n_samples": len(X),
+        "n_features": X.shape[1],
+        "folds": 5,
+        "seed": 0,
+        "rule": "1se",
+        "version": "test",
+        "notes": [],
+        "warnings": [],
+    }
+    monkeypatch.setattr(_html, "_vega_bundle", lambda: "")
+    page = _html.render_report(report, comparison, meta)
+    assert 'class="scroll"' not in page and "max-height" not in page
+    n_events = min(len(report.path_events()), _html.MAX_EVENT_ROWS)
+    for heading, n in (
+        ("Per-feature summary", X.shape[1]),
+        ("Path events", n_events),
+        ("Path table", len(report.alphas_)),
+    ):
+        start = page.index(f"<h2>{heading}</h2>")
+        section = page[start : page.index("<h2>", start + 1)]
+        assert n > _html.SHOWN_ROWS
+        body = section[section.index("<tbody>") : section.index("</tbody>")]
+        assert body.count("<tr>") == n  # every row is in the page
+        assert f"show all {n} rows (first {_html.SHOWN_ROWS} shown)" in section
+        assert '<div class="long">' in section and "<details><summary>" in section
+    # the rows past SHOWN_ROWS hide only while the toggle is closed
+    assert f"tbody tr:nth-child(n+{_html.SHOWN_ROWS + 1})" in _html.STYLE
+    assert ".long:has(> details:not([open]))" in _html.STYLE
+    # a short table stays plain
+    short = _html._long_table(report.path_table().head(_html.SHOWN_ROWS))
+    assert "<details>" not in short and short.count("<tr>") == _html.SHOWN_ROWS

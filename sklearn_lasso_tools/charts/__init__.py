@@ -35,6 +35,8 @@ from ._parts import (
     AUTO_EVENTS,
     GREY,
     HEIGHT,
+    LABEL_GAP,
+    LEADER,
     MAX_EVENTS,
     MAX_ROWS,
     WIDTH,
@@ -135,7 +137,10 @@ def path_chart(
 
     x = _alpha_x(alphas)
     ytitle = _coef_title(report, standardized, multiclass, classes)
-    y = alt.Y("coef:Q", title=ytitle)
+    # the y range serves the coloured lines; grey lines past it are clipped at the edge
+    domain = data.coef_domain(values[:, is_top]) if top_names else None
+    yscale = alt.Scale(domain=domain, nice=False) if domain else alt.Undefined
+    y = alt.Y("coef:Q", title=ytitle, scale=yscale)
     pick = alt.selection_point(fields=["feature"], bind="legend")
     highlight = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.15))
     room = _label_room(top_names, classes)
@@ -168,12 +173,12 @@ def path_chart(
         max_rows,
     )
     if band is not None:
-        layers.append(_band_layer(band, x, ytitle, ".4g"))
+        layers.append(_band_layer(band, x, ytitle, ".4g", yscale))
     if grey_lines is not None:
         detail = ["feature:N"] + (["class:N"] if classes is not None else [])
         layers.append(
             alt.Chart(grey_lines)
-            .mark_line(color=GREY, strokeWidth=0.7, opacity=0.6)
+            .mark_line(color=GREY, strokeWidth=0.7, opacity=0.6, clip=True)
             .encode(
                 x=x,
                 y=y,
@@ -205,18 +210,36 @@ def path_chart(
             if classes is None
             else last["feature"] + " [" + last["class"] + "]"
         )
-        labels = (
+        if domain is not None:  # labels LABEL_GAP pixels apart, leader lines to their ends
+            last = last.assign(
+                label_y=data.round_sig(data.spread_labels(last["coef"], domain, HEIGHT, LABEL_GAP))
+            )
+        else:
+            last = last.assign(label_y=last["coef"])
+        leaders = (
             alt.Chart(last)
-            .mark_text(align="left", dx=5, fontSize=10)
+            .mark_rule(x2Offset=LEADER, strokeWidth=0.8)
             .encode(
                 x=x,
+                x2="alpha:Q",
                 y=y,
+                y2="label_y:Q",
+                color=color,
+                opacity=highlight,
+            )
+        )
+        labels = (
+            alt.Chart(last)
+            .mark_text(align="left", baseline="middle", dx=LEADER + 2, fontSize=10)
+            .encode(
+                x=x,
+                y=alt.Y("label_y:Q", title=ytitle, scale=yscale),
                 text=label_text,
                 color=color,
                 opacity=highlight,
             )
         )
-        layers += [lines, points, labels]
+        layers += [lines, points, leaders, labels]
     elif brush is not None:
         layers[0] = layers[0].add_params(brush)
     n_marked = n_events = 0
@@ -227,7 +250,7 @@ def path_chart(
         if events is True or n_events <= AUTO_EVENTS:
             n_marked = len(marks)
             if n_marked:
-                layers.append(_event_markers(marks, x, ytitle))
+                layers.append(_event_markers(marks, x, ytitle, yscale))
     if brush is not None:
         layers.append(_brush_shade(alphas, brush))
     layers.append(_nonzero_strip(alphas, report.n_nonzero_))
@@ -245,6 +268,12 @@ def path_chart(
         rest.append(f"{n_band} features as a grey band")
     if hidden > 0:
         rest.append(f"{hidden} never enter")
+    if domain is not None:
+        rest_values = values[:, ~is_top]
+        outside = ((rest_values < domain[0]) | (rest_values > domain[1])).any(axis=0)
+        n_out = len(np.unique(features[~is_top][outside]))
+        if n_out:
+            rest.append(f"{n_out} grey features clipped at the y range")
     if n_marked:
         more = f" ({n_marked} of {n_events})" if n_marked < n_events else ""
         rest.append(f"markers: exits, re-entries and sign flips{more}")
@@ -289,12 +318,17 @@ def cv_chart(report, *, brush=None):
     )
     x = _alpha_x(alphas)
     ytitle = f"CV {data.scoring_name(report)} (mean ± 1 SE)"
+    best = int(np.argmin(np.abs(alphas - report.alpha_min_)))
+    domain, n_below = data.cv_domain(table["cv_mean"], table["cv_se"], report.n_nonzero_, best)
+    yscale = alt.Scale(zero=False, nice=False, domain=domain or alt.Undefined)
     base = alt.Chart(table).encode(x=x)
-    band = base.mark_area(opacity=0.25, color="#4c78a8").encode(
-        y=alt.Y("low:Q", title=ytitle, scale=alt.Scale(zero=False)), y2="high:Q"
+    band = base.mark_area(opacity=0.25, color="#4c78a8", clip=True).encode(
+        y=alt.Y("low:Q", title=ytitle, scale=yscale), y2="high:Q"
     )
-    line = base.mark_line(color="#4c78a8", point=alt.OverlayMarkDef(size=20)).encode(
-        y=alt.Y("cv_mean:Q", title=ytitle),
+    line = base.mark_line(
+        color="#4c78a8", clip=True, point=alt.OverlayMarkDef(size=20, clip=True)
+    ).encode(
+        y=alt.Y("cv_mean:Q", title=ytitle, scale=yscale),
         tooltip=[
             alt.Tooltip("alpha:Q", format=".4g"),
             alt.Tooltip("C:Q", format=".4g"),
@@ -316,6 +350,9 @@ def cv_chart(report, *, brush=None):
             "y": [HEIGHT * 0.8 - 26, HEIGHT * 0.8 - 12],  # pixels: near the bottom
         }
     )
+    # alpha_1se >= alpha_min: its rule is the left one, so the labels face away from each
+    # other (neither rule crosses the other's label) unless a label would leave the plot
+    rules["side"] = _rule_label_sides(alphas, rules["alpha"], rules["label"])
     rule_color = alt.Color(
         "rule:N",
         scale=alt.Scale(domain=["alpha_min", "alpha_1se"], range=["#e45756", "#54a24b"]),
@@ -330,27 +367,49 @@ def cv_chart(report, *, brush=None):
             tooltip=[alt.Tooltip("rule:N"), alt.Tooltip("alpha:Q", format=".4g")],
         )
     )
-    text = (
-        alt.Chart(rules)
-        .mark_text(align="left", dx=4, fontSize=10)
+    texts = [
+        alt.Chart(rules[rules["side"] == side])
+        .mark_text(align=align, dx=dx, fontSize=10)
         .encode(x=x, y=alt.Y("y:Q", scale=None), text="label:N", color=rule_color)
-    )
-    layers = [band, line, rule, text]
+        for side, align, dx in (("left", "right", -4), ("right", "left", 4))
+        if (rules["side"] == side).any()
+    ]
+    layers = [band, line, rule, *texts]
     if brush is not None:
         layers.append(_brush_shade(alphas, brush))
     layers.append(_nonzero_strip(alphas, report.n_nonzero_))
+    subtitle = ["numbers along the top: nonzero coefficients; drag to select a range of alpha"]
+    if n_below:
+        subtitle.append(
+            f"y axis zoomed to the scores near the best: {n_below} weaker mean score(s) "
+            f"(the null model first) clipped at the bottom"
+        )
     return alt.layer(*layers).properties(
         width=WIDTH,
         height=HEIGHT * 0.8,
         title=alt.Title(
             "Cross-validation",
-            subtitle=[
-                "numbers along the top: nonzero coefficients; drag to select a range of alpha"
-            ],
+            subtitle=subtitle,
             anchor="start",
             offset=18,
         ),
     )
+
+
+def _rule_label_sides(alphas, rule_alphas, labels, char_px=6, gap=4):
+    """The side of its rule each label goes: alpha_min's (the first) to the right,
+    alpha_1se's (the larger alpha, drawn left of it) to the left, each flipped when it
+    would leave the plot (about ``char_px`` pixels a character)."""
+    pixels = data.alpha_pixels(np.append(alphas, rule_alphas), WIDTH)[len(alphas) :]
+    sides = []
+    for pixel, label, side in zip(pixels, labels, ("right", "left"), strict=True):
+        room = gap + char_px * len(label)
+        if side == "left" and pixel < room:
+            side = "right"
+        elif side == "right" and pixel + room > WIDTH:
+            side = "left"
+        sides.append(side)
+    return sides
 
 
 def report_chart(

@@ -6,6 +6,9 @@ import pandas as pd
 __all__ = [
     "best_coefs",
     "check_int",
+    "coef_domain",
+    "count_ticks",
+    "cv_domain",
     "event_points",
     "feature_names",
     "long_frame",
@@ -13,6 +16,7 @@ __all__ = [
     "round_sig",
     "scoring_name",
     "shrinkage_trajectory",
+    "spread_labels",
     "stability_values",
     "thin_rest",
 ]
@@ -151,6 +155,101 @@ def thin_rest(alphas, values, features, classes, max_rows):
         )
     n_lines = len(np.unique(features[lines])) if lines.size else 0
     return frame, band, n_lines, n_band
+
+
+def coef_domain(values, pad=0.05):
+    """The y range of the coloured lines: their extent and zero, padded by ``pad`` of the
+    span on either side (None when every value is zero)."""
+    lo = min(0.0, float(np.min(values, initial=0.0)))
+    hi = max(0.0, float(np.max(values, initial=0.0)))
+    if hi == lo:
+        return None
+    span = hi - lo
+    return [float(round_sig([lo - pad * span])[0]), float(round_sig([hi + pad * span])[0])]
+
+
+def spread_labels(targets, domain, height, gap):
+    """Heights for end-of-line labels at ``targets`` (data units on a linear y scale with
+    ``domain`` drawn ``height`` pixels tall): at least ``gap`` pixels apart, inside the
+    plot, and as close to their lines as that allows (least squares, keeping their order).
+    """
+    from sklearn.isotonic import isotonic_regression
+
+    targets = np.asarray(targets, dtype=float)
+    n = targets.size
+    if n == 0:
+        return targets
+    lo, hi = domain
+    per_px = (hi - lo) / height
+    gap = min(gap, height / n)  # too many labels for the height: closer, never outside
+    order = np.argsort(targets, kind="stable")
+    steps = np.arange(n) * gap
+    # p_i - i * gap is non-decreasing exactly when neighbours are gap apart: isotonic fit
+    pixels = (targets[order] - lo) / per_px
+    spread = isotonic_regression(pixels - steps) + steps
+    spread = np.maximum(spread, gap / 2 + steps)
+    spread = np.minimum(spread, height - gap / 2 - steps[::-1])
+    out = np.empty(n)
+    out[order] = lo + spread * per_px
+    return out
+
+
+def alpha_pixels(alphas, width):
+    """Where each alpha falls on a log axis decreasing from left to right, in pixels."""
+    logs = np.log(np.asarray(alphas, dtype=float))
+    span = logs.max() - logs.min()
+    return (logs.max() - logs) / span * width if span > 0 else np.zeros_like(logs)
+
+
+def count_ticks(alphas, counts, width, spacing):
+    """Grid indices at which to print the nonzero count along the top of a chart.
+
+    The count is a step function of alpha that can fall where features exit, so evenly
+    spaced labels may read "16 17 16". These are chosen from left (the largest alpha) to
+    right so that the printed counts strictly increase and sit at least ``spacing`` pixels
+    apart: the first alpha, alphas whose count no weaker alpha goes below (no transient
+    peaks), and the last alpha. Each label is the exact count at its alpha.
+    """
+    counts = np.asarray(counts)
+    pixels = alpha_pixels(alphas, width)
+    last = len(counts) - 1
+    floor = np.minimum.accumulate(counts[::-1])[::-1]  # the fewest at this alpha or weaker
+    chosen = [0]
+    for i in range(1, last):
+        if (
+            counts[i] == floor[i]
+            and counts[chosen[-1]] < counts[i] < counts[last]
+            and pixels[i] - pixels[chosen[-1]] >= spacing
+            and pixels[last] - pixels[i] >= spacing
+        ):
+            chosen.append(i)
+    if last > 0 and counts[last] > counts[chosen[-1]]:
+        if pixels[last] - pixels[chosen[-1]] < spacing and len(chosen) > 1:
+            chosen.pop()
+        chosen.append(last)
+    return np.asarray(chosen)
+
+
+def cv_domain(mean, se, n_nonzero, best, width_se=10, pad=0.05):
+    """The y range of the CV curve: its ±1 SE band past the null model (no nonzero
+    coefficient), no lower than ``width_se`` standard errors under the best mean, padded
+    by ``pad`` of the span. The steep first step from the null model would otherwise
+    flatten the curve where the rules are. Returns ``(domain, n_below)`` where ``n_below``
+    counts the mean scores under the range (drawn clipped)."""
+    mean = np.asarray(mean, dtype=float)
+    se = np.nan_to_num(np.asarray(se, dtype=float))
+    fitted = np.asarray(n_nonzero) > 0
+    if not fitted.any():
+        fitted[:] = True
+    lo = float(np.min((mean - se)[fitted]))
+    hi = float(np.max((mean + se)[fitted]))
+    if se[best] > 0:
+        lo = max(lo, float(mean[best] - width_se * se[best]))
+    if not hi > lo:
+        return None, 0
+    span = hi - lo
+    domain = [float(v) for v in round_sig([lo - pad * span, hi + pad * span], 6)]
+    return domain, int((mean < domain[0]).sum())
 
 
 def stability_values(report, threshold, top):

@@ -12,6 +12,8 @@ MAX_EVENTS = 100  # event markers drawn at most (events=True)
 AUTO_EVENTS = 20  # events="auto" marks the events only when there are at most this many
 WIDTH, HEIGHT = 520, 260
 GREY = "#8c8c8c"
+LABEL_GAP = 11  # pixels between the end-of-line labels (font size 10)
+LEADER = 8  # pixels of the leader line from a line's end to its label
 ALPHA_TITLE = "alpha (log scale, weaker penalty →)"
 
 
@@ -36,12 +38,13 @@ def _label_room(labels, classes=None):
     chars = max((len(str(label)) for label in labels), default=0)
     if classes is not None and len(classes):
         chars += 3 + max(len(str(c)) for c in classes)
-    return 12 + 6 * chars
+    return 12 + LEADER + 6 * chars
 
 
-def _nonzero_strip(alphas, n_nonzero, labels=12):
-    """The nonzero count as text along the top edge of the plot (glmnet's top axis)."""
-    idx = np.unique(np.linspace(0, len(alphas) - 1, min(labels, len(alphas))).round().astype(int))
+def _nonzero_strip(alphas, n_nonzero, spacing=36):
+    """The nonzero count as text along the top edge of the plot (glmnet's top axis), at
+    alphas where it reads as increasing (see ``count_ticks``), ``spacing`` pixels apart."""
+    idx = data.count_ticks(alphas, n_nonzero, WIDTH, spacing)
     strip = pd.DataFrame(
         {
             "alpha": data.round_sig(alphas[idx], 6),
@@ -63,7 +66,7 @@ def _nonzero_strip(alphas, n_nonzero, labels=12):
     )
 
 
-def _event_markers(marks, x, ytitle):
+def _event_markers(marks, x, ytitle, yscale=alt.Undefined):
     """Open markers where features exit (on the zero line), re-enter or flip sign."""
     tooltip = [alt.Tooltip("feature:N"), alt.Tooltip("event:N")]
     if "class" in marks:
@@ -83,7 +86,7 @@ def _event_markers(marks, x, ytitle):
         .mark_point(size=70, filled=True, fill="white", stroke="#222", strokeWidth=1.4)
         .encode(
             x=x,
-            y=alt.Y("coef:Q", title=ytitle),
+            y=alt.Y("coef:Q", title=ytitle, scale=yscale),
             shape=alt.Shape(
                 "event:N",
                 scale=alt.Scale(domain=list(kinds), range=list(kinds.values())),
@@ -101,7 +104,8 @@ def _brush_shade(alphas, brush):
         alt.Chart(grid)
         .mark_rect(color="#f58518", opacity=0.15)
         .encode(
-            x=alt.X("min(alpha):Q", scale=_alpha_scale(alphas), title=None),
+            # the axis title of the layer it shades: a None here would blank the shared axis
+            x=alt.X("min(alpha):Q", scale=_alpha_scale(alphas), title=ALPHA_TITLE),
             x2="max(alpha):Q",
         )
         .transform_filter(brush)
@@ -116,14 +120,15 @@ def _coef_title(report, standardized, multiclass, classes):
     return what
 
 
-def _band_layer(band, x, ytitle, number_format):
-    """The grey band that stands for the features past the drawn lines (see thin_rest)."""
+def _band_layer(band, x, ytitle, number_format, yscale=alt.Undefined):
+    """The grey band that stands for the features past the drawn lines (see thin_rest),
+    clipped at the plot's edges."""
     return (
         alt.Chart(band)
-        .mark_area(color=GREY, opacity=0.25)
+        .mark_area(color=GREY, opacity=0.25, clip=True)
         .encode(
             x=x,
-            y=alt.Y("low:Q", title=ytitle),
+            y=alt.Y("low:Q", title=ytitle, scale=yscale),
             y2="high:Q",
             tooltip=[
                 alt.Tooltip("features:N", title="grey band"),

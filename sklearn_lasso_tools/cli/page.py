@@ -18,6 +18,7 @@ from ..charts._data import scoring_name
 
 GROUP_THRESHOLD = 0.9  # |corr| that makes a correlated group in the report's note
 MAX_EVENT_ROWS = 200  # path events listed in the page (wide data can have thousands)
+SHOWN_ROWS = 15  # rows of a long table shown until the reader asks for all of them
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
@@ -26,7 +27,10 @@ table { border-collapse: collapse; font-size: 0.85em; }
 th, td { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; }
 th { background: #f6f6f6; } td:first-child, th:first-child { text-align: left; }
 .note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #f0b400; }
-.scroll { max-height: 420px; overflow-y: auto; display: inline-block; }
+.long { overflow-x: auto; }
+.long summary { cursor: pointer; color: #1f5fa8; margin: 0.4em 0; font-size: 0.9em; }
+.long:has(> details:not([open])) tbody tr:nth-child(n+16) { display: none; }  /* SHOWN_ROWS + 1 */
+.long details[open] .closed, .long details:not([open]) .opened { display: none; }
 footer { margin-top: 3em; font-size: 0.85em; color: #555; }
 """
 
@@ -35,6 +39,22 @@ def _table(frame, index=True):
     """A DataFrame as an HTML table (values escaped, numbers to 4 significant digits)."""
     return frame.to_html(
         index=index, float_format="{:.4g}".format, na_rep="", border=0, escape=True
+    )
+
+
+def _long_table(frame, index=True):
+    """A table of any length with every row in the page: past ``SHOWN_ROWS`` rows, the
+    first ones show and a "show all N rows" toggle under the table shows the rest (CSS
+    only; a browser without ``:has`` shows them all)."""
+    table = _table(frame, index=index)
+    n = len(frame)
+    if n <= SHOWN_ROWS:
+        return table
+    return (
+        f'<div class="long">{table}\n<details><summary><span class="closed">'
+        f"show all {n} rows (first {SHOWN_ROWS} shown)</span>"
+        f'<span class="opened">show the first {SHOWN_ROWS} of {n} rows only</span>'
+        "</summary></details></div>"
     )
 
 
@@ -88,7 +108,7 @@ def _events_section(report):
         f"(grid index) and alpha where the change first shows, the nonzero count and the mean "
         f"CV score there. {exits} exit(s) and {flips} sign flip(s): features that leave "
         f"or change sign are the fragile part of the story.</p>\n"
-        f'<div class="scroll">{_table(shown, index=False)}</div>'
+        f"{_long_table(shown, index=False)}"
     )
 
 
@@ -209,7 +229,7 @@ the rules mark alpha_min (best mean score) and alpha_1se (sparsest within one SE
 <h2>Per-feature summary</h2>
 <p>Entry order along the path, coefficients (caller's scale) at both rules, and the share
 of CV folds that select each feature.</p>
-<div class="scroll">{_table(report.summary())}</div>
+{_long_table(report.summary())}
 {_stability_section(report)}
 
 <h2>Path events</h2>
@@ -222,7 +242,7 @@ of CV folds that select each feature.</p>
 {_chart_script(comparison.chart(), "comparison-chart")}
 
 <h2>Path table</h2>
-<div class="scroll">{_table(report.path_table(), index=False)}</div>
+{_long_table(report.path_table(), index=False)}
 
 <footer>
 <h2>Reproducibility</h2>
