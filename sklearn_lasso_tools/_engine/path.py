@@ -193,7 +193,7 @@ def l1_path(
         X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
     )
     Y = _targets(y, task, n_classes)
-    if task != "regression" and _class_missing(prob.v @ Y, task):
+    if task != "regression" and _class_missing(prob.v, Y, task):
         raise ValueError(
             "A class is missing from the (positively weighted) training samples; with "
             "cross-validation, use fewer folds or stratified folds."
@@ -278,8 +278,14 @@ def _warn_unconverged(trace, tol, max_iter):
         )
 
 
-def _class_missing(share, task):
-    return bool(np.any(share <= 0) or (task == "binary" and share >= 1))
+def _class_missing(v, Y, task):
+    """Whether a class has no positively weighted sample. Rows are counted, not their
+    weights summed: a sum of weights ``1 / n`` need not reach 1 in floating point (284
+    of them make 0.9999999999999999), so a share compared with 1 misses a lone class."""
+    counts = (v > 0).astype(np.float64) @ Y  # whole numbers, exact
+    if task == "binary":
+        return bool(counts == 0 or counts == np.count_nonzero(v > 0))
+    return bool(np.any(counts == 0))
 
 
 def _targets(y, task, n_classes=None):
