@@ -90,6 +90,8 @@ def check_target(y, task, owner):
     kind = type_of_target(y, input_name="y", raise_unknown=True)
     if task == "auto":
         task = "classification" if _looks_categorical(y, kind) else "regression"
+        if task == "classification":
+            _check_auto_classes(y, owner)
     if kind.endswith("multioutput") or kind == "multilabel-indicator":
         raise ValueError(f"{owner} supports a single target; got a {kind} y.")
     if task == "regression":
@@ -118,6 +120,27 @@ def _looks_categorical(y, kind):
     if kind not in ("binary", "multiclass"):
         return False
     return np.asarray(y).dtype.kind != "f" or kind == "binary"
+
+
+# task="auto" takes integer labels for classes only while they look like classes
+MAX_AUTO_CLASSES = 50
+
+
+def _check_auto_classes(y, owner):
+    """Refuse to guess classes from integers that look like a quantity (a count, a score):
+    more than ``MAX_AUTO_CLASSES`` distinct values, or more than 10 that are over half the
+    samples (most classes would hold one or two samples). A multinomial fit with hundreds
+    of classes takes minutes and selects nothing, so ask which task is meant."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "iu":
+        return
+    n_values = np.unique(y).size
+    if n_values > MAX_AUTO_CLASSES or (n_values > 10 and n_values > y.size / 2):
+        raise ValueError(
+            f"{owner} with task='auto' found an integer y with {n_values} distinct values in "
+            f"{y.size} samples: a quantity rather than class labels? Pass task='regression' "
+            f"to model it as a number, or task='classification' to fit {n_values} classes."
+        )
 
 
 def engine_params(estimator, classes):
