@@ -19,6 +19,7 @@ run in scikit-learn's coordinate descent.
 
 import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 from scipy.special import expit
@@ -193,6 +194,8 @@ def l1_path(
         X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
     )
     Y = _targets(y, task, n_classes)
+    if task == "regression" and _constant(Y, prob.v):
+        return _null_path(prob, Y, alphas, eps, penalty_factor)
     if task != "regression" and _class_missing(prob.v, Y, task):
         raise ValueError(
             "A class is missing from the (positively weighted) training samples; with "
@@ -278,6 +281,34 @@ def _warn_unconverged(trace, tol, max_iter):
         )
 
 
+def _constant(y, v):
+    """Whether ``y`` takes one value on the positively weighted samples."""
+    y = y[v > 0]
+    return bool(np.all(y == y[0]))
+
+
+def _null_path(prob, y, alphas, eps, penalty_factor):
+    """The path of a constant target: every coefficient zero and the intercept the
+    constant, at every alpha (as ``LassoCV`` gives), with no deviance to explain. Its
+    ``alpha_max`` is 0, so a generated grid is nominal: from 1 down to ``eps``; the path
+    is not solved (0 / 0 deviance ratios and a grid of rounding errors, 1e-32, else)."""
+    if isinstance(alphas, (int, np.integer)):
+        alphas = default_alphas(
+            1.0, n_samples=prob.n_samples, n_features=prob.keep.size, n_alphas=int(alphas), eps=eps
+        )
+    else:
+        alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
+    n = len(alphas)
+    trace = SimpleNamespace(
+        betas=[np.zeros(int(prob.keep.sum()))] * n,
+        intercepts=np.full(n, y[prob.v > 0][0]),
+        devs=np.zeros(n),
+        null_dev=0.0,
+        n_iter=np.zeros(n, dtype=int),
+    )
+    return _to_caller_scale(prob, alphas, trace, "regression", penalty_factor)
+
+
 def _class_missing(v, Y, task):
     """Whether a class has no positively weighted sample. Rows are counted, not their
     weights summed: a sum of weights ``1 / n`` need not reach 1 in floating point (284
@@ -313,7 +344,9 @@ def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
         intercepts -= intercepts.mean(axis=1, keepdims=True)
     nonzero = coefs != 0
     n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
-    dev_ratio = 1.0 - np.asarray(trace.devs) / trace.null_dev
+    devs = np.asarray(trace.devs)
+    # (a constant target has nothing to explain: ratio 0, as glmnet's null model)
+    dev_ratio = 1.0 - devs / trace.null_dev if trace.null_dev > 0 else np.zeros_like(devs)
     penalty_factor_used = np.ones(prob.keep.size)
     scales = prob.scale
     if penalty_factor is not None:
