@@ -145,6 +145,17 @@ def test_finer_grid_reaches_as_far(diabetes_paths):
         assert set(report.entry_order_) == set(coarse.feature_names_in_)
 
 
+@pytest.mark.parametrize("n_alphas", [50, 101, 300, 1000, 5000])
+def test_any_density_reaches_as_far_as_glmnets_grid(n_alphas):
+    from sklearn_lasso_tools._engine.path import l1_path
+
+    X, y = load_diabetes(return_X_y=True)
+    reference = l1_path(X, y, task="regression", alphas=100)
+    path = l1_path(X, y, task="regression", alphas=n_alphas)
+    assert path.alphas[-1] <= reference.alphas[-1]
+    assert path.n_nonzero[-1] == 10
+
+
 def test_coarser_grid_does_not_stop_far_earlier(diabetes_paths):
     assert diabetes_paths[20].alphas_[-1] <= 0.05
     assert diabetes_paths[20].n_nonzero_[-1] == 10

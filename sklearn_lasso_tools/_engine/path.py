@@ -163,7 +163,9 @@ def l1_path(
         Coordinate descent epochs per solve.
     stop_early : bool, default=None
         glmnet's rule: stop once the deviance explained exceeds 0.999 or gains less than
-        a relative 1e-5. Defaults to True for a generated grid, False for given alphas.
+        a relative 1e-5 per step of glmnet's default grid (100 points over the same range;
+        judged at those points, so a denser grid goes as far). Defaults to True for a
+        generated grid, False for given alphas.
     saturate : bool, default=None
         Stop past 0.999 deviance explained even on given alphas (the data are nearly
         interpolated, classes separated, and smaller alphas only inflate the weights).
@@ -230,13 +232,26 @@ def l1_path(
             stop_early = bool(stop_early)
         if saturate is None:
             saturate = task != "regression"
+        stop_step = _reference_step(alphas) if stop_early else None
         trace = SOLVERS[task](
-            prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point
+            prob, Y, alphas, l1_ratio, tol, max_iter, stop_step, saturate, on_point
         )
     _warn_unconverged(trace, tol, max_iter)
     if keep_last:
         trace.keep_last(len(alphas))
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
+
+
+# the early stop compares the path at the points of glmnet's default grid over its range
+_REFERENCE_POINTS = 100
+
+
+def _reference_step(alphas):
+    """The spacing in log(alpha) of glmnet's default grid over the range of ``alphas``:
+    where the early stop looks at the path, whatever the grid's density (None for a
+    single alpha)."""
+    span = np.log(alphas[0] / alphas[-1]) if len(alphas) > 1 else 0.0
+    return span / (_REFERENCE_POINTS - 1) if span > 0 else None
 
 
 def _problem(
