@@ -1,6 +1,7 @@
 """Input checks shared by the estimators: task detection, targets, strengths. No fitting."""
 
 import numbers
+from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -50,14 +51,7 @@ def check_features(X, owner):
             f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is "
             f"required by {owner}."
         )
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None or not hasattr(dtypes, "items") or not hasattr(X, "iloc"):
-        return
-    bad = [
-        (name, dtype)
-        for i, (name, dtype) in enumerate(dtypes.items())
-        if not _numeric_column(X.iloc[:, i], dtype)
-    ]
+    bad = [(name, dtype) for name, dtype, numeric in _frame_columns(X) if not numeric()]
     if bad:
         shown = ", ".join(f"{name!r} ({dtype})" for name, dtype in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
@@ -65,6 +59,32 @@ def check_features(X, owner):
             f"{owner} needs numeric features; column(s) {shown}{more} of X hold non-numeric "
             "values. Encode them first (e.g. OneHotEncoder in a ColumnTransformer) or drop them."
         )
+
+
+def _frame_columns(X):
+    """``(name, dtype, numeric)`` of each column of a pandas or polars DataFrame (none for
+    other inputs), ``numeric()`` telling whether the column converts to floats. A polars
+    column that is not numeric by type is judged as pandas judges its values (through
+    numpy, so polars is not imported), so both name the same columns."""
+    dtypes = getattr(X, "dtypes", None)
+    if hasattr(X, "iloc") and hasattr(dtypes, "items"):
+        return [
+            (name, dtype, partial(_numeric_column, X.iloc[:, i], dtype))
+            for i, (name, dtype) in enumerate(dtypes.items())
+        ]
+    if hasattr(X, "iter_columns") and hasattr(X, "schema"):  # polars
+        return [
+            (column.name, column.dtype, partial(_numeric_polars_column, column))
+            for column in X.iter_columns()
+        ]
+    return []
+
+
+def _numeric_polars_column(column):
+    if column.dtype.is_numeric():
+        return True
+    values = column.to_numpy()
+    return _numeric_column(values, values.dtype)
 
 
 def _numeric_column(column, dtype):
