@@ -43,8 +43,11 @@ class _Bar(_Silent):
     def finish(self, total=None):
         """End at ``total`` steps (a path that stopped early has fewer points than asked)."""
         if total is not None and total != self._bar.total:
-            self._bar.total = total
-            self._bar.refresh()
+            bar = self._bar
+            bar.total = total
+            # (a bar still within its delay stays hidden, as tqdm's own close keeps it)
+            if getattr(bar, "last_print_t", -1.0) >= bar.start_t + bar.delay:
+                bar.refresh()
 
     def __exit__(self, *exc_info):
         self._bar.close()

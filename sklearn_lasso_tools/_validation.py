@@ -1,6 +1,7 @@
 """Input checks shared by the estimators: task detection, targets, strengths. No fitting."""
 
 import numbers
+from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -50,14 +51,7 @@ def check_features(X, owner):
             f"Found array with 0 feature(s) (shape={tuple(shape)}) while a minimum of 1 is "
             f"required by {owner}."
         )
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None or not hasattr(dtypes, "items") or not hasattr(X, "iloc"):
-        return
-    bad = [
-        (name, dtype)
-        for i, (name, dtype) in enumerate(dtypes.items())
-        if not _numeric_column(X.iloc[:, i], dtype)
-    ]
+    bad = [(name, dtype) for name, dtype, numeric in _frame_columns(X) if not numeric()]
     if bad:
         shown = ", ".join(f"{name!r} ({dtype})" for name, dtype in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
@@ -65,6 +59,32 @@ def check_features(X, owner):
             f"{owner} needs numeric features; column(s) {shown}{more} of X hold non-numeric "
             "values. Encode them first (e.g. OneHotEncoder in a ColumnTransformer) or drop them."
         )
+
+
+def _frame_columns(X):
+    """``(name, dtype, numeric)`` of each column of a pandas or polars DataFrame (none for
+    other inputs), ``numeric()`` telling whether the column converts to floats. A polars
+    column that is not numeric by type is judged as pandas judges its values (through
+    numpy, so polars is not imported), so both name the same columns."""
+    dtypes = getattr(X, "dtypes", None)
+    if hasattr(X, "iloc") and hasattr(dtypes, "items"):
+        return [
+            (name, dtype, partial(_numeric_column, X.iloc[:, i], dtype))
+            for i, (name, dtype) in enumerate(dtypes.items())
+        ]
+    if hasattr(X, "iter_columns") and hasattr(X, "schema"):  # polars
+        return [
+            (column.name, column.dtype, partial(_numeric_polars_column, column))
+            for column in X.iter_columns()
+        ]
+    return []
+
+
+def _numeric_polars_column(column):
+    if column.dtype.is_numeric():
+        return True
+    values = column.to_numpy()
+    return _numeric_column(values, values.dtype)
 
 
 def _numeric_column(column, dtype):
@@ -90,6 +110,8 @@ def check_target(y, task, owner):
     kind = type_of_target(y, input_name="y", raise_unknown=True)
     if task == "auto":
         task = "classification" if _looks_categorical(y, kind) else "regression"
+        if task == "classification":
+            _check_auto_classes(y, owner)
     if kind.endswith("multioutput") or kind == "multilabel-indicator":
         raise ValueError(f"{owner} supports a single target; got a {kind} y.")
     if task == "regression":
@@ -118,6 +140,27 @@ def _looks_categorical(y, kind):
     if kind not in ("binary", "multiclass"):
         return False
     return np.asarray(y).dtype.kind != "f" or kind == "binary"
+
+
+# task="auto" takes integer labels for classes only while they look like classes
+MAX_AUTO_CLASSES = 50
+
+
+def _check_auto_classes(y, owner):
+    """Refuse to guess classes from integers that look like a quantity (a count, a score):
+    more than ``MAX_AUTO_CLASSES`` distinct values, or more than 10 that are over half the
+    samples (most classes would hold one or two samples). A multinomial fit with hundreds
+    of classes takes minutes and selects nothing, so ask which task is meant."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "iu":
+        return
+    n_values = np.unique(y).size
+    if n_values > MAX_AUTO_CLASSES or (n_values > 10 and n_values > y.size / 2):
+        raise ValueError(
+            f"{owner} with task='auto' found an integer y with {n_values} distinct values in "
+            f"{y.size} samples: a quantity rather than class labels? Pass task='regression' "
+            f"to model it as a number, or task='classification' to fit {n_values} classes."
+        )
 
 
 def engine_params(estimator, classes):

@@ -19,6 +19,7 @@ run in scikit-learn's coordinate descent.
 
 import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 from scipy.special import expit
@@ -163,7 +164,9 @@ def l1_path(
         Coordinate descent epochs per solve.
     stop_early : bool, default=None
         glmnet's rule: stop once the deviance explained exceeds 0.999 or gains less than
-        a relative 1e-5. Defaults to True for a generated grid, False for given alphas.
+        a relative 1e-5 per step of glmnet's default grid (100 points over the same range;
+        judged at those points, so a denser grid goes as far). Defaults to True for a
+        generated grid, False for given alphas.
     saturate : bool, default=None
         Stop past 0.999 deviance explained even on given alphas (the data are nearly
         interpolated, classes separated, and smaller alphas only inflate the weights).
@@ -194,7 +197,9 @@ def l1_path(
         X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
     )
     Y = _targets(y, task, n_classes)
-    if task != "regression" and _class_missing(prob.v @ Y, task):
+    if task == "regression" and _constant(Y, prob.v):
+        return _null_path(prob, Y, alphas, eps, penalty_factor)
+    if task != "regression" and _class_missing(prob.v, Y, task):
         raise ValueError(
             "A class is missing from the (positively weighted) training samples; with "
             "cross-validation, use fewer folds or stratified folds."
@@ -228,13 +233,26 @@ def l1_path(
             stop_early = bool(stop_early)
         if saturate is None:
             saturate = task != "regression"
+        stop_step = _reference_step(alphas) if stop_early else None
         trace = SOLVERS[task](
-            prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point
+            prob, Y, alphas, l1_ratio, tol, max_iter, stop_step, saturate, on_point
         )
     _warn_unconverged(trace, tol, max_iter)
     if keep_last:
         trace.keep_last(len(alphas))
     return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
+
+
+# the early stop compares the path at the points of glmnet's default grid over its range
+_REFERENCE_POINTS = 100
+
+
+def _reference_step(alphas):
+    """The spacing in log(alpha) of glmnet's default grid over the range of ``alphas``:
+    where the early stop looks at the path, whatever the grid's density (None for a
+    single alpha)."""
+    span = np.log(alphas[0] / alphas[-1]) if len(alphas) > 1 else 0.0
+    return span / (_REFERENCE_POINTS - 1) if span > 0 else None
 
 
 def _problem(
@@ -279,8 +297,42 @@ def _warn_unconverged(trace, tol, max_iter):
         )
 
 
-def _class_missing(share, task):
-    return bool(np.any(share <= 0) or (task == "binary" and share >= 1))
+def _constant(y, v):
+    """Whether ``y`` takes one value on the positively weighted samples."""
+    y = y[v > 0]
+    return bool(np.all(y == y[0]))
+
+
+def _null_path(prob, y, alphas, eps, penalty_factor):
+    """The path of a constant target: every coefficient zero and the intercept the
+    constant, at every alpha (as ``LassoCV`` gives), with no deviance to explain. Its
+    ``alpha_max`` is 0, so a generated grid is nominal: from 1 down to ``eps``; the path
+    is not solved (0 / 0 deviance ratios and a grid of rounding errors, 1e-32, else)."""
+    if isinstance(alphas, (int, np.integer)):
+        alphas = default_alphas(
+            1.0, n_samples=prob.n_samples, n_features=prob.keep.size, n_alphas=int(alphas), eps=eps
+        )
+    else:
+        alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
+    n = len(alphas)
+    trace = SimpleNamespace(
+        betas=[np.zeros(int(prob.keep.sum()))] * n,
+        intercepts=np.full(n, y[prob.v > 0][0]),
+        devs=np.zeros(n),
+        null_dev=0.0,
+        n_iter=np.zeros(n, dtype=int),
+    )
+    return _to_caller_scale(prob, alphas, trace, "regression", penalty_factor)
+
+
+def _class_missing(v, Y, task):
+    """Whether a class has no positively weighted sample. Rows are counted, not their
+    weights summed: a sum of weights ``1 / n`` need not reach 1 in floating point (284
+    of them make 0.9999999999999999), so a share compared with 1 misses a lone class."""
+    counts = (v > 0).astype(np.float64) @ Y  # whole numbers, exact
+    if task == "binary":
+        return bool(counts == 0 or counts == np.count_nonzero(v > 0))
+    return bool(np.any(counts == 0))
 
 
 def _targets(y, task, n_classes=None):
@@ -308,7 +360,9 @@ def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
         intercepts -= intercepts.mean(axis=1, keepdims=True)
     nonzero = coefs != 0
     n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
-    dev_ratio = 1.0 - np.asarray(trace.devs) / trace.null_dev
+    devs = np.asarray(trace.devs)
+    # (a constant target has nothing to explain: ratio 0, as glmnet's null model)
+    dev_ratio = 1.0 - devs / trace.null_dev if trace.null_dev > 0 else np.zeros_like(devs)
     penalty_factor_used = np.ones(prob.keep.size)
     scales = prob.scale
     if penalty_factor is not None:

@@ -28,10 +28,16 @@ _DEVMAX = 0.999  # ... or deviance explained above this
 
 
 class _Trace:
-    """What a solver collects along the path."""
+    """What a solver collects along the path.
+
+    ``stop_early`` is None (or False), or the spacing in log(alpha) of the reference
+    points at which the early stop compares the deviance explained (see ``_diminished``).
+    """
 
     def __init__(self, null_dev, stop_early, saturates=False, on_point=None):
         self.null_dev, self.stop_early, self.saturates = null_dev, stop_early, saturates
+        self.reference = -1  # the last reference point passed (see _diminished)
+        self.start = None  # deviance explained where the stretch after it starts
         self.on_point = on_point  # called once per fitted path point (progress bars)
         self.alphas, self.betas, self.intercepts, self.devs, self.n_iter = [], [], [], [], []
         self.unconverged = []  # (alpha, duality gap / tolerance) of final inner solves
@@ -64,10 +70,33 @@ class _Trace:
         r_new = 1 - self.devs[-1] / self.null_dev
         if self.saturates and r_new > _DEVMAX:
             return True  # (nearly) interpolated: smaller alphas only inflate the weights
-        if not self.stop_early or len(self.devs) < 5:
+        if not self.stop_early:
             return False
-        r_old = 1 - self.devs[-2] / self.null_dev
-        return r_new > _DEVMAX or r_new - r_old < _FDEV * r_new
+        return self._diminished(alpha, r_new)
+
+    def _diminished(self, alpha, r_new):
+        """glmnet's early stop as a property of the path, not of the grid's spacing: the
+        gain in deviance explained is judged on the stretches between the reference points
+        ``alphas[0] * exp(-k * stop_early)``, each measured from the last grid point at or
+        above one reference point to the first at or below the next, so a denser grid
+        measures (a little more than) the same stretches and goes at least as far
+        (glmnet's rule, per grid step, stops a 20 times denser grid where the gain per
+        step is 20 times smaller: diabetes' 2000-point path ended with 8 features). On a
+        grid of those points (glmnet's default, for the spacing ``l1_path`` gives) it is
+        glmnet's rule: from the fifth point, stop once the deviance explained exceeds 0.999
+        or gains less than a relative 1e-5 per step."""
+        where = np.log(self.alphas[0] / alpha) / self.stop_early
+        k = int(np.floor(where + 1e-9))  # (less rounding: glmnet's points are on them)
+        passed = k - self.reference
+        if passed > 0:
+            start = self.start
+            self.reference = k
+            # the next stretch starts here if on the reference point, else at the last point
+            on_point = where - k < 1e-9 or len(self.devs) < 2
+            self.start = r_new if on_point else 1 - self.devs[-2] / self.null_dev
+        if k < 4:
+            return False
+        return r_new > _DEVMAX or (passed > 0 and r_new - start < _FDEV * r_new * passed)
 
 
 def _penalty(beta, alpha, l1_ratio, ridge=None):

@@ -111,6 +111,12 @@ def compare_penalties(
     scoring : str or callable, default=None
         As for :class:`LassoPathReport`.
     task : {"auto", "regression", "classification"}, default="auto"
+        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`:
+        text, booleans and integers with few distinct values are classes; floats with
+        more than two values are quantities (regression). Integers with more than 50
+        distinct values, or more than 10 covering over half the samples, raise a
+        ``ValueError`` asking for ``task="regression"`` (or ``task="classification"``
+        to fit that many classes), instead of a slow fit with hundreds of classes.
     l1_ratio : float, default=0.5
         The L1 share of the "elasticnet" penalty.
     scale : bool, default=True

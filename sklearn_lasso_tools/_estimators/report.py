@@ -57,7 +57,12 @@ class LassoPathReport(BaseEstimator):
         A "greater is better" scikit-learn scorer. Default: ROC AUC for binary, negative
         log-loss for multiclass, negative mean squared error for regression.
     task : {"auto", "regression", "classification"}, default="auto"
-        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`.
+        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`:
+        text, booleans and integers with few distinct values are classes; floats with
+        more than two values are quantities (regression). Integers with more than 50
+        distinct values, or more than 10 covering over half the samples, raise a
+        ``ValueError`` asking for ``task="regression"`` (or ``task="classification"``
+        to fit that many classes), instead of a slow fit with hundreds of classes.
     l1_ratio : float, default=1.0
         Share of L1 in the penalty; 1 is the Lasso, smaller values the elastic net.
     scale : bool, default=True
