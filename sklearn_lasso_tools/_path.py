@@ -24,7 +24,7 @@ import numpy as np
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
-from ._compat import quiet_coordinate_descent, single_threaded_blas
+from ._compat import single_threaded_blas
 from ._design import UNPENALIZED, RowSubset, cross_products_for, prepare
 from ._solvers import SOLVERS, _log_sum_exp
 from ._validation import check_penalty_factor
@@ -200,8 +200,8 @@ def l1_path(
         )
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds). Inner solves report through the trace, which
-    # becomes one warning below, so their own warnings are silenced here, once.
-    with single_threaded_blas(), quiet_coordinate_descent():
+    # becomes one warning below (the compiled descent itself never warns).
+    with single_threaded_blas():
         if isinstance(alphas, (int, np.integer)):
             grad = _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_iter)
             penalized = np.ones(grad.shape[-1], dtype=bool)

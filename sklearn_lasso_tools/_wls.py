@@ -22,7 +22,7 @@ import numpy as np
 from scipy.linalg.lapack import dposv
 
 from ._active_systems import ActiveSystems
-from ._compat import coordinate_descent
+from ._engine.descent import coordinate_descent
 
 __all__ = ["WeightedLasso"]
 
