@@ -230,7 +230,7 @@ cdef double _dense_gap(
 
 def gram_descent(
     double[::1] w, double l1, double l2, const double[:, ::1] G, const double[::1] Xy,
-    const double[::1] y, int max_iter, double tol, bint positive,
+    const double[:] y, int max_iter, double tol, bint positive,
 ):
     """Coordinate descent on a Gram matrix ``G = X'X`` (p, p; symmetric, C order) with
     ``Xy = X'y``, keeping ``h = G w``; ``y`` gives ``||y||^2`` (``||r||^2 = ||y||^2 -
@@ -241,7 +241,7 @@ def gram_descent(
     cdef int p = G.shape[0], n = y.shape[0]
     cdef int one = 1, i, j, k, it = 0, n_kept = 0
     cdef double zero = 0.0, plus = 1.0
-    cdef double abs_tol, gap, yy, z, wj, new, delta, d_max, w_max, scale, radius
+    cdef double abs_tol, gap, yy = 0.0, z, wj, new, delta, d_max, w_max, scale, radius
     cdef char trans = b"T"
     if p == 0:
         return 0.0, tol * float(np.dot(y, y)), 0
@@ -257,7 +257,8 @@ def gram_descent(
     with nogil:
         # h = G w (G symmetric: its C-order rows are Fortran columns)
         dgemv(&trans, &p, &p, &plus, Gp, &p, wp, &one, &zero, h, &one)
-        yy = ddot(&n, <double*>&y[0], &one, <double*>&y[0], &one) if n > 0 else 0.0
+        for i in range(n):  # (y may be strided: it is read once)
+            yy += y[i] * y[i]
         abs_tol = tol * yy
         for j in range(p):
             if Gp[<size_t>j * p + j] > 0:

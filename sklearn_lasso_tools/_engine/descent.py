@@ -68,8 +68,9 @@ def coordinate_descent(
         Epochs run.
     """
     if gram is not None:
-        if not gram.flags.c_contiguous and gram.flags.f_contiguous:
-            gram = gram.T  # symmetric: the transpose is the same matrix, in C order
+        if not gram.flags.c_contiguous:
+            # symmetric: a Fortran-ordered one's transpose is the same matrix in C order
+            gram = gram.T if gram.flags.f_contiguous else np.ascontiguousarray(gram)
         return gram_descent(w, l1_reg, l2_reg, gram, Xy, y, max_iter, tol, positive)
     if sparse_X is not None:
         n_samples, n_features = sparse_X.shape
