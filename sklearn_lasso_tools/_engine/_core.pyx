@@ -145,9 +145,9 @@ def dense_descent(
     """
     cdef int n = X.shape[0], p = X.shape[1]
     cdef int one = 1, i, j, k, it, n_iter = 0, n_kept = 0
-    cdef double zero = 0.0, plus = 1.0, minus = -1.0
-    cdef double abs_tol, gap, r2, ry, z, wj, new, delta, d_max, w_max, scale, radius
-    cdef char trans = b"T", notrans = b"N"
+    cdef double plus = 1.0, minus = -1.0
+    cdef double abs_tol, gap, z, wj, new, delta, d_max, w_max, scale, radius
+    cdef char notrans = b"N"
     if p == 0 or n == 0:
         return 0.0, tol * float(np.dot(y, y)), 0
     cdef double[::1] r_view = np.empty(n)
