@@ -14,7 +14,7 @@ its column: the solvers see ``x_j / f_j`` and a plain L1 penalty on ``f_j w_j``,
 per-column ridge weight ``1 / f_j`` when ``l1_ratio < 1``. A zero factor (unpenalized) is
 the tiny ``UNPENALIZED``, whose shrinkage is far below the solver's tolerance.
 Logistic problems are solved by proximal Newton (glmnet's IRLS) whose weighted-Lasso steps
-run in scikit-learn's coordinate descent.
+run in the compiled coordinate descent (``_engine``).
 """
 
 import warnings
