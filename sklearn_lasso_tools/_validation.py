@@ -6,9 +6,8 @@ from functools import partial
 import numpy as np
 from scipy import sparse
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _check_sample_weight
 
-from ._compat import validate_data
+from ._compat import _check_sample_weight, validate_data
 
 __all__ = [
     "alpha_from_C",

@@ -14,7 +14,7 @@ its column: the solvers see ``x_j / f_j`` and a plain L1 penalty on ``f_j w_j``,
 per-column ridge weight ``1 / f_j`` when ``l1_ratio < 1``. A zero factor (unpenalized) is
 the tiny ``UNPENALIZED``, whose shrinkage is far below the solver's tolerance.
 Logistic problems are solved by proximal Newton (glmnet's IRLS) whose weighted-Lasso steps
-run in scikit-learn's coordinate descent.
+run in the compiled coordinate descent (``_engine``).
 """
 
 import warnings
@@ -25,7 +25,6 @@ import numpy as np
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
-from .._compat import quiet_coordinate_descent
 from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
 from .solvers import SOLVERS, _log_sum_exp
@@ -206,8 +205,8 @@ def l1_path(
         )
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds). Inner solves report through the trace, which
-    # becomes one warning below, so their own warnings are silenced here, once.
-    with single_threaded_blas(), quiet_coordinate_descent():
+    # becomes one warning below (the compiled descent itself never warns).
+    with single_threaded_blas():
         if isinstance(alphas, (int, np.integer)):
             grad = _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_iter)
             penalized = np.ones(grad.shape[-1], dtype=bool)

@@ -4,7 +4,7 @@ Each solver walks a descending grid of alphas with warm starts and returns the s
 coefficients, intercepts and deviances at each point. Logistic losses are minimized by
 proximal Newton (glmnet's IRLS, with a backtracking safeguard glmnet does without): each
 step is a weighted least-squares problem with the elastic-net penalty, solved by
-scikit-learn's coordinate descent on the Gram matrix when n_samples > n_features.
+the compiled coordinate descent on the Gram matrix when n_samples > n_features.
 """
 
 from functools import partial

@@ -21,8 +21,8 @@ from functools import partial
 import numpy as np
 from scipy.linalg.lapack import dposv
 
-from .._compat import coordinate_descent
 from .active_systems import ActiveSystems
+from .descent import coordinate_descent
 
 __all__ = ["WeightedLasso"]
 
@@ -197,7 +197,7 @@ class WeightedLasso:
         return A
 
     def _restrict(self, index, l2):
-        """The working set's design for scikit-learn's coordinate descent, and the ridge
+        """The working set's design for the compiled coordinate descent, and the ridge
         weight left for the solver (per-feature weights are folded into the design)."""
         prob, t, u, m = self.prob, self.t, self.u, self.m
         ridge = None if np.isscalar(l2) else l2[index]

@@ -1,0 +1,23 @@
+"""Build the compiled core (``sklearn_lasso_tools._engine._core``); metadata is in
+pyproject.toml."""
+
+import sys
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+# -O3 where the compiler takes GCC's flags; MSVC's defaults (/O2) are kept
+flags = [] if sys.platform == "win32" else ["-O3"]
+
+setup(
+    ext_modules=cythonize(
+        [
+            Extension(
+                "sklearn_lasso_tools._engine._core",
+                ["sklearn_lasso_tools/_engine/_core.pyx"],
+                extra_compile_args=flags,
+            )
+        ],
+        compiler_directives={"language_level": 3},
+    )
+)
