@@ -4,7 +4,11 @@ N/A (cannot be measured in this run: a tool unavailable, a workload or probe not
 from pathlib import Path
 
 import numpy as np
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 (the package supports it): the same parser
+    import tomli as tomllib
 
 from .tools import TOOL, fast_glmnet_key, reference_glmnet_key
 
