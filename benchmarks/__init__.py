@@ -1,0 +1,1 @@
+"""The speed benchmark (``python benchmarks/run.py``); see README.md in this folder."""
