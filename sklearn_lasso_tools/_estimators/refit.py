@@ -17,9 +17,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
 from .._engine.cv import make_splitter
+from .._engine.families import family_for
 from .._engine.path import l1_path
 from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
-from .._engine.scoring import DEFAULT_SCORING, PathPointClassifier, PathPointRegressor
+from .._engine.scoring import PathPointClassifier, PathPointRegressor
 from .._validation import engine_params, engine_task, fit_inputs
 from .report import check_alphas
 from .selector import L1Selector
@@ -281,7 +282,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             task=etask,
             alphas=path.alphas,
             gammas=gammas,
-            scoring=probe.scoring or DEFAULT_SCORING[etask],
+            scoring=probe.scoring or family_for(etask).default_scoring,
             classes=classes,
             sample_weight=weights,
             n_jobs=probe.n_jobs,

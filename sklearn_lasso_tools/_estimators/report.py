@@ -20,9 +20,9 @@ from .._engine.cv import (
 )
 from .._engine.designs import cross_products_for
 from .._engine.events import EVENTS, entries, path_events
+from .._engine.families import family_for
 from .._engine.groups import CORR_FLOOR, correlated_pairs
 from .._engine.path import l1_path
-from .._engine.scoring import DEFAULT_SCORING
 from .._engine.stability import complementary_pairs, select_stable, stability_path
 from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
@@ -303,7 +303,7 @@ class LassoPathReport(BaseEstimator):
                 splits,
                 task=etask,
                 alphas=path.alphas,
-                scoring=self.scoring or DEFAULT_SCORING[etask],
+                scoring=self.scoring or family_for(etask).default_scoring,
                 classes=classes,
                 sample_weight=weights,
                 n_jobs=self.n_jobs,
