@@ -17,6 +17,7 @@ from scipy import sparse
 from sklearn.linear_model import PoissonRegressor
 from sklearn.metrics import get_scorer, mean_poisson_deviance
 
+from sklearn_lasso_tools import L1Selector, LassoPathReport, SelectThenRefit
 from sklearn_lasso_tools._engine.families import POISSON, family_for
 from sklearn_lasso_tools._engine.path import l1_path
 from sklearn_lasso_tools._engine.scoring import PathPointPoissonRegressor, score_path
@@ -222,3 +223,78 @@ def test_agrees_with_glmnet(glmnet_runs, case):
     np.testing.assert_allclose(ours.dev_ratio, theirs["dev_ratio"], rtol=0, atol=GLMNET_DEV_ATOL)
     # the same support, but for glmnet's rounding-level coefficients (3e-17 to 9e-17)
     assert np.all((ours.coefs != 0) == (np.abs(theirs["beta"]) > 1e-12 * scale))
+
+
+def _folds(foldid):
+    return [(np.flatnonzero(foldid != k), np.flatnonzero(foldid == k)) for k in range(5)]
+
+
+@pytest.fixture(scope="module")
+def cv_case():
+    X, y, _ = _counts(200, 15, seed=8)
+    foldid = np.random.RandomState(8).permutation(len(y)) % 5
+    report = LassoPathReport(task="poisson", cv=_folds(foldid), alphas=30, tol=TOL)
+    return X, y, foldid, report.fit(X, y)
+
+
+def test_report_fits_the_engine_path_and_scores_held_out_deviance(cv_case):
+    X, y, foldid, report = cv_case
+    path = _fit(X, y, alphas=30)
+    np.testing.assert_array_equal(report.alphas_, path.alphas)
+    np.testing.assert_allclose(report.coefs_, path.coefs, rtol=0, atol=1e-12)
+    assert report.scoring is None and report.task_ == "poisson"
+    # fold 2's scores: its own path, scored by sklearn's mean Poisson deviance on exp(eta)
+    train, test = _folds(foldid)[2]
+    fold = l1_path(
+        X[train],
+        y[train],
+        task="poisson",
+        alphas=report.alphas_,
+        tol=TOL,
+        saturate=True,
+        keep_last=True,
+    )
+    expected = [
+        -mean_poisson_deviance(y[test], np.exp(X[test] @ c + b))
+        for c, b in zip(fold.coefs, fold.intercepts, strict=True)
+    ]
+    np.testing.assert_allclose(report.cv_scores_[:, 2], expected, rtol=1e-9)
+
+
+def test_report_cv_agrees_with_cv_glmnet(cv_case):
+    if not _glmnet.glmnet_available():
+        pytest.skip("R with glmnet is not available")
+    X, y, foldid, report = cv_case
+    theirs = _glmnet.cv_glmnet(
+        X,
+        y,
+        family="poisson",
+        lambdas=report.alphas_,
+        foldid=foldid,
+        type_measure="deviance",
+        thresh=1e-14,
+    )
+    # measured: cvm 2.2e-8, cvsd 8.8e-8 (relative); the same lambda.min and lambda.1se
+    np.testing.assert_allclose(-report.cv_mean_, theirs["cvm"], rtol=3e-7)
+    np.testing.assert_allclose(report.cv_se_, theirs["cvsd"], rtol=1e-6)
+    assert report.alpha_1se_ > report.alpha_min_  # (both rules are exercised)
+    assert report.alpha_min_ == pytest.approx(theirs["lambda_min"], rel=1e-12)
+    assert report.alpha_1se_ == pytest.approx(theirs["lambda_1se"], rel=1e-12)
+
+
+def test_selector_and_refit():
+    X, y, w = _counts(150, 8, seed=9)
+    selector = L1Selector(task="poisson", alpha=0.05, tol=TOL).fit(X, y, sample_weight=w)
+    path = _fit(X, y, alphas=[0.05], sample_weight=w)
+    np.testing.assert_allclose(selector.coef_, path.coefs[0], rtol=0, atol=1e-12)
+    empty = L1Selector(task="poisson", alpha=100.0)
+    with pytest.warns(UserWarning, match="selected no feature|no feature"):
+        empty.fit(X, y, sample_weight=w)
+    assert empty.intercept_ == pytest.approx(np.log(np.average(y, weights=w)), rel=1e-12)
+    model = SelectThenRefit(L1Selector(task="poisson", alpha=0.05)).fit(X, y)
+    assert isinstance(model.estimator_, PoissonRegressor)
+    support = model.selector_.get_support()
+    direct = PoissonRegressor(alpha=0).fit(X[:, support], y)
+    np.testing.assert_allclose(model.predict(X), direct.predict(X[:, support]), rtol=1e-12)
+    with pytest.raises(ValueError, match="L1Selector with task='poisson' needs finite, non-neg"):
+        L1Selector(task="poisson", alpha=0.1).fit(X, y - 1)

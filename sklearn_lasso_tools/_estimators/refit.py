@@ -54,8 +54,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         A fitted-on-``fit`` feature selector; ``None`` means ``L1Selector()``.
     estimator : estimator, default=None
         Refitted on the selected columns; ``None`` means ``LogisticRegression()`` for a
-        classification target and ``LinearRegression()`` for a regression target (with
-        ``gamma="cv"``: the relaxed refit described below).
+        classification target, ``LinearRegression()`` for a regression target and
+        ``PoissonRegressor(alpha=0)`` for a selector with ``task="poisson"`` (with
+        ``gamma="cv"``: the relaxed refit described below, not yet for Poisson).
     gamma : float in [0, 1] or "cv", default=0.0
         The relaxed fit ``gamma * L1 + (1 - gamma) * refit`` of the coefficients and the
         intercept (glmnet's ``relax=TRUE``; Meinshausen 2007, Hastie, Tibshirani &
@@ -153,7 +154,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         if self.estimator is not None:
             return self.estimator
         task = getattr(self.selector, "task", "auto")
-        return LinearRegression() if task == "regression" else LogisticRegression()
+        if task in ("regression", "poisson"):  # (else classes decide: binary or not)
+            return family_for(task).default_refit()
+        return LogisticRegression()
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -204,6 +207,8 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         else:
             if self.estimator is not None:
                 estimator = clone(self.estimator)
+            elif getattr(self.selector_, "task", None) == "poisson":
+                estimator = family_for("poisson").default_refit()
             else:
                 estimator = LogisticRegression() if classification else LinearRegression()
             self.estimator_ = estimator.fit(self.selector_.transform(X), y, **weights)

@@ -31,7 +31,7 @@ from .correlated import dropped_correlates, groups_note
 
 __all__ = ["LassoPathReport"]
 
-TASK_OPTIONS = StrOptions({"auto", "regression", "classification"})
+TASK_OPTIONS = StrOptions({"auto", "regression", "classification", "poisson"})
 
 
 class LassoPathReport(BaseEstimator):
@@ -40,7 +40,8 @@ class LassoPathReport(BaseEstimator):
     Fits every strength of a descending grid with warm starts (glmnet's algorithm), then
     refits the grid on each cross-validation fold to score it, and applies glmnet's
     ``min`` and ``1se`` rules. Regression uses the squared loss; classification the
-    logistic loss (binary or multinomial). The intercept is never penalized.
+    logistic loss (binary or multinomial); Poisson the Poisson deviance (log link, for
+    counts). The intercept is never penalized.
 
     Parameters
     ----------
@@ -54,10 +55,13 @@ class LassoPathReport(BaseEstimator):
         Folds for cross-validation; an int gives shuffled (stratified, for
         classification) folds seeded by ``random_state``. ``None`` fits the path only.
     scoring : str or callable, default=None
-        A "greater is better" scikit-learn scorer. Default: ROC AUC for binary, negative
-        log-loss for multiclass, negative mean squared error for regression.
-    task : {"auto", "regression", "classification"}, default="auto"
-        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`.
+        A "greater is better" scikit-learn scorer. Default: the family's (ROC AUC for
+        binary, negative log-loss for multiclass, negative mean squared error for
+        regression, negative mean Poisson deviance for Poisson).
+    task : {"auto", "regression", "classification", "poisson"}, default="auto"
+        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`
+        (never as counts); "poisson" fits non-negative counts with a log link (glmnet's
+        ``family="poisson"``).
     l1_ratio : float, default=1.0
         Share of L1 in the penalty; 1 is the Lasso, smaller values the elastic net.
     scale : bool, default=True
