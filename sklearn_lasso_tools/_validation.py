@@ -11,6 +11,7 @@ from ._compat import _check_sample_weight, validate_data
 
 __all__ = [
     "alpha_from_C",
+    "check_counts",
     "check_features",
     "check_penalty_factor",
     "check_strength",
@@ -103,9 +104,12 @@ def _numeric_column(column, dtype):
 def check_target(y, task, owner):
     """Resolve ``task`` and encode ``y`` for the engine.
 
-    Returns ``(task, y_encoded, classes)``: ``task`` is "regression" or "classification";
-    for classification ``y_encoded`` holds class codes ``0..K-1`` and ``classes`` the labels.
+    Returns ``(task, y_encoded, classes)``: ``task`` is "regression", "classification" or
+    "poisson"; for classification ``y_encoded`` holds class codes ``0..K-1`` and ``classes``
+    the labels.
     """
+    if task == "poisson":
+        return task, check_counts(y, owner), None
     kind = type_of_target(y, input_name="y", raise_unknown=True)
     if task == "auto":
         task = "classification" if _looks_categorical(y, kind) else "regression"
@@ -130,6 +134,22 @@ def check_target(y, task, owner):
         only = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
         raise ValueError(f"{owner} needs at least two classes in y; got only {only!r}.")
     return task, codes, classes
+
+
+def check_counts(y, owner):
+    """A Poisson target as floats: finite, non-negative, not all zero."""
+    values = np.asarray(y)
+    if values.ndim != 1 or values.dtype.kind not in "biuf":
+        raise ValueError(f"{owner} with task='poisson' needs a 1-D numeric y of counts.")
+    values = values.astype(np.float64)
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(
+            f"{owner} with task='poisson' needs finite, non-negative counts in y; got "
+            f"min {np.nanmin(values):.4g}, {np.count_nonzero(~np.isfinite(values))} non-finite."
+        )
+    if not np.any(values > 0):
+        raise ValueError(f"{owner} with task='poisson' needs a positive count in y; got all zeros.")
+    return values
 
 
 def _looks_categorical(y, kind):
@@ -179,8 +199,11 @@ def engine_params(estimator, classes):
 
 
 def engine_task(task, classes):
-    if task == "regression":
-        return "regression"
+    """The engine's family name for an estimator's task: "regression", "poisson", or
+    "binary" / "multinomial" by the number of classes (``_engine.families.family_for``
+    gives the family object)."""
+    if task in ("regression", "poisson"):
+        return task
     return "binary" if len(classes) == 2 else "multinomial"
 
 

@@ -95,7 +95,7 @@ def _run(
     y = np.asarray(y, dtype=np.float64).ravel()
     lambdas = np.asarray(lambdas, dtype=np.float64).ravel()
     n, p = X.shape
-    if family not in ("gaussian", "binomial", "multinomial"):
+    if family not in ("gaussian", "binomial", "multinomial", "poisson"):
         raise ValueError(f"unsupported family {family!r}")
     K = int(y.max()) + 1 if family == "multinomial" else 1
     params = dict(

@@ -14,6 +14,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
 from .._validation import is_int
 from .designs import cross_products_for, take_rows
+from .families import family_for
 from .path import l1_path
 from .scoring import SQUARED_ERROR_SCORING, score_path, score_squares
 from .threads import single_threaded_blas
@@ -108,7 +109,7 @@ def make_splitter(cv, task, y_codes, random_state, owner):
     """An int gives shuffled folds (stratified for classification), as ``cv.glmnet``."""
     if not is_int(cv):
         return check_cv(cv, y_codes, classifier=task == "classification")
-    if task == "regression":
+    if task != "classification":
         return KFold(cv, shuffle=True, random_state=random_state)
     smallest = np.bincount(y_codes).min()
     if smallest < cv:
@@ -143,7 +144,9 @@ def cross_validate_path(
     each fold's result arrives, wherever joblib runs the folds. ``cross_products``: the
     whole data's ``CrossProducts``, when the caller already has them.
     """
-    cross_products = _shared_cross_products(X, y, splits, task, sample_weight, cross_products)
+    cross_products = _shared_cross_products(
+        X, y, splits, family_for(task).task, sample_weight, cross_products
+    )
     jobs = (
         delayed(_fit_and_score_fold)(
             X,

@@ -5,6 +5,10 @@ coefficients are mapped back to the caller's scale at the end:
 
 - regression: ``sum_i v_i (y_i - b - x_i w)^2 / 2 + alpha * penalty(w)``
 - binary / multinomial logistic: ``sum_i v_i logloss_i + alpha * penalty(w)``
+- Poisson (log link): ``sum_i v_i (exp(eta_i) - y_i eta_i) + alpha * penalty(w)``,
+  ``eta = b + x w``
+
+(each family's loss, see ``families``)
 
 with ``v`` the sample weights normalised to sum to one and
 ``penalty(w) = sum_j f_j * (l1_ratio * |w_j| + (1 - l1_ratio) / 2 * w_j^2)`` on standardized
@@ -13,8 +17,8 @@ rescaled to sum to the number of features; all ones by default). A factor is fol
 its column: the solvers see ``x_j / f_j`` and a plain L1 penalty on ``f_j w_j``, with a
 per-column ridge weight ``1 / f_j`` when ``l1_ratio < 1``. A zero factor (unpenalized) is
 the tiny ``UNPENALIZED``, whose shrinkage is far below the solver's tolerance.
-Logistic problems are solved by proximal Newton (glmnet's IRLS) whose weighted-Lasso steps
-run in the compiled coordinate descent (``_engine``).
+GLM problems are solved by proximal Newton (glmnet's IRLS) whose weighted-Lasso steps
+run in the compiled coordinate descent (``_engine._core``).
 """
 
 import warnings
@@ -22,12 +26,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
-from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
 from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
-from .solvers import SOLVERS, _log_sum_exp
+from .families import family_for
+from .solvers import SOLVERS
 from .threads import single_threaded_blas
 
 __all__ = ["LinearPath", "l1_path"]
@@ -48,7 +52,8 @@ class LinearPath:
     dev_ratio : ndarray of shape (n_alphas,)
         Fraction of the null deviance explained.
     null_deviance : float
-    task : {"regression", "binary", "multinomial"}
+    task : {"regression", "binary", "multinomial", "poisson"}
+        The family's engine name (``family`` gives the family object).
     scales : ndarray of shape (n_features,)
         What standardization divided each feature by (1 for constant features or
         ``scale=False``): ``coefs * scales`` are the standardized coefficients.
@@ -69,8 +74,12 @@ class LinearPath:
     n_iter: np.ndarray
     penalty_factor: np.ndarray
 
+    @property
+    def family(self):
+        return family_for(self.task)
 
-def _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_iter):
+
+def _start_gradient(prob, Y, family, penalty_factor, l1_ratio, positive, tol, max_iter):
     """Correlations of every column with the residual of the model without penalized
     features: intercept only, or with the unpenalized features fitted. Those carry a
     penalty (tiny, but not zero), so they are fitted twice: unpenalized, then at the
@@ -83,15 +92,14 @@ def _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_
     sub = prob.restrict(unpenalized)
     alpha = 0.0
     for _ in range(2):
-        trace = SOLVERS[task](sub, Y, np.array([alpha]), l1_ratio, tol, max_iter, False, False)
-        intercept = trace.intercepts[0]
-        if task == "multinomial":
-            Eta = intercept + np.column_stack([sub.matvec(b) for b in trace.betas[0]])
-            fitted = np.exp(Eta - _log_sum_exp(Eta)[:, None])
+        solve = SOLVERS[family.solver]
+        trace = solve(family, sub, Y, np.array([alpha]), l1_ratio, tol, max_iter, False, False)
+        beta = trace.betas[0]
+        if beta.ndim == 2:  # (multinomial)
+            eta = trace.intercepts[0] + np.column_stack([sub.matvec(b) for b in beta])
         else:
-            eta = intercept + sub.matvec(trace.betas[0])
-            fitted = eta if task == "regression" else expit(eta)
-        grad = _gradient(prob, Y, fitted)
+            eta = trace.intercepts[0] + sub.matvec(beta)
+        grad = _gradient(prob, Y, family.mean(eta))
         alpha = _alpha_max(grad, penalty_factor[prob.keep] > 0, positive, l1_ratio)
     return grad * (1 + 1e-6)
 
@@ -147,8 +155,10 @@ def l1_path(
         A ``RowSubset`` (given alphas, squared loss with more samples than features)
         stands for rows of a design through their Gram matrix.
     y : ndarray of shape (n_samples,)
-        Floats for regression; integer class codes ``0..K-1`` for classification.
-    task : {"regression", "binary", "multinomial"}
+        Floats for regression; integer class codes ``0..K-1`` for classification;
+        non-negative counts for Poisson.
+    task : Family or {"regression", "binary", "multinomial", "poisson"}
+        The family (see ``families``), or its name (glmnet's, or the engine's).
     alphas : int or array-like, default=100
         Number of grid points, or the strengths themselves (used sorted descending).
     eps : float, default=None
@@ -169,7 +179,7 @@ def l1_path(
     saturate : bool, default=None
         Stop past 0.999 deviance explained even on given alphas (the data are nearly
         interpolated, classes separated, and smaller alphas only inflate the weights).
-        Defaults to True for classification, False for regression.
+        Defaults to True for classification and Poisson, False for regression.
     keep_last : bool, default=False
         A path that stopped early keeps its last point at the smaller alphas (as glmnet's
         cross-validation folds do) instead of ending there.
@@ -191,10 +201,21 @@ def l1_path(
     -------
     LinearPath
     """
+    family = family_for(task)
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
     prob = _problem(
-        X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
+        X,
+        y,
+        family.task,
+        alphas,
+        sample_weight,
+        scale,
+        penalty_factor,
+        positive,
+        copy_X,
+        cross_products,
     )
+<<<<<<< HEAD
     Y = _targets(y, task, n_classes)
     if task == "regression" and _constant(Y, prob.v):
         return _null_path(prob, Y, alphas, eps, penalty_factor)
@@ -203,12 +224,20 @@ def l1_path(
             "A class is missing from the (positively weighted) training samples; with "
             "cross-validation, use fewer folds or stratified folds."
         )
+=======
+    Y = family.targets(y, n_classes)
+    problem = family.degenerate(prob.v, Y)
+    if problem is not None:
+        raise ValueError(problem)
+>>>>>>> families
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds). Inner solves report through the trace, which
     # becomes one warning below (the compiled descent itself never warns).
     with single_threaded_blas():
         if isinstance(alphas, (int, np.integer)):
-            grad = _start_gradient(prob, Y, task, penalty_factor, l1_ratio, positive, tol, max_iter)
+            grad = _start_gradient(
+                prob, Y, family, penalty_factor, l1_ratio, positive, tol, max_iter
+            )
             penalized = np.ones(grad.shape[-1], dtype=bool)
             if penalty_factor is not None:
                 penalized = penalty_factor[prob.keep] > 0
@@ -231,15 +260,21 @@ def l1_path(
             alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
             stop_early = bool(stop_early)
         if saturate is None:
+<<<<<<< HEAD
             saturate = task != "regression"
         stop_step = _reference_step(alphas) if stop_early else None
         trace = SOLVERS[task](
             prob, Y, alphas, l1_ratio, tol, max_iter, stop_step, saturate, on_point
+=======
+            saturate = family.saturates
+        trace = SOLVERS[family.solver](
+            family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point
+>>>>>>> families
         )
     _warn_unconverged(trace, tol, max_iter)
     if keep_last:
         trace.keep_last(len(alphas))
-    return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, task, penalty_factor)
+    return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, family, penalty_factor)
 
 
 # the early stop compares the path at the points of glmnet's default grid over its range
@@ -296,6 +331,7 @@ def _warn_unconverged(trace, tol, max_iter):
         )
 
 
+<<<<<<< HEAD
 def _constant(y, v):
     """Whether ``y`` takes one value on the positively weighted samples."""
     y = y[v > 0]
@@ -345,6 +381,9 @@ def _targets(y, task, n_classes=None):
 
 
 def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
+=======
+def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
+>>>>>>> families
     # one point at a time, dropping the trace's copy as it goes: wide paths (p = 1e5 and
     # more) then hold the coefficients once, not three times
     betas = trace.betas
@@ -355,7 +394,7 @@ def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
         coefs[i][..., keep] = betas[i] * inverse
         betas[i] = None
     intercepts = np.asarray(trace.intercepts) - coefs @ prob.mean
-    if task == "multinomial":  # glmnet's convention: intercepts sum to zero
+    if intercepts.ndim == 2:  # (multinomial) glmnet's convention: intercepts sum to zero
         intercepts -= intercepts.mean(axis=1, keepdims=True)
     nonzero = coefs != 0
     n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
@@ -374,7 +413,7 @@ def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
         n_nonzero,
         dev_ratio,
         trace.null_dev,
-        task,
+        family.task,
         scales,
         np.asarray(trace.n_iter),
         penalty_factor_used,

@@ -85,6 +85,8 @@ def refit_linear(
     coef : ndarray of shape (k,) or (n_classes, k)
     intercept : float or ndarray of shape (n_classes,)
     """
+    if task not in ("regression", "binary", "multinomial"):
+        raise ValueError(f"The relaxed refit supports regression and classification; got {task!r}.")
     X = X.toarray() if sparse.issparse(X) else np.asarray(X, dtype=np.float64)
     n = X.shape[0]
     v = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()

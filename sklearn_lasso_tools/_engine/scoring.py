@@ -7,18 +7,15 @@ estimator that stands for that point of the path.
 """
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import expit, log_softmax, softmax, xlogy
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import get_scorer
 
-__all__ = ["DEFAULT_SCORING", "SQUARED_ERROR_SCORING", "score_path", "score_squares"]
+from .families import family_for
 
-DEFAULT_SCORING = {
-    "regression": "neg_mean_squared_error",
-    "binary": "roc_auc",
-    "multinomial": "neg_log_loss",
-}
+__all__ = ["SQUARED_ERROR_SCORING", "score_path", "score_squares"]
+
 SQUARED_ERROR_SCORING = ("neg_mean_squared_error", "r2")  # scored from moments, see _cv
 _EPS = np.finfo(np.float64).eps  # scikit-learn's clipping of probabilities in log_loss
 
@@ -26,8 +23,10 @@ _EPS = np.finfo(np.float64).eps  # scikit-learn's clipping of probabilities in l
 def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, sample_weight=None):
     """Scores (greater is better) of each path point, shape (n_alphas,).
 
-    ``coefs`` is (n_alphas, n_features) or (n_alphas, n_classes, n_features).
+    ``task`` is the path's family (or its name); ``coefs`` is (n_alphas, n_features) or
+    (n_alphas, n_classes, n_features).
     """
+    task = family_for(task).task
     if isinstance(scoring, str):
         fast = _FAST.get((scoring, task))
         if fast is not None and (sample_weight is None or scoring != "roc_auc"):
@@ -99,6 +98,13 @@ def _neg_mse(prediction, y, w):
     return -(w @ (prediction - y[:, None]) ** 2)
 
 
+def _neg_poisson_deviance(decision, y, w):
+    """``-mean_poisson_deviance`` of ``exp(decision)``, from the log of the mean."""
+    y = y[:, None]
+    with np.errstate(over="ignore"):
+        return -2 * (w @ (xlogy(y, y) - y * decision - y + np.exp(decision)))
+
+
 def _r2(prediction, y, w):
     total = w @ (y - w @ y) ** 2
     return 1 - (w @ (prediction - y[:, None]) ** 2) / total
@@ -112,12 +118,15 @@ _FAST = {
     ("accuracy", "multinomial"): _multinomial_accuracy,
     ("neg_mean_squared_error", "regression"): _neg_mse,
     ("r2", "regression"): _r2,
+    ("neg_mean_poisson_deviance", "poisson"): _neg_poisson_deviance,
 }
 
 
 def _point(task, coef, intercept, classes):
     if task == "regression":
         return PathPointRegressor(coef, intercept)
+    if task == "poisson":
+        return PathPointPoissonRegressor(coef, intercept)
     return PathPointClassifier(coef, intercept, classes)
 
 
@@ -130,6 +139,13 @@ class PathPointRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X):
         return X @ self.coef + self.intercept
+
+
+class PathPointPoissonRegressor(PathPointRegressor):
+    """One point of a fitted Poisson path (log link): predicts ``exp(X coef + intercept)``."""
+
+    def predict(self, X):
+        return np.exp(super().predict(X))
 
 
 class PathPointClassifier(ClassifierMixin, BaseEstimator):

@@ -1,25 +1,24 @@
-"""Path solvers on a standardized design: squared loss, binary and multinomial logistic.
+"""Path solvers on a standardized design: squared loss, single-response GLMs (binomial,
+Poisson), multinomial.
 
 Each solver walks a descending grid of alphas with warm starts and returns the standardized
-coefficients, intercepts and deviances at each point. Logistic losses are minimized by
-proximal Newton (glmnet's IRLS, with a backtracking safeguard glmnet does without): each
-step is a weighted least-squares problem with the elastic-net penalty, solved by
-the compiled coordinate descent on the Gram matrix when n_samples > n_features.
+coefficients, intercepts and deviances at each point; each takes the family (see
+``families``) first. The GLM losses are minimized by proximal Newton (glmnet's IRLS, with a
+backtracking safeguard glmnet does without): each step is a weighted least-squares problem
+with the elastic-net penalty, solved by the compiled coordinate descent (on the Gram matrix
+when n_samples > n_features).
 """
 
 from functools import partial
 
 import numpy as np
-from scipy.special import expit
 
 from .curvature import Curvature
+from .families import MIN_HESSIAN, MULTINOMIAL, log_sum_exp
 from .weighted_lasso import WeightedLasso, _SinglePrecision
 
 __all__ = ["SOLVERS"]
 
-# Floor on p(1 - p). glmnet's 1e-5 overstates the curvature of nearly separated samples,
-# so Newton crawls there; the line search guards the longer steps a lower floor allows.
-_MIN_HESSIAN = 1e-7
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
 _WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
@@ -146,7 +145,7 @@ def _line_search(objective_at, current, max_halvings=30):
     return 0.0, current
 
 
-def gaussian(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
+def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
     v, n = prob.v, prob.n_samples
     y_bar = v @ Y
     yc = Y - y_bar
@@ -194,14 +193,10 @@ def _on_line(last, first, t):
     return guess
 
 
-def _binomial_loss(v, y, eta):
-    return v @ (np.logaddexp(0.0, eta) - y * eta)
-
-
 _ROW_BLOCK = 1024  # rows of a tall design read twice while in cache (1.6 MB at k = 200)
 
 
-def _binomial_step(X, eta, d_beta, d_intercept, v, Y):
+def _full_step(family, X, eta, d_beta, d_intercept, v, Y):
     """A full Newton step's ``d_eta``, and the loss and its gradient ``(X' r, sum r)``
     after it, in one pass over the rows of ``X`` by blocks (half the memory traffic of a
     product and then a transposed one, which is what a step on a tall design is bound by).
@@ -217,22 +212,21 @@ def _binomial_step(X, eta, d_beta, d_intercept, v, Y):
         d += d_intercept
         d_eta[rows] = d
         eta_new = eta[rows] + d
-        loss += _binomial_loss(v[rows], Y[rows], eta_new)
-        residual = v[rows] * (expit(eta_new) - Y[rows])
+        loss += family.loss(v[rows], Y[rows], eta_new)
+        residual = v[rows] * (family.mean(eta_new) - Y[rows])
         grad += block.T @ residual
         grad_intercept += residual.sum()
     return d_eta, loss, (grad, grad_intercept)
 
 
-def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
+def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
+    """A single-response GLM family's path (binomial, Poisson) by proximal Newton."""
     v = prob.v
-    p_bar = v @ Y
-    state = _BinomialState(
-        np.zeros(prob.X.shape[1]), np.log(p_bar / (1 - p_bar)), None, Curvature(v)
-    )
+    state = _GLMState(np.zeros(prob.X.shape[1]), family.null_intercept(v, Y), None, Curvature(v))
     state.eta = np.full(prob.n_samples, state.intercept)
-    state.loss = _binomial_loss(v, Y, state.eta)
-    trace = _Trace(2 * state.loss, stop_early, saturate, on_point)
+    state.loss = family.loss(v, Y, state.eta)
+    saturated = family.saturated_loss(v, Y)
+    trace = _Trace(2 * (state.loss - saturated), stop_early, saturate, on_point)
     # wide dense designs: X' r over every feature first in float32 (see _SinglePrecision)
     wide = prob.offset is None and prob.n_samples < prob.n_features
     single = _SinglePrecision(prob.X) if wide else None
@@ -240,7 +234,7 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     def gradient(floor):
         known = state.gradient_on(None)
         if known is None:
-            residual = v * (expit(state.eta) - Y)
+            residual = v * (family.mean(state.eta) - Y)
             if single is not None:  # exact only where it may reach floor: not kept
                 return np.abs(single.rmatvec(residual, 0.0, floor))
             known = prob.rmatvec(residual), residual.sum()
@@ -248,7 +242,8 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
         return np.abs(known[0])
 
     newton = partial(
-        _binomial_newton,
+        _glm_newton,
+        family=family,
         Y=Y,
         v=v,
         state=state,
@@ -260,12 +255,12 @@ def binomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_
     )
     fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
     for alpha, epochs in zip(alphas, fits, strict=True):
-        if trace.add(alpha, state.beta, state.intercept, 2 * state.loss, epochs):
+        if trace.add(alpha, state.beta, state.intercept, 2 * (state.loss - saturated), epochs):
             break
     return trace
 
 
-class _BinomialState:
+class _GLMState:
     def __init__(self, beta, intercept, eta, curvature=None):
         self.beta, self.intercept, self.eta = beta, intercept, eta
         self.loss = None  # the loss at eta
@@ -327,7 +322,7 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
         yield epochs
 
 
-def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wide=False):
+def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wide=False):
     """Proximal Newton on the features ``sub.columns``; updates ``state``.
 
     The first step is a rough one, its weighted Lasso solved to a looser tolerance (the
@@ -346,18 +341,20 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wi
     threshold = tol * trace.null_dev
     curvature = state.curvature if Curvature.applies(sub) else None
     epochs, change, known = 0, np.inf, state.gradient_on(sub.subset)
-    start = _predicted(sub, Y, v, state, alpha, l1_ratio, objective, trace) if wide else None
+    start = None
+    if wide:
+        start = _predicted(sub, family, Y, v, state, alpha, l1_ratio, objective, trace)
     if start is not None:
         beta, intercept, eta, objective = start
         known = None
     for iteration in range(_MAX_NEWTON):
         trace.failures = []
-        p = expit(eta)
-        h = np.maximum(p * (1 - p), _MIN_HESSIAN)
+        mu = family.mean(eta)
+        h, z = family.working(Y, eta, mu)
         gram, kept = None, False
         if curvature is not None or wide:
             if known is None:
-                residual = v * (p - Y)
+                residual = v * (mu - Y)
                 known = sub.rmatvec(residual), residual.sum()
             grad, grad_intercept = known
             if _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, sub.positive, tol):
@@ -370,13 +367,15 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wi
         exact, inner_tol = slack == 1.0, tol * slack
         if curvature is not None:
             h, kept = curvature.weights(h)
+            if kept:  # the working response of the kept curvature
+                z = eta + (Y - mu) / h
             x_bar, matrix = curvature.gram(sub)
             # X~' W (z - zbar) from the gradient: eta = c + X~ beta, so no pass over X
             Xy = matrix @ beta - sub.n_samples * (grad - grad_intercept * x_bar)
             gram = (x_bar, matrix, Xy)
         W = v * h
         beta_new, intercept_new, n_iter = _weighted_lasso(
-            sub, eta + (Y - p) / h, W, beta, alpha, l1_ratio, inner_tol, max_iter, trace, gram
+            sub, z, W, beta, alpha, l1_ratio, inner_tol, max_iter, trace, gram
         )
         epochs += n_iter
         d_beta = beta_new - beta
@@ -384,13 +383,15 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wi
         if curvature is None:
             d_eta = intercept_new - intercept + sub.matvec(d_beta)
         else:  # the loss and gradient after a full step come with d_eta, in one pass
-            d_eta, loss, known = _binomial_step(sub.X, eta, d_beta, intercept_new - intercept, v, Y)
+            d_eta, loss, known = _full_step(
+                family, sub.X, eta, d_beta, intercept_new - intercept, v, Y
+            )
             full_step = loss + _penalty(beta_new, alpha, l1_ratio, sub.ridge)
 
         def trial(t, beta=beta, eta=eta, d_beta=d_beta, d_eta=d_eta, full_step=full_step):
             if t == 1.0 and full_step is not None:
                 return full_step
-            return _binomial_loss(v, Y, eta + t * d_eta) + _penalty(
+            return family.loss(v, Y, eta + t * d_eta) + _penalty(
                 beta + t * d_beta, alpha, l1_ratio, sub.ridge
             )
 
@@ -416,7 +417,7 @@ def _binomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace, wi
     return epochs
 
 
-def _predicted(sub, Y, v, state, alpha, l1_ratio, objective, trace):
+def _predicted(sub, family, Y, v, state, alpha, l1_ratio, objective, trace):
     """The path's point at ``alpha`` predicted on ``sub.columns`` linearly in log(alpha)
     from its last two in ``trace`` (coefficients that would change sign are zero):
     ``(beta, intercept, eta, objective)`` when that lowers ``objective``, the warm
@@ -438,7 +439,7 @@ def _predicted(sub, Y, v, state, alpha, l1_ratio, objective, trace):
     guess = _on_line(beta, first[sub.columns], t)
     intercept = last_intercept + t * (last_intercept - first_intercept)
     eta = state.eta + sub.matvec(guess - beta) + (intercept - last_intercept)
-    value = _binomial_loss(v, Y, eta) + _penalty(guess, alpha, l1_ratio, sub.ridge)
+    value = family.loss(v, Y, eta) + _penalty(guess, alpha, l1_ratio, sub.ridge)
     return (guess, intercept, eta, value) if value < objective else None
 
 
@@ -464,30 +465,21 @@ def _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, positive, tol):
     return max(residual.max(initial=0.0), abs(grad_intercept)) <= np.sqrt(tol) * bound
 
 
-def _log_sum_exp(E):
-    top = E.max(axis=1)
-    return top + np.log(np.exp(E - top[:, None]).sum(axis=1))
-
-
-def _multinomial_loss(v, Y, Eta):
-    return v @ (_log_sum_exp(Eta) - (Y * Eta).sum(axis=1))
-
-
-def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
+def multinomial(
+    family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None
+):
     """glmnet's ungrouped multinomial: a partial Newton step per class, cycled."""
     v = prob.v
-    intercepts = np.log(np.maximum(v @ Y, 1e-300))
-    intercepts -= intercepts.mean()
+    intercepts = family.null_intercept(v, Y)
     state = _MultinomialState(
         np.zeros((Y.shape[1], prob.X.shape[1])),
         intercepts,
         np.tile(intercepts, (prob.n_samples, 1)),
     )
-    trace = _Trace(2 * _multinomial_loss(v, Y, state.eta), stop_early, saturate, on_point)
+    trace = _Trace(family.deviance(v, Y, state.eta), stop_early, saturate, on_point)
 
     def gradient(floor):
-        P = np.exp(state.eta - _log_sum_exp(state.eta)[:, None])
-        residual = v[:, None] * (P - Y)
+        residual = v[:, None] * (family.mean(state.eta) - Y)
         return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)
 
     newton = partial(
@@ -505,13 +497,13 @@ def multinomial(prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
         shift = state.intercept.mean()
         state.intercept -= shift
         state.eta -= shift
-        dev = 2 * _multinomial_loss(v, Y, state.eta)
+        dev = family.deviance(v, Y, state.eta)
         if trace.add(alpha, state.beta, state.intercept, dev, epochs):
             break
     return trace
 
 
-class _MultinomialState(_BinomialState):
+class _MultinomialState(_GLMState):
     def active(self):
         return (self.beta != 0).any(axis=0)
 
@@ -521,14 +513,14 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
     columns = sub.columns
     B = state.beta[:, columns]
     intercepts, Eta = state.intercept, state.eta
-    objective = _multinomial_loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio, sub.ridge)
+    objective = MULTINOMIAL.loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio, sub.ridge)
     epochs = 0
     for _ in range(_MAX_NEWTON):
         trace.failures = []
         change = 0.0
         for k in range(Y.shape[1]):
-            p = np.exp(Eta[:, k] - _log_sum_exp(Eta))
-            h = np.maximum(p * (1 - p), _MIN_HESSIAN)
+            p = np.exp(Eta[:, k] - log_sum_exp(Eta))
+            h = np.maximum(p * (1 - p), MIN_HESSIAN)
             W = v * h
             beta_k, intercept_k, n_iter = _weighted_lasso(
                 sub,
@@ -552,7 +544,7 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
                 E = Eta.copy()
                 E[:, k] += t * d_eta
                 return (
-                    _multinomial_loss(v, Y, E)
+                    MULTINOMIAL.loss(v, Y, E)
                     + others
                     + _penalty(B[k] + t * d_beta, alpha, l1_ratio, sub.ridge)
                 )
@@ -572,4 +564,4 @@ def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
     return epochs
 
 
-SOLVERS = {"regression": gaussian, "binary": binomial, "multinomial": multinomial}
+SOLVERS = {"gaussian": gaussian, "glm": glm, "multinomial": multinomial}  # by Family.solver

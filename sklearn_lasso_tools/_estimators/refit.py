@@ -17,9 +17,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
 from .._engine.cv import make_splitter
+from .._engine.families import family_for
 from .._engine.path import l1_path
 from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
-from .._engine.scoring import DEFAULT_SCORING, PathPointClassifier, PathPointRegressor
+from .._engine.scoring import PathPointClassifier, PathPointRegressor
 from .._validation import engine_params, engine_task, fit_inputs
 from .report import check_alphas
 from .selector import L1Selector
@@ -53,8 +54,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         A fitted-on-``fit`` feature selector; ``None`` means ``L1Selector()``.
     estimator : estimator, default=None
         Refitted on the selected columns; ``None`` means ``LogisticRegression()`` for a
-        classification target and ``LinearRegression()`` for a regression target (with
-        ``gamma="cv"``: the relaxed refit described below).
+        classification target, ``LinearRegression()`` for a regression target and
+        ``PoissonRegressor(alpha=0)`` for a selector with ``task="poisson"`` (with
+        ``gamma="cv"``: the relaxed refit described below, not yet for Poisson).
     gamma : float in [0, 1] or "cv", default=0.0
         The relaxed fit ``gamma * L1 + (1 - gamma) * refit`` of the coefficients and the
         intercept (glmnet's ``relax=TRUE``; Meinshausen 2007, Hastie, Tibshirani &
@@ -152,7 +154,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         if self.estimator is not None:
             return self.estimator
         task = getattr(self.selector, "task", "auto")
-        return LinearRegression() if task == "regression" else LogisticRegression()
+        if task in ("regression", "poisson"):  # (else classes decide: binary or not)
+            return family_for(task).default_refit()
+        return LogisticRegression()
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -203,6 +207,8 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         else:
             if self.estimator is not None:
                 estimator = clone(self.estimator)
+            elif getattr(self.selector_, "task", None) == "poisson":
+                estimator = family_for("poisson").default_refit()
             else:
                 estimator = LogisticRegression() if classification else LinearRegression()
             self.estimator_ = estimator.fit(self.selector_.transform(X), y, **weights)
@@ -281,7 +287,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             task=etask,
             alphas=path.alphas,
             gammas=gammas,
-            scoring=probe.scoring or DEFAULT_SCORING[etask],
+            scoring=probe.scoring or family_for(etask).default_scoring,
             classes=classes,
             sample_weight=weights,
             n_jobs=probe.n_jobs,

@@ -20,9 +20,9 @@ from .._engine.cv import (
 )
 from .._engine.designs import cross_products_for
 from .._engine.events import EVENTS, entries, path_events
+from .._engine.families import family_for
 from .._engine.groups import CORR_FLOOR, correlated_pairs
 from .._engine.path import l1_path
-from .._engine.scoring import DEFAULT_SCORING
 from .._engine.stability import complementary_pairs, select_stable, stability_path
 from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
@@ -31,7 +31,7 @@ from .correlated import dropped_correlates, groups_note
 
 __all__ = ["LassoPathReport"]
 
-TASK_OPTIONS = StrOptions({"auto", "regression", "classification"})
+TASK_OPTIONS = StrOptions({"auto", "regression", "classification", "poisson"})
 
 
 class LassoPathReport(BaseEstimator):
@@ -40,7 +40,8 @@ class LassoPathReport(BaseEstimator):
     Fits every strength of a descending grid with warm starts (glmnet's algorithm), then
     refits the grid on each cross-validation fold to score it, and applies glmnet's
     ``min`` and ``1se`` rules. Regression uses the squared loss; classification the
-    logistic loss (binary or multinomial). The intercept is never penalized.
+    logistic loss (binary or multinomial); Poisson the Poisson deviance (log link, for
+    counts). The intercept is never penalized.
 
     Parameters
     ----------
@@ -54,15 +55,17 @@ class LassoPathReport(BaseEstimator):
         Folds for cross-validation; an int gives shuffled (stratified, for
         classification) folds seeded by ``random_state``. ``None`` fits the path only.
     scoring : str or callable, default=None
-        A "greater is better" scikit-learn scorer. Default: ROC AUC for binary, negative
-        log-loss for multiclass, negative mean squared error for regression.
-    task : {"auto", "regression", "classification"}, default="auto"
-        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`:
-        text, booleans and integers with few distinct values are classes; floats with
-        more than two values are quantities (regression). Integers with more than 50
-        distinct values, or more than 10 covering over half the samples, raise a
-        ``ValueError`` asking for ``task="regression"`` (or ``task="classification"``
+        A "greater is better" scikit-learn scorer. Default: the family's (ROC AUC for
+        binary, negative log-loss for multiclass, negative mean squared error for
+        regression, negative mean Poisson deviance for Poisson).
+    task : {"auto", "regression", "classification", "poisson"}, default="auto"
+        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`
+        (never as counts): text, booleans and integers with few distinct values are
+        classes; floats with more than two values are quantities (regression). Integers
+        with more than 50 distinct values, or more than 10 covering over half the samples,
+        raise a ``ValueError`` asking for ``task="regression"`` (or ``task="classification"``
         to fit that many classes), instead of a slow fit with hundreds of classes.
+        "poisson" fits non-negative counts with a log link (glmnet's ``family="poisson"``).
     l1_ratio : float, default=1.0
         Share of L1 in the penalty; 1 is the Lasso, smaller values the elastic net.
     scale : bool, default=True
@@ -308,7 +311,7 @@ class LassoPathReport(BaseEstimator):
                 splits,
                 task=etask,
                 alphas=path.alphas,
-                scoring=self.scoring or DEFAULT_SCORING[etask],
+                scoring=self.scoring or family_for(etask).default_scoring,
                 classes=classes,
                 sample_weight=weights,
                 n_jobs=self.n_jobs,

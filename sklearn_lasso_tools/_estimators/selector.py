@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import Interval, StrOptions, _fit_context
 from .._engine.cv import check_rule
 from .._engine.designs import UNPENALIZED
+from .._engine.families import family_for
 from .._engine.path import l1_path
 from .._validation import (
     alpha_from_C,
@@ -55,13 +56,14 @@ class L1Selector(SelectorMixin, BaseEstimator):
         alpha that keeps at most k, with a ``UserWarning``).
     scale : bool, default=True
         Penalize standardized coefficients; ``coef_`` is on the caller's scale.
-    task : {"auto", "regression", "classification"}, default="auto"
-        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`:
-        text, booleans and integers with few distinct values are classes; floats with
-        more than two values are quantities (regression). Integers with more than 50
-        distinct values, or more than 10 covering over half the samples, raise a
-        ``ValueError`` asking for ``task="regression"`` (or ``task="classification"``
+    task : {"auto", "regression", "classification", "poisson"}, default="auto"
+        "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`
+        (never as counts): text, booleans and integers with few distinct values are
+        classes; floats with more than two values are quantities (regression). Integers
+        with more than 50 distinct values, or more than 10 covering over half the samples,
+        raise a ``ValueError`` asking for ``task="regression"`` (or ``task="classification"``
         to fit that many classes), instead of a slow fit with hundreds of classes.
+        "poisson" fits non-negative counts with a log link (glmnet's ``family="poisson"``).
     l1_ratio : float, default=1.0
         Share of L1 in the penalty (1 is the Lasso).
     scoring : str or callable, default=None
@@ -396,15 +398,11 @@ class _Solve:
 
     def _null_model(self):
         """Zero coefficients and the intercept-only fit: ``(coef, intercept, n_iter)``."""
-        n_features, y, weights = self.X.shape[1], self.y, self.weights
-        if self.task == "regression":
-            return np.zeros(n_features), float(np.average(y, weights=weights)), 0
-        n_classes = self.params["n_classes"]
-        share = np.array([np.average(y == k, weights=weights) for k in range(n_classes)])
-        if self.task == "binary":
-            return np.zeros(n_features), float(np.log(share[1] / share[0])), 0
-        logs = np.log(share)
-        return np.zeros((n_classes, n_features)), logs - logs.mean(), 0
+        family = family_for(self.task)
+        Y = family.targets(self.y, self.params["n_classes"])
+        v = np.ones(len(Y)) if self.weights is None else self.weights
+        intercept = family.null_intercept(v / v.sum(), Y)
+        return np.zeros(np.shape(intercept) + (self.X.shape[1],)), intercept, 0
 
 
 class _Point(NamedTuple):

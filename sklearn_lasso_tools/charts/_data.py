@@ -355,8 +355,9 @@ def scoring_name(report):
         return scoring
     if scoring is not None:
         return "score"
-    from .._engine.scoring import DEFAULT_SCORING
+    from .._engine.families import family_for
 
-    if getattr(report, "task_", "regression") == "regression":
-        return DEFAULT_SCORING["regression"]
-    return DEFAULT_SCORING["binary" if len(report.classes_) == 2 else "multinomial"]
+    task = getattr(report, "task_", "regression")
+    if task in ("regression", "poisson"):
+        return family_for(task).default_scoring
+    return family_for("binary" if len(report.classes_) == 2 else "multinomial").default_scoring
