@@ -166,8 +166,8 @@ class Binomial(Family):
         return (np.asarray(y) == 1).astype(np.float64)
 
     def degenerate(self, v, Y):
-        share = v @ Y
-        return _MISSING_CLASS if share <= 0 or share >= 1 else None
+        counts = _class_counts(v, Y)
+        return _MISSING_CLASS if counts == 0 or counts == np.count_nonzero(v > 0) else None
 
     def mean(self, eta):
         return expit(eta)
@@ -202,7 +202,7 @@ class Multinomial(Family):
         return (codes[:, None] == np.arange(n_classes)).astype(np.float64)
 
     def degenerate(self, v, Y):
-        return _MISSING_CLASS if np.any(v @ Y <= 0) else None
+        return _MISSING_CLASS if np.any(_class_counts(v, Y) == 0) else None
 
     def mean(self, eta):
         return np.exp(eta - log_sum_exp(eta)[:, None])
@@ -262,6 +262,13 @@ class Poisson(Family):
 
     def check_target(self, y, owner):
         return check_counts(y, owner)
+
+
+def _class_counts(v, Y):
+    """Positively weighted rows per class. Rows are counted, not their weights summed: a
+    sum of weights ``1 / n`` need not reach 1 in floating point (284 of them make
+    0.9999999999999999), so a share compared with 1 misses a lone class."""
+    return (v > 0).astype(np.float64) @ Y  # whole numbers, exact
 
 
 _MISSING_CLASS = (

@@ -215,21 +215,12 @@ def l1_path(
         copy_X,
         cross_products,
     )
-<<<<<<< HEAD
-    Y = _targets(y, task, n_classes)
-    if task == "regression" and _constant(Y, prob.v):
-        return _null_path(prob, Y, alphas, eps, penalty_factor)
-    if task != "regression" and _class_missing(prob.v, Y, task):
-        raise ValueError(
-            "A class is missing from the (positively weighted) training samples; with "
-            "cross-validation, use fewer folds or stratified folds."
-        )
-=======
     Y = family.targets(y, n_classes)
     problem = family.degenerate(prob.v, Y)
     if problem is not None:
         raise ValueError(problem)
->>>>>>> families
+    if Y.ndim == 1 and _constant(Y, prob.v):
+        return _null_path(prob, Y, family, alphas, eps, penalty_factor)
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds). Inner solves report through the trace, which
     # becomes one warning below (the compiled descent itself never warns).
@@ -260,16 +251,10 @@ def l1_path(
             alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
             stop_early = bool(stop_early)
         if saturate is None:
-<<<<<<< HEAD
-            saturate = task != "regression"
-        stop_step = _reference_step(alphas) if stop_early else None
-        trace = SOLVERS[task](
-            prob, Y, alphas, l1_ratio, tol, max_iter, stop_step, saturate, on_point
-=======
             saturate = family.saturates
+        stop_step = _reference_step(alphas) if stop_early else None
         trace = SOLVERS[family.solver](
-            family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point
->>>>>>> families
+            family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_step, saturate, on_point
         )
     _warn_unconverged(trace, tol, max_iter)
     if keep_last:
@@ -331,14 +316,13 @@ def _warn_unconverged(trace, tol, max_iter):
         )
 
 
-<<<<<<< HEAD
 def _constant(y, v):
     """Whether ``y`` takes one value on the positively weighted samples."""
     y = y[v > 0]
     return bool(np.all(y == y[0]))
 
 
-def _null_path(prob, y, alphas, eps, penalty_factor):
+def _null_path(prob, y, family, alphas, eps, penalty_factor):
     """The path of a constant target: every coefficient zero and the intercept the
     constant, at every alpha (as ``LassoCV`` gives), with no deviance to explain. Its
     ``alpha_max`` is 0, so a generated grid is nominal: from 1 down to ``eps``; the path
@@ -352,38 +336,15 @@ def _null_path(prob, y, alphas, eps, penalty_factor):
     n = len(alphas)
     trace = SimpleNamespace(
         betas=[np.zeros(int(prob.keep.sum()))] * n,
-        intercepts=np.full(n, y[prob.v > 0][0]),
+        intercepts=np.full(n, family.null_intercept(prob.v, y)),
         devs=np.zeros(n),
         null_dev=0.0,
         n_iter=np.zeros(n, dtype=int),
     )
-    return _to_caller_scale(prob, alphas, trace, "regression", penalty_factor)
+    return _to_caller_scale(prob, alphas, trace, family, penalty_factor)
 
 
-def _class_missing(v, Y, task):
-    """Whether a class has no positively weighted sample. Rows are counted, not their
-    weights summed: a sum of weights ``1 / n`` need not reach 1 in floating point (284
-    of them make 0.9999999999999999), so a share compared with 1 misses a lone class."""
-    counts = (v > 0).astype(np.float64) @ Y  # whole numbers, exact
-    if task == "binary":
-        return bool(counts == 0 or counts == np.count_nonzero(v > 0))
-    return bool(np.any(counts == 0))
-
-
-def _targets(y, task, n_classes=None):
-    if task == "regression":
-        return np.asarray(y, dtype=np.float64)
-    if task == "binary":
-        return (np.asarray(y) == 1).astype(np.float64)
-    codes = np.asarray(y)
-    n_classes = codes.max() + 1 if n_classes is None else n_classes
-    return (codes[:, None] == np.arange(n_classes)).astype(np.float64)
-
-
-def _to_caller_scale(prob, alphas, trace, task, penalty_factor):
-=======
 def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
->>>>>>> families
     # one point at a time, dropping the trace's copy as it goes: wide paths (p = 1e5 and
     # more) then hold the coefficients once, not three times
     betas = trace.betas
