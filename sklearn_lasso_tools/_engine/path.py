@@ -336,7 +336,8 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
     n = len(alphas)
     trace = SimpleNamespace(
         betas=[np.zeros(int(prob.keep.sum()))] * n,
-        intercepts=np.full(n, family.null_intercept(prob.v, y)),
+        # the null model of the one value, weight one: exactly the link of the constant
+        intercepts=np.full(n, family.null_intercept(np.ones(1), y[prob.v > 0][:1])),
         devs=np.zeros(n),
         null_dev=0.0,
         n_iter=np.zeros(n, dtype=int),
