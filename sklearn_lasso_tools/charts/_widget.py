@@ -12,6 +12,7 @@ reuses it. Nothing of the bundle enters the widget state, the outputs or the sav
 import functools
 
 import altair as alt
+import traitlets
 import vl_convert
 from altair.jupyter.jupyter_chart import JupyterChart, load_js_src
 from altair.utils._importers import vl_version_for_vl_convert
@@ -26,6 +27,9 @@ MESSAGE = "sklearn_lasso_tools.vega_bundle"
 # shared through ``globalThis`` under a key naming the versions, so two kernels with different
 # Altair or vl-convert versions on one page do not share a bundle. A request not answered
 # within 20 s (its kernel restarted, say) is asked again by the next chart that renders.
+# Until the bundle comes (a kernel answers between cells, so after a "Run All" has finished;
+# never in a page with no kernel, as nbconvert's or nbviewer's HTML of a notebook saved with
+# its widget state), the widget shows the chart's PNG.
 LOADER = """\
 const KEY = Symbol.for("sklearn_lasso_tools/vega-bundle/%(version)s");
 const MESSAGE = "%(message)s";
@@ -60,15 +64,23 @@ function bundle(model) {
 }
 
 async function render({ model, el }) {
-  el.textContent = "Drawing the chart\\u2026";
+  const picture = model.get("_fallback");
+  if (picture) {
+    const img = document.createElement("img");
+    img.src = "data:image/png;base64," + picture;
+    img.alt = "the chart (a picture until its interactive version loads)";
+    el.replaceChildren(img);
+  } else {
+    el.textContent = "Drawing the chart\\u2026";
+  }
   let chart;
   try {
     chart = (await bundle(model)).default;
   } catch (error) {
-    el.textContent = "Could not load the chart's JavaScript: " + error.message;
+    el.append("Could not load the chart's JavaScript: " + error.message);
     return;
   }
-  el.textContent = "";
+  el.replaceChildren();
   return chart.render({ model, el });
 }
 
@@ -103,13 +115,17 @@ class OfflineChart(JupyterChart):
     chart : alt.TopLevelMixin
         The chart to draw.
     **kwargs
-        Passed to ``JupyterChart``.
+        Passed to ``JupyterChart``; ``_fallback``, a base64 PNG of the chart, is shown
+        until the JavaScript has come.
     """
 
     _esm = LOADER % {
         "version": f"altair-{alt.__version__}/vl-convert-{vl_convert.__version__}",
         "message": MESSAGE,
     }
+
+    #: the chart as a base64 PNG, shown until the interactive chart is drawn
+    _fallback = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, chart, **kwargs):
         super().__init__(chart, **kwargs)

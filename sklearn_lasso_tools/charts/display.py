@@ -36,15 +36,17 @@ def _mimebundle(chart, text, include=None, exclude=None):
     if alt.renderers.active != "default":
         return _renderer_bundle(chart, text, include, exclude)
     wanted = _wanted(include, exclude)
+    widget = wanted(WIDGET) and _kernel() is not None
+    png = _png(chart) if widget or wanted("image/png") else None
     bundle, metadata = {}, {}
-    if wanted(WIDGET) and _kernel() is not None:
+    if widget:
         from ._widget import OfflineChart
 
         # anywidget's metadata is empty except in Colab (its custom widget manager's URL)
-        view, metadata = OfflineChart(chart)._repr_mimebundle_()
+        view, metadata = OfflineChart(chart, _fallback=png)._repr_mimebundle_()
         bundle[WIDGET] = view[WIDGET]
     if wanted("image/png"):
-        bundle["image/png"] = _png(chart)
+        bundle["image/png"] = png
     if wanted("text/plain"):
         bundle["text/plain"] = text
     return (bundle, metadata) if metadata else bundle
