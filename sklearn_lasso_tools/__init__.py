@@ -12,6 +12,7 @@ __all__ = [
     "PenaltyComparison",
     "SelectThenRefit",
     "compare_penalties",
+    "lasso_path",
 ]
 
 # The public names are imported on first use (PEP 562): `from sklearn_lasso_tools import
@@ -23,10 +24,12 @@ _HOME = {
     "PenaltyComparison": "._estimators.compare",
     "SelectThenRefit": "._estimators.refit",
     "compare_penalties": "._estimators.compare",
+    "lasso_path": "._estimators.path_report",
 }
 
 if TYPE_CHECKING:  # static tools see the names as imported
     from ._estimators.compare import PenaltyComparison, compare_penalties
+    from ._estimators.path_report import lasso_path
     from ._estimators.refit import SelectThenRefit
     from ._estimators.report import LassoPathReport
     from ._estimators.selector import L1Selector

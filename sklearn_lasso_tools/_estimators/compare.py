@@ -77,6 +77,10 @@ class PenaltyComparison:
             )
         return _mimebundle(self.chart(), text, include=include, exclude=exclude)
 
+    def _display_(self):
+        """marimo's display protocol: the chart (marimo draws Altair charts itself)."""
+        return self.chart()
+
 
 def compare_penalties(
     X,

@@ -700,8 +700,8 @@ class LassoPathReport(BaseEstimator):
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """Notebook display: the chart, through Altair's active renderer (which picks the
-        MIME type), with the path table as the text fallback."""
+        """Notebook display: the chart (drawn offline; a PNG of it for viewers without
+        JavaScript), with the path table as the text fallback. See ``charts.display``."""
         if not hasattr(self, "coefs_"):
             return super()._repr_mimebundle_(include=include, exclude=exclude)
         from ..charts.display import _mimebundle
@@ -712,6 +712,15 @@ class LassoPathReport(BaseEstimator):
             text += f"\n\n{note}" if note else ""
         chart = self.chart(**getattr(self, "_chart_options", {}))
         return _mimebundle(chart, text, include=include, exclude=exclude)
+
+    @property
+    def _display_(self):
+        # marimo's display protocol (it runs no magics and no Jupyter widgets): a fitted
+        # report shows as its Altair chart, which marimo draws itself; unfitted, marimo
+        # falls back to the estimator's own display.
+        if not hasattr(self, "coefs_"):
+            raise AttributeError("an unfitted LassoPathReport has no chart")
+        return lambda: self.chart(**getattr(self, "_chart_options", {}))
 
     @property
     def _repr_html_(self):

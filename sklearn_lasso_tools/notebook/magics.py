@@ -13,7 +13,7 @@ from IPython.core.magic_arguments import argument, magic_arguments, parse_argstr
 from sklearn.metrics import get_scorer_names
 
 from .._estimators.compare import PENALTIES, compare_penalties
-from .._estimators.report import LassoPathReport
+from .._estimators.path_report import lasso_path
 
 __all__ = ["LassoMagics", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -87,10 +87,10 @@ class LassoMagics(Magics):
         if args.top < 0:
             raise UsageError(f"%lasso_path: --top must be >= 0; got {args.top}.")
         X, y = self._data("lasso_path", args)
-        report = LassoPathReport(alphas=args.alphas, **_settings(args))
-        _fit("lasso_path", lambda: report.fit(X, y))
-        report._chart_options = {"top": args.top}
-        return report
+        return _fit(
+            "lasso_path",
+            lambda: lasso_path(X, y, alphas=args.alphas, top=args.top, **_settings(args)),
+        )
 
     @magic_arguments()
     @_common
