@@ -12,7 +12,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_lasso_tools import LassoPathReport, charts, compare_penalties
-from sklearn_lasso_tools.charts._parts import ALPHA_TITLE, LABEL_GAP
+from sklearn_lasso_tools.charts._parts import ALPHA_TITLE, LABEL_GAP, WIDTH
 
 MAX_SPEC_BYTES = 3_000_000
 
@@ -236,7 +236,7 @@ def test_nonzero_counts_along_the_top_increase(breast_cancer):
         assert (np.diff(counts) > 0).all()
         assert all(at[r["alpha"]] == r["n_nonzero"] for r in data)  # each one exact
         assert counts[0] == 0 and counts[-1] == report.n_nonzero_[-1] and len(counts) >= 8
-        pixels = charts._data.alpha_pixels([r["alpha"] for r in data], charts.WIDTH)
+        pixels = charts._data.alpha_pixels([r["alpha"] for r in data], WIDTH)
         assert np.diff(pixels).min() >= 30  # readable: never crowded
 
 
