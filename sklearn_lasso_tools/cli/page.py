@@ -7,7 +7,6 @@ import html
 import platform
 import warnings
 from datetime import datetime, timezone
-from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -112,7 +111,6 @@ def _events_section(report):
     )
 
 
-@cache
 def stability_note(report):
     """One line on the stable features and the error bounds (None without n_bootstrap)."""
     if not hasattr(report, "stability_result_"):
