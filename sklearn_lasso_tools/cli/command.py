@@ -234,8 +234,9 @@ def summary_text(source, X, report, rule):
             f"{int((changes['event'] == 'sign flip').sum())} sign flip(s) along the path "
             f"({named}); see the path events in the HTML report (-o)"
         )
-    if stability_note(report):
-        lines.append(stability_note(report))
+    note = stability_note(report)
+    if note:
+        lines.append(note)
     table = report.summary()
     kept = set(choice.kept)
     table = table.loc[[feature for feature in table.index if feature in kept]]
