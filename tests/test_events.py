@@ -6,17 +6,17 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import lars_path
 
 from sklearn_lasso_tools import LassoPathReport, charts
 from sklearn_lasso_tools._engine.events import path_events
+from sklearn_lasso_tools.charts import path as chart_path
 
 
 @pytest.fixture(scope="module")
-def diabetes():
-    X, y = load_diabetes(return_X_y=True, as_frame=True)
+def diabetes(diabetes_xy):
+    X, y = diabetes_xy
     return X, y, LassoPathReport(random_state=0).fit(X, y)
 
 
@@ -212,8 +212,8 @@ def test_chart_events_are_capped(monkeypatch):
     events = report.path_events()
     changes = events[events["event"] != "enter"]
     assert len(changes) >= 4
-    monkeypatch.setattr(charts, "MAX_EVENTS", 3)
-    monkeypatch.setattr(charts, "AUTO_EVENTS", 2)
+    monkeypatch.setattr(chart_path, "MAX_EVENTS", 3)
+    monkeypatch.setattr(chart_path, "AUTO_EVENTS", 2)
     top = len(report.entry_order_)  # every feature that enters is coloured
     auto = charts.path_chart(report, top=top).to_dict()
     assert marker_data(auto) is None

@@ -22,20 +22,16 @@ the same R process: 6 in all), and all of them start together, in threads, when 
 module's fixture is built.
 """
 
-import os
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import _glmnet  # noqa: E402
 import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+from test_path_kkt import _tall_binary  # noqa: E402
 
 from sklearn_lasso_tools import LassoPathReport
 from sklearn_lasso_tools._engine.path import l1_path
-
-sys.path.insert(0, os.path.dirname(__file__))
-import _glmnet  # noqa: E402
-from test_path_kkt import _tall_binary  # noqa: E402
 
 THRESH = 1e-20  # glmnet
 TOL = 1e-14  # ours

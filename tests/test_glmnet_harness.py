@@ -1,15 +1,10 @@
 """Self-tests of the R glmnet harness in ``tests/_glmnet.py`` (skipped without R/glmnet)."""
 
-import os
-import sys
-
 import numpy as np
 import pytest
+from _glmnet import cv_glmnet, glmnet_available, glmnet_path  # noqa: E402
 from sklearn.datasets import load_diabetes, load_iris
 from sklearn.linear_model import lasso_path
-
-sys.path.insert(0, os.path.dirname(__file__))
-from _glmnet import cv_glmnet, glmnet_available, glmnet_path  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not glmnet_available(), reason="Rscript with glmnet not available")
 

@@ -2,10 +2,9 @@
 (glmnet's ``lower.limits = 0``): optimality conditions at every path point, agreement with
 glmnet on the same lambdas, and the estimators' parameters."""
 
-import os
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import _glmnet  # noqa: E402
 import numpy as np
 import pytest
 from scipy.special import expit
@@ -13,9 +12,6 @@ from sklearn.datasets import load_breast_cancer, load_diabetes
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport
 from sklearn_lasso_tools._engine.path import l1_path
-
-sys.path.insert(0, os.path.dirname(__file__))
-import _glmnet  # noqa: E402
 
 TOL = 1e-14
 

@@ -6,11 +6,10 @@ Poisson deviance over two, up to a constant). Its gradient in ``w`` is ``X' v (m
 ``mu = exp(eta)``; the KKT conditions are checked from first principles on the caller's scale.
 """
 
-import os
-import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
+import _glmnet  # noqa: E402
 import numpy as np
 import pytest
 from scipy import sparse
@@ -21,9 +20,6 @@ from sklearn_lasso_tools import L1Selector, LassoPathReport, SelectThenRefit
 from sklearn_lasso_tools._engine.families import POISSON, family_for
 from sklearn_lasso_tools._engine.path import l1_path
 from sklearn_lasso_tools._engine.scoring import PathPointPoissonRegressor, score_path
-
-sys.path.insert(0, os.path.dirname(__file__))
-import _glmnet  # noqa: E402
 
 TOL = 1e-14
 KKT_RTOL = 1e-5  # of alpha * s_j (measured: see the tests)

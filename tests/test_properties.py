@@ -5,8 +5,6 @@ zeros, a seed, class balance, sample weights) and builds it with numpy from that
 shrinking stays cheap. Examples are derandomized: CI always runs the same problems.
 """
 
-import os
-import sys
 import warnings
 
 import numpy as np
@@ -14,12 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
+from test_path_kkt import KKT_RTOL, kkt_residuals  # noqa: E402
 
 from sklearn_lasso_tools import L1Selector
 from sklearn_lasso_tools._engine.path import l1_path
-
-sys.path.insert(0, os.path.dirname(__file__))
-from test_path_kkt import KKT_RTOL, kkt_residuals  # noqa: E402
 
 TOL = 1e-12
 # glmnet's multinomial Newton cycle converges linearly: test_path_kkt's bound holds at 1e-14

@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_diabetes
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport
@@ -15,8 +14,8 @@ from sklearn_lasso_tools.cli.command import main
 
 
 @pytest.fixture(scope="module")
-def diabetes():
-    X, y = load_diabetes(return_X_y=True, as_frame=True)
+def diabetes(diabetes_xy):
+    X, y = diabetes_xy
     return X, y, LassoPathReport(cv=3, random_state=0).fit(X, y)
 
 
