@@ -11,7 +11,12 @@ import numpy as np
 import sklearn
 from sklearn.base import _fit_context
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.parallel import _get_threadpool_controller
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
@@ -21,6 +26,7 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "check_params",
     "coordinate_descent",
     "quiet_coordinate_descent",
     "single_threaded_blas",
@@ -77,6 +83,17 @@ def quiet_coordinate_descent():
                 if entry in warnings.filters:
                     warnings.filters.remove(entry)
                     getattr(warnings, "_filters_mutated", lambda: None)()
+
+
+def check_params(estimator):
+    """Check ``estimator``'s parameters against its ``_parameter_constraints`` without
+    fitting it (what ``_fit_context`` does on entering ``fit``): a ValueError naming the
+    parameter and the value."""
+    validate_parameter_constraints(
+        estimator._parameter_constraints,
+        estimator.get_params(deep=False),
+        caller_name=type(estimator).__name__,
+    )
 
 
 def single_threaded_blas():
