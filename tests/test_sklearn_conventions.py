@@ -185,7 +185,8 @@ def test_classifier_default_refuses_a_selector_that_reads_y_as_quantities():
     X, y, _ = _regression()
     whole = np.round(10 * y)  # floats with whole values: quantities for task="auto"
     with pytest.raises(ValueError, match="estimator=LinearRegression"):
-        SelectThenRefit(L1Selector(alphas=20)).fit(X, whole)
+        with pytest.warns(UserWarning, match="could represent a regression problem"):
+            SelectThenRefit(L1Selector(alphas=20)).fit(X, whole)  # (sklearn's hint first)
 
 
 def test_fewer_class_members_than_folds_warns_and_fits():
@@ -207,8 +208,37 @@ def test_a_held_out_part_with_one_class_scores_nan_and_the_rules_use_the_others(
     assert any("2 of 5 folds have no score" in m for m in messages)
     scored = ~np.isnan(report.cv_scores_).all(axis=0)
     assert scored.sum() == 3
-    sizes = np.array([len(test) for _, test in StratifiedKFold(5).split(X, labels)])[scored]
+    with pytest.warns(UserWarning, match="least populated class"):
+        folds = list(StratifiedKFold(5).split(X, labels))
+    sizes = np.array([len(test) for _, test in folds])[scored]
     np.testing.assert_allclose(
         report.cv_mean_, report.cv_scores_[:, scored] @ (sizes / sizes.sum()), rtol=1e-12
     )
     assert np.isfinite(report.cv_se_).all() and np.isfinite(report.cv_std_).all()
+
+
+def test_n_iter_counts_the_optimality_check_at_the_top_of_the_path():
+    # scikit-learn's coordinate descent runs at least one epoch; at alpha_max the start
+    # (all zeros) is already optimal, and checking it counts as one
+    X, y, _ = _regression()
+    alpha_max = LassoPathReport(alphas=5, cv=None).fit(X, y).alphas_[0]
+    with pytest.warns(UserWarning, match="selected no feature"):
+        selector = L1Selector(alpha=alpha_max).fit(X, y)
+    assert selector.n_iter_ == 1
+
+
+def test_the_same_magic_cell_gives_the_same_answer():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    X, y = _sorted_regression()
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "sklearn_lasso_tools")
+    try:
+        shell.user_ns.update(X=X, y=y)
+        first, second = (shell.run_line_magic("lasso_path", "X y --cv 5") for _ in range(2))
+        _assert_same(first, second)
+        seeded = shell.run_line_magic("lasso_path", "X y --cv 5 --random-state 1")
+        _assert_same(seeded, LassoPathReport(random_state=1).fit(X, y))
+        assert not np.array_equal(seeded.cv_scores_, first.cv_scores_)
+    finally:
+        shell.run_line_magic("unload_ext", "sklearn_lasso_tools")

@@ -232,9 +232,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         classifier refuses a continuous target in scikit-learn's words."""
         if not is_classifier(self._planned_estimator()):
             return False
-        y = np.asarray(y)
-        if y.size:  # (an empty y: the selector's validation names it)
-            check_classification_targets(y)
+        if y is not None and np.asarray(y).size:  # (else the selector's validation says)
+            with np.errstate(invalid="ignore"):  # NaN in y: the validation names it
+                check_classification_targets(y)
         return True
 
     def _check_selector_task(self, classification, selector_task):

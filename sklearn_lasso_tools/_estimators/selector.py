@@ -108,7 +108,8 @@ class L1Selector(SelectorMixin, BaseEstimator):
     C_ : float
         ``1 / (alpha_ * n_samples)``, n_samples being the sum of sample weights.
     n_iter_ : int
-        Coordinate descent epochs spent at ``alpha_``.
+        Coordinate descent epochs spent at ``alpha_``; at least 1, as in scikit-learn (the
+        check that a start, such as all zeros at ``alpha_max``, is optimal counts as one).
     support_ : ndarray of bool of shape (n_features,)
         Features whose coefficient is exactly nonzero (in any class). With
         ``stability``: the stable features; ``alpha_`` is then the smallest alpha of the
@@ -257,7 +258,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         self.C_ = 1.0 / (self.alpha_ * weight_sum)
         self.coef_ = point.coef
         self.intercept_ = point.intercept
-        self.n_iter_ = int(point.n_iter)
+        self.n_iter_ = max(int(point.n_iter), 1)  # (checking an optimal start is one)
         self.support_ = _support(point.coef)
         if self.stability is not None:
             self.support_ = np.isin(feature_names(self, X.shape[1]), self.path_.stable_features_)
