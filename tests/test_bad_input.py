@@ -148,9 +148,18 @@ BAD_INPUTS = [
         "continuous y, task='classification'",
         lambda X, y: (X, np.linspace(0, 1, len(X)), {}),
         {"task": "classification"},
-        ALL,
+        (SELECTOR, REPORT, COMPARE),
         ValueError,
         "{owner} with task='classification' needs class labels; got a continuous y",
+    ),
+    (
+        # a classifier (by its selector's task) refuses it first, in scikit-learn's words
+        "continuous y, task='classification'",
+        lambda X, y: (X, np.linspace(0, 1, len(X)), {}),
+        {"task": "classification"},
+        (REFIT,),
+        ValueError,
+        "Unknown label type: continuous",
     ),
     (
         "text y, task='regression'",
@@ -225,13 +234,14 @@ BAD_INPUTS = [
         r"sample_weight.shape == \(3,\), expected \(200,\)",
     ),
     (
-        "cv larger than the smallest class",
-        lambda X, y: (X, _few_positives(y, 3), {}),
+        # (fewer members than folds in one class only: StratifiedKFold warns and the fit
+        # goes on, see test_sklearn_conventions)
+        "cv larger than every class",
+        lambda X, y: (X.iloc[:8], _few_positives(y.iloc[:8], 4), {}),
         {"cv": 5, "C": None},
         ALL,
         ValueError,
-        "The 'cv' parameter of {owner} asks for 5 stratified folds, but the smallest class has "
-        "only 3 samples",
+        "n_splits=5 cannot be greater than the number of members in each class",
     ),
     (
         "cv larger than n_samples (regression)",
@@ -369,7 +379,7 @@ def test_one_feature_is_the_soft_thresholded_slope(regression):
         assert selector.support_.tolist() == [alpha < cov]
     report = LassoPathReport(alphas=6, cv=3, scale=False, random_state=0).fit(X, y)
     np.testing.assert_allclose(report.coefs_[:, 0], closed_form(report.alphas_), rtol=1e-9)
-    refit = SelectThenRefit(L1Selector(alpha=0.1, scale=False)).fit(X, y)
+    refit = SelectThenRefit(L1Selector(alpha=0.1, scale=False, task="regression")).fit(X, y)
     np.testing.assert_allclose(refit.coef_, [slope], rtol=1e-9)  # least squares, unshrunk
     comparison = compare_penalties(X, y, Cs=[1e-3, 1e-2], cv=3, scale=False, random_state=0)
     for penalty, ratio in (("l1", 1.0), ("l2", 0.0), ("elasticnet", 0.5)):

@@ -28,13 +28,13 @@ def _bad_data():
     X, y = _frame()
     with_nan = X.copy()
     with_nan.iloc[5, 1] = np.nan
-    few = y.copy()
+    few = y.iloc[:8].copy()
     few[:] = "no"
-    few.iloc[:3] = "yes"  # 3 samples in the smallest class, fewer than 5 folds
+    few.iloc[:4] = "yes"  # 4 samples in each class, fewer than 5 folds
     return {
         "nan": (with_nan, y),
         "single_class": (X, pd.Series(["yes"] * len(X), name="y")),
-        "cv_too_large": (X, few),
+        "cv_too_large": (X.iloc[:8], few),
     }
 
 

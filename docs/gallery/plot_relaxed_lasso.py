@@ -23,7 +23,7 @@ from sklearn_lasso_tools import L1Selector, SelectThenRefit
 
 X, y = load_diabetes(return_X_y=True, as_frame=True)
 coefs = {
-    gamma: SelectThenRefit(L1Selector(alpha=2.0), gamma=gamma).fit(X, y).coef_
+    gamma: SelectThenRefit(L1Selector(alpha=2.0, task="regression"), gamma=gamma).fit(X, y).coef_
     for gamma in (0.0, 0.5, 1.0)
 }
 table = pd.DataFrame(coefs, index=X.columns).rename(columns=lambda g: f"gamma={g}")
@@ -39,7 +39,8 @@ print(table[table.abs().sum(axis=1) > 0].round(1))
 # distinct active set along it (least squares for regression), blends each candidate
 # ``gamma`` and scores every (alpha, gamma) pair on its held-out part. The selector's
 # ``cv``, ``rule`` and ``scoring`` apply; the rules are glmnet's for relaxed fits.
-model = SelectThenRefit(L1Selector(random_state=0, rule="1se"), gamma="cv").fit(X, y)
+selector = L1Selector(random_state=0, rule="1se", task="regression")
+model = SelectThenRefit(selector, gamma="cv").fit(X, y)
 print(f"alpha = {model.alpha_:.3f}, gamma = {model.gamma_}")
 print(model.selected_features_.tolist())
 print(model.cv_results_.iloc[:, :6].head())

@@ -50,7 +50,7 @@ report.chart(top=5)
 # %%
 # Bad input gets a clear message
 # ------------------------------
-# Text columns, a single class, more folds than the smallest class has samples: each is a
+# Text columns, a single class, more folds than any class has samples: each is a
 # ``ValueError`` that says what is wrong (the magics and the command line show the same
 # message, without a traceback).
 import pandas as pd  # noqa: E402
@@ -61,7 +61,7 @@ frame = pd.DataFrame({"age": [30, 40, 50, 60], "city": ["Oslo", "Rome", "Oslo", 
 for X_bad, y_bad, params in [
     (frame, [0, 1, 0, 1], {"C": 1.0}),
     (frame[["age"]], ["yes"] * 4, {"C": 1.0}),
-    (frame[["age"]], [0, 1, 0, 0], {"cv": 2}),
+    (frame[["age"]], [0, 1, 0, 1], {"cv": 3}),
 ]:
     try:
         L1Selector(**params).fit(X_bad, y_bad)

@@ -5,6 +5,7 @@ Each fold's path is fitted on the training part (in parallel through joblib, so 
 part with a scikit-learn scorer, and glmnet's rules pick ``alpha_min`` and ``alpha_1se``.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,18 +107,16 @@ def check_rule(rule, owner):
 
 
 def make_splitter(cv, task, y_codes, random_state, owner):
-    """An int gives shuffled folds (stratified for classification), as ``cv.glmnet``."""
+    """An int gives K folds (stratified for classification), the same on every fit unless
+    ``random_state`` asks for shuffled ones (seeded by it); ``None`` keeps the order, as
+    scikit-learn's ``check_cv``. A class with fewer members than folds gets
+    ``StratifiedKFold``'s own ``UserWarning``, and the fit goes on."""
     if not is_int(cv):
         return check_cv(cv, y_codes, classifier=task == "classification")
+    shuffle = {"shuffle": True, "random_state": random_state} if random_state is not None else {}
     if task != "classification":
-        return KFold(cv, shuffle=True, random_state=random_state)
-    smallest = np.bincount(y_codes).min()
-    if smallest < cv:
-        raise ValueError(
-            f"The 'cv' parameter of {owner} asks for {cv} stratified folds, but the "
-            f"smallest class has only {smallest} samples."
-        )
-    return StratifiedKFold(cv, shuffle=True, random_state=random_state)
+        return KFold(cv, **shuffle)
+    return StratifiedKFold(cv, **shuffle)
 
 
 def cross_validate_path(
@@ -173,7 +172,8 @@ def cross_validate_path(
     fold_support = np.stack([r[1] for r in results])
     mean, se = fold_statistics(scores, splits, sample_weight)
     index_min, index_1se = one_se_rule(mean, se)
-    return CVResult(scores, mean, scores.std(axis=1), se, index_min, index_1se, fold_support)
+    std = np.nanstd(scores, axis=1)  # (over the folds that have a score)
+    return CVResult(scores, mean, std, se, index_min, index_1se, fold_support)
 
 
 def _shared_cross_products(X, y, splits, task, sample_weight, given=None):
@@ -211,14 +211,33 @@ def _held_out(n_samples, train):
 
 def fold_statistics(scores, splits, sample_weight):
     """glmnet's fold-size-weighted mean and standard error over the folds (last axis):
-    the weighted spread over ``sqrt(n_folds - 1)``."""
+    the weighted spread over ``sqrt(n_folds - 1)``.
+
+    A fold without a score (NaN everywhere: ROC AUC on a held-out part with one class,
+    which ``roc_auc_score`` leaves undefined) is left out, with a ``UserWarning``.
+    """
     fold_weights = np.array(
         [len(test) if sample_weight is None else sample_weight[test].sum() for _, test in splits]
     )
+    scored = ~np.isnan(scores).all(axis=tuple(range(scores.ndim - 1)))
+    if not scored.any():
+        raise ValueError(
+            "No cross-validation fold has a score (e.g. ROC AUC on held-out parts with a "
+            "single class each); use fewer folds."
+        )
+    if not scored.all():
+        warnings.warn(
+            f"{np.count_nonzero(~scored)} of {len(splits)} folds have no score (e.g. ROC "
+            "AUC on a held-out part with a single class); the CV mean and standard error "
+            "use the other folds. Fewer folds avoid this.",
+            UserWarning,
+            stacklevel=2,
+        )
+        scores, fold_weights = scores[..., scored], fold_weights[scored]
     share = fold_weights / fold_weights.sum()
     mean = scores @ share
     spread = ((scores - mean[..., None]) ** 2) @ share
-    return mean, np.sqrt(spread / max(len(splits) - 1, 1))
+    return mean, np.sqrt(spread / max(len(share) - 1, 1))
 
 
 def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_params):

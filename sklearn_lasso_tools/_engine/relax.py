@@ -381,7 +381,8 @@ def cross_validate_relaxed(
     scores = np.stack(Parallel(n_jobs=n_jobs)(jobs), axis=-1)
     mean, se = fold_statistics(scores, splits, sample_weight)
     index_min, index_1se = relaxed_rules(mean, se)
-    return RelaxedCVResult(scores, mean, scores.std(axis=-1), se, index_min, index_1se)
+    std = np.nanstd(scores, axis=-1)  # (over the folds that have a score)
+    return RelaxedCVResult(scores, mean, std, se, index_min, index_1se)
 
 
 def _relaxed_fold(

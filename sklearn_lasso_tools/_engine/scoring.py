@@ -69,8 +69,8 @@ def _decision(X, coefs, intercepts):
 def _roc_auc(decision, y, w):
     positive = y == 1
     n_pos, n_neg = positive.sum(), (~positive).sum()
-    if n_pos == 0 or n_neg == 0:
-        raise ValueError("ROC AUC needs both classes in every test fold; use fewer folds.")
+    if n_pos == 0 or n_neg == 0:  # undefined: NaN, as scikit-learn's roc_auc_score
+        return np.full(decision.shape[1:], np.nan)
     ranks = rankdata(decision, axis=0)  # average ranks for ties, as the trapezoid rule
     return (ranks[positive].sum(axis=0) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 

@@ -9,13 +9,21 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import HasMethods, Interval, StrOptions, _fit_context, validate_data
+from .._compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+    check_params,
+    validate_data,
+)
 from .._engine.cv import make_splitter
 from .._engine.families import family_for
 from .._engine.path import l1_path
@@ -23,6 +31,7 @@ from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linea
 from .._engine.scoring import PathPointClassifier, PathPointRegressor
 from .._validation import engine_params, engine_task, fit_inputs
 from .report import check_alphas
+from .routing import check_direct_params, routing_enabled, split_params
 from .selector import L1Selector
 
 __all__ = ["SelectThenRefit"]
@@ -46,17 +55,21 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
     estimator with a milder (or no) penalty fits their weights without L1's shrinkage.
     ``gamma`` blends the two fits as glmnet's relaxed Lasso does, and ``gamma="cv"``
     chooses the L1 strength and ``gamma`` together by cross-validation. A classifier or a
-    regressor according to ``estimator``.
+    regressor according to ``estimator``, known before fit (see ``estimator``).
 
     Parameters
     ----------
     selector : transformer, default=None
-        A fitted-on-``fit`` feature selector; ``None`` means ``L1Selector()``.
+        A fitted-on-``fit`` feature selector; ``None`` means ``L1Selector()`` with the
+        task of the model's type: ``task="classification"`` for a classifier,
+        ``task="regression"`` for a regressor.
     estimator : estimator, default=None
-        Refitted on the selected columns; ``None`` means ``LogisticRegression()`` for a
-        classification target, ``LinearRegression()`` for a regression target and
-        ``PoissonRegressor(alpha=0)`` for a selector with ``task="poisson"`` (with
-        ``gamma="cv"``: the relaxed refit described below, not yet for Poisson).
+        Refitted on the selected columns. ``None`` means ``LogisticRegression()`` (a
+        classifier, which refuses a continuous target), unless ``selector`` is an
+        :class:`L1Selector` with ``task="regression"`` (then ``LinearRegression()``, a
+        regressor) or ``task="poisson"`` (then ``PoissonRegressor(alpha=0)``). With
+        ``gamma="cv"``, the relaxed refit described below (not for Poisson). For regression
+        with the default selector, pass ``estimator=LinearRegression()``.
     gamma : float in [0, 1] or "cv", default=0.0
         The relaxed fit ``gamma * L1 + (1 - gamma) * refit`` of the coefficients and the
         intercept (glmnet's ``relax=TRUE``; Meinshausen 2007, Hastie, Tibshirani &
@@ -128,7 +141,8 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
     >>> round(model.score(X, y), 3)
     0.914
     >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
-    >>> relaxed = SelectThenRefit(L1Selector(random_state=0), gamma="cv").fit(X, y)
+    >>> selector = L1Selector(task="regression", random_state=0)
+    >>> relaxed = SelectThenRefit(selector, gamma="cv").fit(X, y)
     >>> relaxed.gamma_, round(relaxed.alpha_, 3)
     (0.25, 1.316)
     >>> relaxed.selected_features_.tolist()
@@ -151,6 +165,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         self.gammas = gammas
 
     def _planned_estimator(self):
+        """The estimator to refit (its type is this model's type, known before fit)."""
         if self.estimator is not None:
             return self.estimator
         task = getattr(self.selector, "task", "auto")
@@ -158,8 +173,15 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             return family_for(task).default_refit()
         return LogisticRegression()
 
+    def _planned_selector(self):
+        """``selector``, or the default ``L1Selector`` with the task of the model's type."""
+        if self.selector is not None:
+            return self.selector
+        classifier = is_classifier(self._planned_estimator())
+        return L1Selector(task="classification" if classifier else "regression")
+
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the selector, then the estimator on the selected columns.
 
         Parameters
@@ -168,19 +190,68 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
             Passed to both fits (and to every fold with ``gamma="cv"``).
+        **params : dict
+            Metadata for the selector's ``fit`` (its ``cv`` splitter's, as in
+            ``LassoCV``): ``groups`` without metadata routing; with
+            ``sklearn.set_config(enable_metadata_routing=True)``, what the selector
+            requests.
 
         Returns
         -------
         self : SelectThenRefit
         """
+        selector_params = self._selector_params(params)
+        classification = self._check_target(y)
         if isinstance(self.gamma, str):
-            return self._fit_cv(X, y, sample_weight)
+            return self._fit_cv(X, y, sample_weight, selector_params, classification)
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
-        self.selector_ = clone(self.selector if self.selector is not None else L1Selector())
-        self.selector_.fit(X, y, **weights)
+        self.selector_ = clone(self._planned_selector())
+        self.selector_.fit(X, y, **weights, **selector_params)
+        if isinstance(self.selector_, L1Selector):
+            task = "classification" if hasattr(self.selector_, "classes_") else "regression"
+            self._check_selector_task(classification, task)
         self.gamma_ = float(self.gamma)
-        self._fit_selected(X, y, sample_weight, self._is_classification(y), stacklevel=4)
+        self._fit_selected(X, y, sample_weight, classification, stacklevel=4)
         return self
+
+    def get_metadata_routing(self):
+        """How :meth:`fit`'s metadata reaches the selector's ``fit``.
+
+        Returns
+        -------
+        MetadataRouter
+        """
+        return MetadataRouter(owner=type(self).__name__).add(
+            selector=self._planned_selector(),
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+
+    def _selector_params(self, params):
+        if routing_enabled():
+            return dict(process_routing(self, "fit", **params).selector.fit)
+        return check_direct_params(self, params)
+
+    def _check_target(self, y):
+        """Whether this is classification (by the model's type, known before fit); a
+        classifier refuses a continuous target in scikit-learn's words."""
+        if not is_classifier(self._planned_estimator()):
+            return False
+        if y is not None and np.asarray(y).size:  # (else the selector's validation says)
+            with np.errstate(invalid="ignore"):  # NaN in y: the validation names it
+                check_classification_targets(y)
+        return True
+
+    def _check_selector_task(self, classification, selector_task):
+        """A classifier's L1Selector must read y as classes (with task="auto" it reads
+        floats with more than two values as quantities)."""
+        if classification and selector_task != "classification":
+            raise ValueError(
+                f"{type(self).__name__} with estimator={self.estimator!r} is a classifier, "
+                "but its selector read y as quantities (floats with more than two values), "
+                "not classes. For regression pass estimator=LinearRegression() (or "
+                "selector=L1Selector(task='regression')); for classes, "
+                "selector=L1Selector(task='classification')."
+            )
 
     def _fit_selected(
         self, X, y, sample_weight, classification, internal_refit=None, *, stacklevel
@@ -200,17 +271,12 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
                 stacklevel=stacklevel,  # past the _fit_context wrapper, to fit's caller
             )
             dummy = DummyClassifier(strategy="prior") if classification else DummyRegressor()
-            self.estimator_ = dummy.fit(np.zeros((len(y), 1)), y, **weights)
+            self.estimator_ = dummy.fit(np.zeros((np.asarray(y).shape[0], 1)), y, **weights)
             return
         if internal_refit is not None:
             self.estimator_ = internal_refit(self.selector_.get_support())
         else:
-            if self.estimator is not None:
-                estimator = clone(self.estimator)
-            elif getattr(self.selector_, "task", None) == "poisson":
-                estimator = family_for("poisson").default_refit()
-            else:
-                estimator = LogisticRegression() if classification else LinearRegression()
+            estimator = clone(self._planned_estimator())
             self.estimator_ = estimator.fit(self.selector_.transform(X), y, **weights)
         if self.gamma_ > 0:
             self._model = self._blend()
@@ -239,10 +305,10 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         intercept = blend(l1_intercept.reshape(refit_intercept.shape), refit_intercept, self.gamma_)
         return _linear_model(coef, intercept, getattr(self.estimator_, "classes_", None))
 
-    def _fit_cv(self, X, y, sample_weight):
+    def _fit_cv(self, X, y, sample_weight, selector_params, classification):
         """``gamma="cv"``: alpha and gamma chosen together on shared folds."""
         owner = type(self).__name__
-        selector = L1Selector() if self.selector is None else self.selector
+        selector = self._planned_selector()
         strength = ("alpha", "C", "n_features")
         if not isinstance(selector, L1Selector) or any(
             getattr(selector, name) is not None for name in strength
@@ -260,8 +326,10 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             )
         gammas = self._check_gammas()
         probe = clone(selector)
-        probe._validate_params()
+        check_params(probe)
+        split = split_params(probe, selector_params, probe._cv())
         X_valid, y_valid, task, y_enc, classes, weights = fit_inputs(probe, X, y, sample_weight)
+        self._check_selector_task(classification, task)
         etask = engine_task(task, classes)
         params = engine_params(probe, classes)
         path = l1_path(
@@ -275,7 +343,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         )
         cv = 5 if probe.cv is None else probe.cv
         splitter = make_splitter(cv, task, y_enc, probe.random_state, type(probe).__name__)
-        splits = list(splitter.split(X_valid, y_enc))
+        splits = list(splitter.split(X_valid, y_enc, **split))
         refit = None
         if self.estimator is not None:
             refit = partial(_estimator_refit_factory, self.estimator, y_valid, owner)
@@ -319,7 +387,6 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
                 coef, intercept = coef[None, :], np.array([intercept])
             return _linear_model(coef, intercept, classes)
 
-        classification = task == "classification"
         self._fit_selected(
             X,
             y,
@@ -346,15 +413,6 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
                 f"array of floats in [0, 1]. Got {self.gammas!r} instead."
             )
         return np.unique(values)
-
-    def _is_classification(self, y):
-        if self.estimator is not None:
-            return is_classifier(self.estimator)
-        if hasattr(self.selector_, "classes_"):
-            return True
-        if isinstance(self.selector_, L1Selector):
-            return False
-        return type_of_target(y) in ("binary", "multiclass")
 
     def _select(self, X):
         check_is_fitted(self)
@@ -427,11 +485,8 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         tags.estimator_type = inner.estimator_type
         tags.classifier_tags = deepcopy(inner.classifier_tags)
         tags.regressor_tags = deepcopy(inner.regressor_tags)
-        if self.selector is not None:
-            tags.input_tags.sparse = get_tags(self.selector).input_tags.sparse
-        else:
-            tags.input_tags.sparse = True
-        tags.input_tags.sparse = tags.input_tags.sparse and inner.input_tags.sparse
+        selector_sparse = get_tags(self._planned_selector()).input_tags.sparse
+        tags.input_tags.sparse = selector_sparse and inner.input_tags.sparse
         tags.target_tags.required = True
         return tags
 

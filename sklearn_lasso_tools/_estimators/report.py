@@ -28,6 +28,7 @@ from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
 from .._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
 from .correlated import dropped_correlates, groups_note
+from .routing import split_params, splitter_router
 
 __all__ = ["LassoPathReport"]
 
@@ -52,8 +53,11 @@ class LassoPathReport(BaseEstimator):
         The default grid ends at ``eps * alpha_max``; 1e-4 when n_samples > n_features,
         else 1e-2.
     cv : int, cross-validation generator or iterable, default=5
-        Folds for cross-validation; an int gives shuffled (stratified, for
-        classification) folds seeded by ``random_state``. ``None`` fits the path only.
+        Folds for cross-validation. An int gives that many folds (stratified, for
+        classification): in the data's order with ``random_state=None``, so every fit
+        gets the same folds, as scikit-learn's ``check_cv``; shuffled and seeded by
+        ``random_state`` when it is set. A splitter's metadata such as ``groups`` (for
+        ``GroupKFold``) is passed to :meth:`fit`. ``None`` fits the path only.
     scoring : str or callable, default=None
         A "greater is better" scikit-learn scorer. Default: the family's (ROC AUC for
         binary, negative log-loss for multiclass, negative mean squared error for
@@ -74,7 +78,10 @@ class LassoPathReport(BaseEstimator):
     n_jobs : int, default=None
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
-        Seeds the shuffling of the folds when ``cv`` is an int.
+        Randomness, only where asked for: set, it shuffles the folds of an int ``cv``
+        and seeds the half-samples of ``n_bootstrap``. ``None`` keeps an int ``cv``'s
+        folds in the data's order and draws the half-samples with a fixed seed (0), so
+        repeated fits agree.
     verbose : int, default=0
         Progress bars on stderr (``tqdm.auto``: a widget in notebooks) over the path's
         strengths and the folds: 1 shows them once a fit has run for two seconds, 2 from
@@ -236,7 +243,7 @@ class LassoPathReport(BaseEstimator):
         self.pfer = pfer
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the path and, with ``cv``, score it by cross-validation.
 
         Parameters
@@ -244,19 +251,46 @@ class LassoPathReport(BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
+        **params : dict
+            Metadata for the ``cv`` splitter's ``split``, as in ``LassoCV``: ``groups``
+            (e.g. for ``GroupKFold``) without metadata routing; with
+            ``sklearn.set_config(enable_metadata_routing=True)``, whatever the splitter
+            requests.
 
         Returns
         -------
         self : LassoPathReport
         """
+        split = split_params(self, params, self.cv)
         X, y, task, y_enc, classes, weights = fit_inputs(self, X, y, sample_weight)
-        self._fit_path(X, y, task, y_enc, classes, weights)
+        self._fit_path(X, y, task, y_enc, classes, weights, split_kwargs=split)
         return self
 
-    def _fit_path(self, X, y, task, y_enc, classes, weights, owner=None, correlations=True):
+    def get_metadata_routing(self):
+        """How :meth:`fit`'s metadata reaches the ``cv`` splitter.
+
+        Returns
+        -------
+        MetadataRouter
+        """
+        return splitter_router(self, self.cv)
+
+    def _fit_path(
+        self,
+        X,
+        y,
+        task,
+        y_enc,
+        classes,
+        weights,
+        owner=None,
+        correlations=True,
+        split_kwargs=None,
+    ):
         """The work of ``fit`` on validated inputs (``L1Selector`` reuses it, as ``owner``
         of the parameters that errors name, and without the correlations behind
-        :meth:`correlated_groups`, which cost O(n p k) on its hot path)."""
+        :meth:`correlated_groups`, which cost O(n p k) on its hot path). ``split_kwargs``:
+        the splitter's metadata (``groups``)."""
         owner = owner or type(self).__name__
         alphas = check_alphas(self.alphas, owner)
         self.task_ = task
@@ -269,7 +303,7 @@ class LassoPathReport(BaseEstimator):
         splits = None
         if self.cv is not None:
             splitter = make_splitter(self.cv, task, y_enc, self.random_state, owner)
-            splits = list(splitter.split(X, y_enc))
+            splits = list(splitter.split(X, y_enc, **(split_kwargs or {})))
         # squared loss, dense, tall: one cross-product of [X, y], the sum of the folds'
         # held-out blocks' products, serves the path (given alphas), the folds' Gram
         # matrices and the correlations behind correlated_groups
@@ -363,7 +397,9 @@ class LassoPathReport(BaseEstimator):
                 f"The 'n_bootstrap' parameter of {owner} asks for stability selection on "
                 f"halves of the samples; that needs at least 4 samples, got {X.shape[0]}."
             )
-        rng = check_random_state(self.random_state)
+        # None draws the same half-samples on every fit (a fixed seed, not the global
+        # RNG): results change only when random_state asks
+        rng = check_random_state(0 if self.random_state is None else self.random_state)
         pairs = complementary_pairs(
             X.shape[0], self.n_bootstrap, rng, strata=None if classes is None else y_enc
         )

@@ -23,6 +23,7 @@ from .._validation import (
     fit_inputs,
 )
 from .report import LassoPathReport
+from .routing import split_params, splitter_router
 
 __all__ = ["L1Selector"]
 
@@ -47,8 +48,11 @@ class L1Selector(SelectorMixin, BaseEstimator):
     n_features : int, default=None
         Choose the strength on the path that keeps this many features.
     cv : int, cross-validation generator or iterable, default=None
-        Folds for choosing the strength when neither ``alpha``, ``C`` nor ``n_features``
-        is given (``None`` means 5); unused otherwise.
+        Folds for choosing the strength when neither ``alpha``, ``C``, ``n_features`` nor
+        ``stability`` is given (``None`` means 5); unused otherwise. An int gives the same
+        folds on every fit (in the data's order, stratified for classification) unless
+        ``random_state`` is set, which shuffles them (see :class:`LassoPathReport`).
+        Splitter metadata such as ``groups`` is passed to :meth:`fit`.
     rule : {"min", "1se"} or int, default="min"
         ``"min"``: the best mean CV score; ``"1se"``: the sparsest model within one
         standard error of it; an int k >= 1: the largest alpha within one standard error
@@ -75,7 +79,9 @@ class L1Selector(SelectorMixin, BaseEstimator):
     n_jobs : int, default=None
         Folds fitted in parallel through joblib.
     random_state : int, RandomState instance or None, default=None
-        Seeds the shuffled folds.
+        Set, it shuffles an int ``cv``'s folds and seeds ``stability``'s half-samples;
+        ``None`` keeps the folds in the data's order and the half-samples on a fixed seed,
+        so repeated fits agree.
     verbose : int, default=0
         Progress bars on stderr over the path and the folds when they choose the
         strength: 1 once a fit has run for two seconds, 2 from the start (see
@@ -110,7 +116,8 @@ class L1Selector(SelectorMixin, BaseEstimator):
     C_ : float
         ``1 / (alpha_ * n_samples)``, n_samples being the sum of sample weights.
     n_iter_ : int
-        Coordinate descent epochs spent at ``alpha_``.
+        Coordinate descent epochs spent at ``alpha_``; at least 1, as in scikit-learn (the
+        check that a start, such as all zeros at ``alpha_max``, is optimal counts as one).
     support_ : ndarray of bool of shape (n_features,)
         Features whose coefficient is exactly nonzero (in any class). With
         ``stability``: the stable features; ``alpha_`` is then the smallest alpha of the
@@ -197,7 +204,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         self.pfer = pfer
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the model and find the features it keeps.
 
         Parameters
@@ -205,12 +212,18 @@ class L1Selector(SelectorMixin, BaseEstimator):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
+        **params : dict
+            Metadata for the ``cv`` splitter's ``split`` when cross-validation chooses the
+            strength, as in ``LassoCV``: ``groups`` (e.g. for ``GroupKFold``) without
+            metadata routing; with ``sklearn.set_config(enable_metadata_routing=True)``,
+            whatever the splitter requests.
 
         Returns
         -------
         self : L1Selector
         """
         owner = type(self).__name__
+        split = split_params(self, params, self._cv())
         check_strength(self.alpha, self.C, owner)
         check_rule(self.rule, owner)  # a bool passes the constraint as an int
         fixed = self.alpha is not None or self.C is not None
@@ -242,7 +255,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum)
             )
         else:
-            self.path_ = self._path_report(X, y, task, y_enc, classes, weights)
+            self.path_ = self._path_report(X, y, task, y_enc, classes, weights, split)
             if self.stability is not None:
                 point = self._by_stability(solve)
             elif self.n_features is not None:
@@ -253,7 +266,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         self.C_ = 1.0 / (self.alpha_ * weight_sum)
         self.coef_ = point.coef
         self.intercept_ = point.intercept
-        self.n_iter_ = int(point.n_iter)
+        self.n_iter_ = max(int(point.n_iter), 1)  # (checking an optimal start is one)
         self.support_ = _support(point.coef)
         if self.stability is not None:
             self.support_ = np.isin(feature_names(self, X.shape[1]), self.path_.stable_features_)
@@ -267,12 +280,27 @@ class L1Selector(SelectorMixin, BaseEstimator):
             )
         return self
 
-    def _path_report(self, X, y, task, y_enc, classes, weights):
-        no_cv = self.n_features is not None or self.stability is not None
+    def get_metadata_routing(self):
+        """How :meth:`fit`'s metadata reaches the ``cv`` splitter.
+
+        Returns
+        -------
+        MetadataRouter
+        """
+        return splitter_router(self, self._cv())
+
+    def _cv(self):
+        """The folds that choose the strength (None when they do not)."""
+        chosen = self.alpha is not None or self.C is not None or self.n_features is not None
+        if chosen or self.stability is not None:
+            return None
+        return 5 if self.cv is None else self.cv
+
+    def _path_report(self, X, y, task, y_enc, classes, weights, split=None):
         report = LassoPathReport(
             alphas=self.alphas,
             eps=self.eps,
-            cv=None if no_cv else 5 if self.cv is None else self.cv,
+            cv=self._cv(),
             scoring=self.scoring,
             task=task,
             l1_ratio=self.l1_ratio,
@@ -295,7 +323,15 @@ class L1Selector(SelectorMixin, BaseEstimator):
             if hasattr(self, attribute):
                 setattr(report, attribute, getattr(self, attribute))
         report._fit_path(
-            X, y, task, y_enc, classes, weights, owner=type(self).__name__, correlations=False
+            X,
+            y,
+            task,
+            y_enc,
+            classes,
+            weights,
+            owner=type(self).__name__,
+            correlations=False,
+            split_kwargs=split,
         )
         return report
 

@@ -41,7 +41,12 @@ def _common(func):
                 help="penalize the caller's scale, not standardized features",
             ),
             argument("--n-jobs", type=int, metavar="N", help="folds fitted in parallel"),
-            argument("--random-state", type=int, metavar="SEED", help="seed of the folds"),
+            argument(
+                "--random-state",
+                type=int,
+                metavar="SEED",
+                help="shuffle the folds with this seed (default: unshuffled, the same each run)",
+            ),
         ]
     ):
         func = decorator(func)
