@@ -271,3 +271,16 @@ def _describe(value):
     if array.ndim == 0 or array.size > 6:
         return f"shape {array.shape}" if array.ndim else repr(value)
     return repr(list(array))
+
+
+def check_alphas(alphas, owner):
+    """An int, or a 1-D array of positive finite floats."""
+    if is_int(alphas):
+        return int(alphas)
+    values = np.asarray(alphas, dtype=np.float64) if np.ndim(alphas) == 1 else None
+    if values is None or values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
+        raise ValueError(
+            f"The 'alphas' parameter of {owner} must be a positive int or a 1-D array of "
+            f"positive floats. Got {alphas!r} instead."
+        )
+    return values

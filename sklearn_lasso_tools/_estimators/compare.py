@@ -192,7 +192,7 @@ def compare_penalties(
         rows.append(table)
         best_rows[penalty] = table.iloc[index].drop(["penalty", "best"])
         coefs.update(_named_coefs(report, penalty, report.coefs_[index]))
-    names = reports[penalties[0]]._names()
+    names = reports[penalties[0]].feature_names_
     table = pd.concat(rows, ignore_index=True)
     table = table[
         ["penalty", "l1_ratio", "C", "alpha", "cv_mean", "cv_std", "cv_se", "n_nonzero", "best"]

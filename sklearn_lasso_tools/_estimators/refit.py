@@ -29,8 +29,7 @@ from .._engine.families import family_for
 from .._engine.path import l1_path
 from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
 from .._engine.scoring import PathPointClassifier, PathPointRegressor
-from .._validation import engine_params, engine_task, fit_inputs
-from .report import check_alphas
+from .._validation import check_alphas, engine_params, engine_task, fit_inputs
 from .routing import check_direct_params, routing_enabled, split_params
 from .selector import L1Selector
 

@@ -1,16 +1,16 @@
 """LassoPathReport: the whole regularization path, cross-validated, with tables."""
 
+import inspect
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, StrOptions, _fit_context
+from .._compat import Interval, _fit_context
 from .._engine.cv import (
     budget_rule,
     check_rule,
@@ -26,13 +26,19 @@ from .._engine.path import l1_path
 from .._engine.stability import complementary_pairs, select_stable, stability_path
 from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
-from .._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
+from .._validation import (
+    check_alphas,
+    engine_params,
+    engine_task,
+    feature_names,
+    fit_inputs,
+    is_int,
+)
+from ._base import PATH_CONSTRAINTS
 from .correlated import dropped_correlates, groups_note
 from .routing import split_params, splitter_router
 
 __all__ = ["LassoPathReport"]
-
-TASK_OPTIONS = StrOptions({"auto", "regression", "classification", "poisson"})
 
 
 class LassoPathReport(BaseEstimator):
@@ -122,6 +128,8 @@ class LassoPathReport(BaseEstimator):
     linear_path_ : LinearPath
         The engine's result behind these attributes (with ``scales``, the feature scales
         that standardization divided by, so ``coefs_ * scales`` are standardized).
+    feature_names_ : ndarray of str of shape (n_features,)
+        The features' names (``feature_names_in_``, or ``x0``, ``x1``, ... without them).
     entry_alphas_ : ndarray of shape (n_features,)
         The largest alpha at which each feature is nonzero (NaN if never).
     entry_order_ : ndarray of str
@@ -184,20 +192,8 @@ class LassoPathReport(BaseEstimator):
     """
 
     _parameter_constraints = {
-        "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "eps": [Interval(Real, 0, 1, closed="neither"), None],
+        **PATH_CONSTRAINTS,
         "cv": ["cv_object", None],
-        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "task": [TASK_OPTIONS],
-        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "scale": ["boolean"],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "tol": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "penalty_factor": ["array-like", None],
-        "positive": ["boolean"],
         "n_bootstrap": [Interval(Integral, 1, None, closed="left"), None],
         "stability_threshold": [Interval(Real, 0.5, 1, closed="right")],
         "pfer": [Interval(Real, 0, None, closed="neither")],
@@ -275,23 +271,10 @@ class LassoPathReport(BaseEstimator):
         """
         return splitter_router(self, self.cv)
 
-    def _fit_path(
-        self,
-        X,
-        y,
-        task,
-        y_enc,
-        classes,
-        weights,
-        owner=None,
-        correlations=True,
-        split_kwargs=None,
-    ):
-        """The work of ``fit`` on validated inputs (``L1Selector`` reuses it, as ``owner``
-        of the parameters that errors name, and without the correlations behind
-        :meth:`correlated_groups`, which cost O(n p k) on its hot path). ``split_kwargs``:
-        the splitter's metadata (``groups``)."""
-        owner = owner or type(self).__name__
+    def _fit_path(self, X, y, task, y_enc, classes, weights, split_kwargs):
+        """The work of ``fit`` on validated inputs (``split_kwargs``: the splitter's
+        metadata, such as ``groups``)."""
+        owner = type(self).__name__
         alphas = check_alphas(self.alphas, owner)
         self.task_ = task
         if classes is not None:
@@ -325,6 +308,7 @@ class LassoPathReport(BaseEstimator):
             )
             bar.finish(len(path.alphas))
         self.linear_path_ = path
+        self.feature_names_ = feature_names(self, X.shape[1])
         self.weight_sum_ = X.shape[0] if weights is None else float(weights.sum())
         self.alphas_ = path.alphas
         self.coefs_ = path.coefs
@@ -332,7 +316,7 @@ class LassoPathReport(BaseEstimator):
         self.n_nonzero_ = path.n_nonzero
         self.dev_ratio_ = path.dev_ratio
         self.entry_alphas_, order = entries(path.coefs, path.alphas, path.scales)
-        self.entry_order_ = self._names()[order]
+        self.entry_order_ = self.feature_names_[order]
         if self.n_bootstrap is not None:
             self._fit_stability(X, y_enc, etask, classes, weights, params, owner)
         if self.cv is None:
@@ -362,11 +346,10 @@ class LassoPathReport(BaseEstimator):
         self.alpha_1se_ = float(path.alphas[result.index_1se])
         freq = result.fold_support[:, [result.index_min, result.index_1se]].mean(axis=0)
         self.selection_frequency_ = pd.DataFrame(
-            freq.T, index=pd.Index(self._names(), name="feature"), columns=["min", "1se"]
+            freq.T, index=pd.Index(self.feature_names_, name="feature"), columns=["min", "1se"]
         )
-        if correlations:
-            moments = None if cross is None else cross.moments()
-            self._set_correlations(X, weights, max(result.index_min, result.index_1se), moments)
+        moments = None if cross is None else cross.moments()
+        self._set_correlations(X, weights, max(result.index_min, result.index_1se), moments)
 
     def _set_correlations(self, X, weights, last, moments=None):
         """Correlations (|r| >= CORR_FLOOR) of each feature kept from the first grid point
@@ -378,7 +361,7 @@ class LassoPathReport(BaseEstimator):
             candidates = candidates[:0]
         with single_threaded_blas():  # (two threads often take longer on a busy machine)
             first, second, corr = correlated_pairs(X, candidates, weights, moments=moments)
-        names = self._names()
+        names = self.feature_names_
         self.correlations_ = pd.DataFrame(
             {"feature": names[first], "other": names[second], "corr": corr}
         )
@@ -413,7 +396,7 @@ class LassoPathReport(BaseEstimator):
             n_jobs=self.n_jobs,
             **params,
         )
-        names = self._names()
+        names = self.feature_names_
         chosen = select_stable(result, self.stability_threshold, self.pfer)
         if not chosen.within_pfer:
             warnings.warn(
@@ -440,13 +423,23 @@ class LassoPathReport(BaseEstimator):
         self.stability_bound_ = chosen.mb_bound
         self.stability_bound_unimodal_ = chosen.unimodal_bound
 
-    def _names(self):
-        return feature_names(self, self.n_features_in_)
+    def rule_index(self, rule, *, stacklevel=2):
+        """The grid position (index into ``alphas_``) a rule picks.
 
-    def _rule_index(self, rule, stacklevel=3):
-        """The grid position a rule picks: "min", "1se", or an int k (a feature budget:
-        the largest alpha within one SE of the best keeping at most k features; if none
-        does, the best-scoring alpha keeping at most k, with a warning)."""
+        Parameters
+        ----------
+        rule : {"min", "1se"} or int
+            ``"min"``: ``alpha_min_``; ``"1se"``: ``alpha_1se_``; an int k >= 1: the
+            largest alpha within one standard error of the best that keeps at most k
+            features (if none does, the best-scoring alpha that keeps at most k, with a
+            ``UserWarning``).
+        stacklevel : int, default=2
+            Where that warning points (2: the caller of this method).
+
+        Returns
+        -------
+        int
+        """
         check_is_fitted(self, "cv_mean_")
         rule = check_rule(rule, type(self).__name__)
         if rule == "min":
@@ -497,7 +490,7 @@ class LassoPathReport(BaseEstimator):
         DataFrame with columns ``alpha``, ``feature``, (``class``,) ``coef``.
         """
         check_is_fitted(self)
-        names = self._names()
+        names = self.feature_names_
         coefs = self.coefs_
         if coefs.ndim == 2:
             return pd.DataFrame(
@@ -528,7 +521,7 @@ class LassoPathReport(BaseEstimator):
         ``freq_min``, ``freq_1se``; sorted by entry.
         """
         check_is_fitted(self)
-        names = self._names()
+        names = self.feature_names_
         table = pd.DataFrame(
             {"entry_alpha": self.entry_alphas_}, index=pd.Index(names, name="feature")
         )
@@ -536,7 +529,7 @@ class LassoPathReport(BaseEstimator):
         table["entry_rank"] = rank.reindex(names).astype("Int64").to_numpy()
         if hasattr(self, "cv_mean_"):
             for rule in ("min", "1se"):
-                coef = self.coefs_[self._rule_index(rule)]
+                coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
                 if coef.ndim == 1:
                     table[f"coef_{rule}"] = coef
                 else:
@@ -563,9 +556,9 @@ class LassoPathReport(BaseEstimator):
         -------
         ndarray of str
         """
-        coef = self.coefs_[self._rule_index(rule)]
+        coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
         support = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
-        return self._names()[support]
+        return self.feature_names_[support]
 
     def selector(self, rule="1se"):
         """An unfitted :class:`L1Selector` at the strength this rule chose.
@@ -581,7 +574,7 @@ class LassoPathReport(BaseEstimator):
         """
         from .selector import L1Selector
 
-        alpha = float(self.alphas_[self._rule_index(rule)])
+        alpha = float(self.alphas_[self.rule_index(rule, stacklevel=3)])
         return L1Selector(
             alpha,
             scale=self.scale,
@@ -624,7 +617,7 @@ class LassoPathReport(BaseEstimator):
         step, feature, event, klass = path_events(self.coefs_)
         table = pd.DataFrame(
             {
-                "feature": self._names()[feature],
+                "feature": self.feature_names_[feature],
                 "event": pd.Categorical(np.asarray(EVENTS)[event], categories=EVENTS),
             }
         )
@@ -679,17 +672,17 @@ class LassoPathReport(BaseEstimator):
         if not hasattr(self, "correlations_"):
             raise ValueError(
                 "correlated_groups needs the correlations a cross-validated LassoPathReport "
-                "(cv set) computes at fit; a report fitted with cv=None, or the one an "
-                "L1Selector keeps as path_, has none (fit a LassoPathReport with cv)."
+                "(cv set) computes at fit; a report fitted with cv=None has none (fit it "
+                "with cv)."
             )
         if not (isinstance(threshold, Real) and CORR_FLOOR <= threshold <= 1):
             raise ValueError(
                 f"The 'threshold' parameter of correlated_groups must be a float in "
                 f"[{CORR_FLOOR}, 1]. Got {threshold!r} instead."
             )
-        coef = self.coefs_[self._rule_index(rule)]
+        coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
         kept = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
-        names = self._names()
+        names = self.feature_names_
         missing = np.setdiff1d(np.flatnonzero(kept), self._correlated_candidates)
         if missing.size and not kept.all():  # (keeping everything, nothing was dropped)
             raise ValueError(
@@ -735,6 +728,26 @@ class LassoPathReport(BaseEstimator):
             events=events,
         )
 
+    _chart_options = {}  # (what set_chart_options stored; the class default: chart's own)
+
+    def set_chart_options(self, **options):
+        """Options of the chart the notebook display draws (what ``%lasso_path --top``
+        sets): any keyword of :meth:`chart`.
+
+        Returns
+        -------
+        self : LassoPathReport
+        """
+        allowed = set(inspect.signature(self.chart).parameters)
+        unknown = sorted(set(options) - allowed)
+        if unknown:
+            raise TypeError(
+                f"set_chart_options got unexpected keyword argument(s) {unknown}; "
+                f"the chart takes {sorted(allowed)}."
+            )
+        self._chart_options = dict(options)
+        return self
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Notebook display: the chart (drawn offline; a PNG of it for viewers without
         JavaScript), with the path table as the text fallback. See ``charts.display``."""
@@ -746,7 +759,7 @@ class LassoPathReport(BaseEstimator):
         if hasattr(self, "correlations_"):
             note = groups_note(self.correlated_groups(0.9, "1se"), 0.9)
             text += f"\n\n{note}" if note else ""
-        chart = self.chart(**getattr(self, "_chart_options", {}))
+        chart = self.chart(**self._chart_options)
         return _mimebundle(chart, text, include=include, exclude=exclude)
 
     @property
@@ -756,7 +769,7 @@ class LassoPathReport(BaseEstimator):
         # falls back to the estimator's own display.
         if not hasattr(self, "coefs_"):
             raise AttributeError("an unfitted LassoPathReport has no chart")
-        return lambda: self.chart(**getattr(self, "_chart_options", {}))
+        return lambda: self.chart(**self._chart_options)
 
     @property
     def _repr_html_(self):
@@ -771,16 +784,3 @@ class LassoPathReport(BaseEstimator):
         tags.input_tags.sparse = True
         tags.target_tags.required = True
         return tags
-
-
-def check_alphas(alphas, owner):
-    """An int, or a 1-D array of positive finite floats."""
-    if is_int(alphas):
-        return int(alphas)
-    values = np.asarray(alphas, dtype=np.float64) if np.ndim(alphas) == 1 else None
-    if values is None or values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
-        raise ValueError(
-            f"The 'alphas' parameter of {owner} must be a positive int or a 1-D array of "
-            f"positive floats. Got {alphas!r} instead."
-        )
-    return values

@@ -81,11 +81,11 @@ def rule_choice(report, rule):
     budget's fallback warning becomes ``note`` rather than a traceback-like warning."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        index = report._rule_index(rule)
+        index = report.rule_index(rule)
     note = " ".join(str(w.message) for w in caught if issubclass(w.category, UserWarning))
     label = f"alpha_{rule}" if isinstance(rule, str) else f"the budget of {rule} features"
     coef = report.coefs_[index]
-    kept = report._names()[coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)]
+    kept = report.feature_names_[coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)]
     return RuleChoice(label, float(report.alphas_[index]), kept, note)
 
 
