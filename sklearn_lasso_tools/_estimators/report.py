@@ -13,7 +13,6 @@ from sklearn.utils.validation import check_is_fitted
 from .._compat import Interval, _fit_context
 from .._engine.cv import (
     budget_rule,
-    check_rule,
     cross_validate_path,
     held_out_blocks,
     make_splitter,
@@ -24,10 +23,14 @@ from .._engine.families import family_for
 from .._engine.groups import CORR_FLOOR, correlated_pairs
 from .._engine.path import l1_path
 from .._engine.stability import complementary_pairs, select_stable, stability_path
+from .._engine.support import path_support
+from .._engine.support import support as feature_support
 from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
 from .._validation import (
+    Rule,
     check_alphas,
+    check_rule,
     engine_params,
     engine_task,
     feature_names,
@@ -346,7 +349,7 @@ class LassoPathReport(BaseEstimator):
         self.alpha_1se_ = float(path.alphas[result.index_1se])
         freq = result.fold_support[:, [result.index_min, result.index_1se]].mean(axis=0)
         self.selection_frequency_ = pd.DataFrame(
-            freq.T, index=pd.Index(self.feature_names_, name="feature"), columns=["min", "1se"]
+            freq.T, index=pd.Index(self.feature_names_, name="feature"), columns=list(Rule.ALL)
         )
         moments = None if cross is None else cross.moments()
         self._set_correlations(X, weights, max(result.index_min, result.index_1se), moments)
@@ -354,9 +357,7 @@ class LassoPathReport(BaseEstimator):
     def _set_correlations(self, X, weights, last, moments=None):
         """Correlations (|r| >= CORR_FLOOR) of each feature kept from the first grid point
         down to ``last`` with every feature, for :meth:`correlated_groups`; X is not kept."""
-        support = self.coefs_[: last + 1] != 0
-        support = support.any(axis=(0, 1)) if support.ndim == 3 else support.any(axis=0)
-        candidates = np.flatnonzero(support)
+        candidates = np.flatnonzero(path_support(self.coefs_[: last + 1]).any(axis=0))
         if self.l1_ratio == 0:  # ridge drops nothing: no groups, and no p x p work
             candidates = candidates[:0]
         with single_threaded_blas():  # (two threads often take longer on a busy machine)
@@ -442,9 +443,9 @@ class LassoPathReport(BaseEstimator):
         """
         check_is_fitted(self, "cv_mean_")
         rule = check_rule(rule, type(self).__name__)
-        if rule == "min":
+        if rule == Rule.MIN:
             return self.cv_result_.index_min
-        if rule == "1se":
+        if rule == Rule.ONE_SE:
             return self.cv_result_.index_1se
         index, within = budget_rule(self.cv_mean_, self.cv_se_, self.n_nonzero_, rule)
         if not within:
@@ -528,15 +529,15 @@ class LassoPathReport(BaseEstimator):
         rank = pd.Series(np.arange(1, len(self.entry_order_) + 1), index=self.entry_order_)
         table["entry_rank"] = rank.reindex(names).astype("Int64").to_numpy()
         if hasattr(self, "cv_mean_"):
-            for rule in ("min", "1se"):
+            for rule in Rule.ALL:
                 coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
                 if coef.ndim == 1:
                     table[f"coef_{rule}"] = coef
                 else:
                     for label, row in zip(self.classes_, coef, strict=True):
                         table[f"coef_{rule}[{label}]"] = row
-            table["freq_min"] = self.selection_frequency_["min"].to_numpy()
-            table["freq_1se"] = self.selection_frequency_["1se"].to_numpy()
+            for rule in Rule.ALL:
+                table[f"freq_{rule}"] = self.selection_frequency_[rule].to_numpy()
         if hasattr(self, "stability_max_"):
             table["stability"] = self.stability_max_.to_numpy()
         return table.sort_values(["entry_rank", "entry_alpha"], ascending=[True, False])
@@ -557,7 +558,7 @@ class LassoPathReport(BaseEstimator):
         ndarray of str
         """
         coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
-        support = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
+        support = feature_support(coef)
         return self.feature_names_[support]
 
     def selector(self, rule="1se"):
@@ -681,7 +682,7 @@ class LassoPathReport(BaseEstimator):
                 f"[{CORR_FLOOR}, 1]. Got {threshold!r} instead."
             )
         coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
-        kept = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
+        kept = feature_support(coef)
         names = self.feature_names_
         missing = np.setdiff1d(np.flatnonzero(kept), self._correlated_candidates)
         if missing.size and not kept.all():  # (keeping everything, nothing was dropped)
@@ -757,7 +758,7 @@ class LassoPathReport(BaseEstimator):
 
         text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
         if hasattr(self, "correlations_"):
-            note = groups_note(self.correlated_groups(0.9, "1se"), 0.9)
+            note = groups_note(self.correlated_groups(0.9, Rule.ONE_SE), 0.9)
             text += f"\n\n{note}" if note else ""
         chart = self.chart(**self._chart_options)
         return _mimebundle(chart, text, include=include, exclude=exclude)

@@ -10,13 +10,14 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
-from .._engine.cv import check_rule
 from .._engine.designs import UNPENALIZED
 from .._engine.families import family_for
 from .._engine.path import l1_path
+from .._engine.support import support
 from .._validation import (
     alpha_from_C,
     check_alphas,
+    check_rule,
     check_strength,
     engine_params,
     engine_task,
@@ -268,7 +269,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         self.coef_ = point.coef
         self.intercept_ = point.intercept
         self.n_iter_ = max(int(point.n_iter), 1)  # (checking an optimal start is one)
-        self.support_ = _support(point.coef)
+        self.support_ = support(point.coef)
         if self.stability is not None:
             self.support_ = np.isin(feature_names(self, X.shape[1]), self.path_.stable_features_)
         self.selected_features_ = feature_names(self, X.shape[1])[self.support_]
@@ -369,12 +370,8 @@ class L1Selector(SelectorMixin, BaseEstimator):
         return tags
 
 
-def _support(coef):
-    return (coef != 0) if coef.ndim == 1 else (coef != 0).any(axis=0)
-
-
 def _n_selected(coef):
-    return int(_support(coef).sum())
+    return int(support(coef).sum())
 
 
 class _Solve:
