@@ -1,6 +1,5 @@
 """LassoPathReport: the whole regularization path, cross-validated, with tables."""
 
-import inspect
 import warnings
 from numbers import Integral, Real
 
@@ -18,13 +17,12 @@ from .._engine.cv import (
     make_splitter,
 )
 from .._engine.designs import cross_products_for
-from .._engine.events import EVENTS, entries, path_events
+from .._engine.events import entries
 from .._engine.families import family_for
-from .._engine.groups import CORR_FLOOR, correlated_pairs
+from .._engine.groups import correlated_pairs
 from .._engine.path import l1_path
 from .._engine.stability import complementary_pairs, select_stable, stability_path
 from .._engine.support import path_support
-from .._engine.support import support as feature_support
 from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
 from .._validation import (
@@ -38,13 +36,14 @@ from .._validation import (
     is_int,
 )
 from ._base import PATH_CONSTRAINTS
-from .correlated import dropped_correlates, groups_note
+from .report_display import ReportDisplay
+from .report_tables import ReportTables
 from .routing import split_params, splitter_router
 
 __all__ = ["LassoPathReport"]
 
 
-class LassoPathReport(BaseEstimator):
+class LassoPathReport(ReportTables, ReportDisplay, BaseEstimator):
     """The L1 (or elastic-net) regularization path of a linear model, cross-validated.
 
     Fits every strength of a descending grid with warm starts (glmnet's algorithm), then
@@ -460,107 +459,6 @@ class LassoPathReport(BaseEstimator):
             )
         return index
 
-    def path_table(self):
-        """One row per alpha: glmnet's printed Df / %Dev / Lambda table, plus CV columns.
-
-        Returns
-        -------
-        DataFrame with columns ``alpha``, ``C``, ``n_nonzero``, ``dev_ratio`` and, with
-        ``cv``, ``cv_mean``, ``cv_std``, ``cv_se``.
-        """
-        check_is_fitted(self)
-        table = pd.DataFrame(
-            {
-                "alpha": self.alphas_,
-                "C": 1.0 / (self.alphas_ * self.weight_sum_),
-                "n_nonzero": self.n_nonzero_,
-                "dev_ratio": self.dev_ratio_,
-            }
-        )
-        if hasattr(self, "cv_mean_"):
-            table["cv_mean"] = self.cv_mean_
-            table["cv_std"] = self.cv_std_
-            table["cv_se"] = self.cv_se_
-        return table
-
-    def to_frame(self):
-        """Tidy coefficients: one row per alpha and feature (and class, for multiclass).
-
-        Returns
-        -------
-        DataFrame with columns ``alpha``, ``feature``, (``class``,) ``coef``.
-        """
-        check_is_fitted(self)
-        names = self.feature_names_
-        coefs = self.coefs_
-        if coefs.ndim == 2:
-            return pd.DataFrame(
-                {
-                    "alpha": np.repeat(self.alphas_, len(names)),
-                    "feature": np.tile(names, len(self.alphas_)),
-                    "coef": coefs.ravel(),
-                }
-            )
-        n_alphas, n_classes, n_features = coefs.shape
-        return pd.DataFrame(
-            {
-                "alpha": np.repeat(self.alphas_, n_classes * n_features),
-                "class": np.tile(np.repeat(self.classes_, n_features), n_alphas),
-                "feature": np.tile(names, n_alphas * n_classes),
-                "coef": coefs.ravel(),
-            }
-        )
-
-    def summary(self):
-        """One row per feature: when it enters, its coefficients at both rules, and how
-        often the folds select it.
-
-        Returns
-        -------
-        DataFrame indexed by feature with ``entry_alpha``, ``entry_rank`` and, with
-        ``cv``, ``coef_min``, ``coef_1se`` (one column per class for multiclass),
-        ``freq_min``, ``freq_1se``; sorted by entry.
-        """
-        check_is_fitted(self)
-        names = self.feature_names_
-        table = pd.DataFrame(
-            {"entry_alpha": self.entry_alphas_}, index=pd.Index(names, name="feature")
-        )
-        rank = pd.Series(np.arange(1, len(self.entry_order_) + 1), index=self.entry_order_)
-        table["entry_rank"] = rank.reindex(names).astype("Int64").to_numpy()
-        if hasattr(self, "cv_mean_"):
-            for rule in Rule.ALL:
-                coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
-                if coef.ndim == 1:
-                    table[f"coef_{rule}"] = coef
-                else:
-                    for label, row in zip(self.classes_, coef, strict=True):
-                        table[f"coef_{rule}[{label}]"] = row
-            for rule in Rule.ALL:
-                table[f"freq_{rule}"] = self.selection_frequency_[rule].to_numpy()
-        if hasattr(self, "stability_max_"):
-            table["stability"] = self.stability_max_.to_numpy()
-        return table.sort_values(["entry_rank", "entry_alpha"], ascending=[True, False])
-
-    def selected_features(self, rule="1se"):
-        """Names of the features with a nonzero coefficient at the rule's strength.
-
-        Parameters
-        ----------
-        rule : {"min", "1se"} or int, default="1se"
-            ``"min"``: ``alpha_min_``; ``"1se"``: ``alpha_1se_``; an int k >= 1: the
-            largest alpha within one standard error of the best mean CV score that keeps
-            at most k features (when none does, the best-scoring alpha that keeps at most
-            k, with a ``UserWarning``).
-
-        Returns
-        -------
-        ndarray of str
-        """
-        coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
-        support = feature_support(coef)
-        return self.feature_names_[support]
-
     def selector(self, rule="1se"):
         """An unfitted :class:`L1Selector` at the strength this rule chose.
 
@@ -586,199 +484,6 @@ class LassoPathReport(BaseEstimator):
             penalty_factor=self.penalty_factor,
             positive=self.positive,
         )
-
-    def path_events(self):
-        """The path's story: each feature's entries, exits and sign flips along the grid.
-
-        Between grid points ``step - 1`` and ``step`` a feature *enters* (its coefficient
-        becomes nonzero), *exits* (becomes zero) or *flips sign* (nonzero at both, with
-        opposite signs). A multinomial path defines entries and exits on the any-class
-        support and sign flips per class. A feature nonzero at the first grid point
-        enters there (``step`` 0).
-
-        Returns
-        -------
-        DataFrame
-            One row per event, by step: ``feature``, ``event`` ("enter", "exit" or
-            "sign flip"), (``class``: the class whose coefficient flips, multinomial
-            only,) ``alpha`` and ``step`` (the first grid point showing the new state),
-            ``n_nonzero`` there and, with ``cv``, ``cv_mean`` there.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import load_diabetes
-        >>> from sklearn_lasso_tools import LassoPathReport
-        >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
-        >>> report = LassoPathReport(cv=None).fit(X, y)
-        >>> events = report.path_events()
-        >>> events.loc[events["feature"] == "s3", ["event", "step"]].to_numpy().tolist()
-        [['enter', 12], ['exit', 66], ['enter', 71]]
-        """
-        check_is_fitted(self, "coefs_")
-        step, feature, event, klass = path_events(self.coefs_)
-        table = pd.DataFrame(
-            {
-                "feature": self.feature_names_[feature],
-                "event": pd.Categorical(np.asarray(EVENTS)[event], categories=EVENTS),
-            }
-        )
-        if self.coefs_.ndim == 3:
-            labels = np.asarray(self.classes_, dtype=object)
-            table["class"] = np.where(klass >= 0, labels[np.maximum(klass, 0)], None)
-        table["alpha"] = self.alphas_[step]
-        table["step"] = step
-        table["n_nonzero"] = self.n_nonzero_[step]
-        if hasattr(self, "cv_mean_"):
-            table["cv_mean"] = self.cv_mean_[step]
-        return table
-
-    def correlated_groups(self, threshold=0.9, rule="1se"):
-        """Groups of highly correlated features of which L1 kept one and dropped the others.
-
-        L1 picks one of several near-copies more or less arbitrarily; the elastic net
-        (``l1_ratio < 1``) spreads the weight across them instead. Correlations are
-        weighted Pearson correlations of the training ``X``, computed at fit between the
-        features the path keeps down to ``alpha_min_`` and every feature.
-
-        Parameters
-        ----------
-        threshold : float, default=0.9
-            Smallest absolute correlation that groups two features, in [0.5, 1].
-        rule : {"min", "1se"} or int, default="1se"
-            The strength whose kept and dropped features are compared, as for
-            :meth:`selected_features`.
-
-        Returns
-        -------
-        DataFrame
-            One row per dropped feature: ``group`` (numbered by the kept feature's
-            entry), ``kept`` (of the kept features it correlates with at least
-            ``threshold``, the most correlated), ``dropped``, ``corr``; strongest first
-            within a group. Empty when there is no such group.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklearn_lasso_tools import LassoPathReport
-        >>> rng = np.random.default_rng(0)
-        >>> X = rng.normal(size=(100, 5))
-        >>> X[:, 1] = X[:, 0] + 0.01 * rng.normal(size=100)  # a near-copy of x0
-        >>> y = X[:, 0] + X[:, 1] + X[:, 2] + rng.normal(size=100)
-        >>> report = LassoPathReport(random_state=0).fit(X, y)
-        >>> groups = report.correlated_groups()
-        >>> groups[["kept", "dropped"]].to_numpy().tolist()
-        [['x0', 'x1']]
-        """
-        check_is_fitted(self, "alphas_")
-        if not hasattr(self, "correlations_"):
-            raise ValueError(
-                "correlated_groups needs the correlations a cross-validated LassoPathReport "
-                "(cv set) computes at fit; a report fitted with cv=None has none (fit it "
-                "with cv)."
-            )
-        if not (isinstance(threshold, Real) and CORR_FLOOR <= threshold <= 1):
-            raise ValueError(
-                f"The 'threshold' parameter of correlated_groups must be a float in "
-                f"[{CORR_FLOOR}, 1]. Got {threshold!r} instead."
-            )
-        coef = self.coefs_[self.rule_index(rule, stacklevel=3)]
-        kept = feature_support(coef)
-        names = self.feature_names_
-        missing = np.setdiff1d(np.flatnonzero(kept), self._correlated_candidates)
-        if missing.size and not kept.all():  # (keeping everything, nothing was dropped)
-            raise ValueError(
-                f"correlated_groups has no correlations for {list(names[missing])}, kept at "
-                f"rule={rule!r} but not down to alpha_min_."
-            )
-        return dropped_correlates(
-            self.correlations_, pd.Series(kept, index=names), self.entry_order_, threshold
-        )
-
-    def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000, events="auto"):
-        """The coefficient path linked with the CV curve, as an Altair chart.
-
-        Drag across either panel to shade that range of alpha in both. See
-        :func:`sklearn_lasso_tools.charts.report_chart`.
-
-        Parameters
-        ----------
-        top : int, default=10
-            The first ``top`` features to enter are coloured and labelled.
-        standardized : bool, default=True
-            Plot ``coef * feature std``; ``False`` plots the caller's scale.
-        multiclass : {"norm", "class"}, default="norm"
-            Multinomial paths: each feature's norm across classes, or one line per class.
-        max_rows : int, default=4000
-            Row budget per dataset; further grey lines become a band.
-        events : bool or "auto", default="auto"
-            Markers where coloured features exit or flip sign (see :meth:`path_events`);
-            "auto" draws them when there are at most 20.
-
-        Returns
-        -------
-        alt.VConcatChart, or alt.LayerChart without ``cv``
-        """
-        from ..charts import report_chart
-
-        return report_chart(
-            self,
-            top=top,
-            standardized=standardized,
-            multiclass=multiclass,
-            max_rows=max_rows,
-            events=events,
-        )
-
-    _chart_options = {}  # (what set_chart_options stored; the class default: chart's own)
-
-    def set_chart_options(self, **options):
-        """Options of the chart the notebook display draws (what ``%lasso_path --top``
-        sets): any keyword of :meth:`chart`.
-
-        Returns
-        -------
-        self : LassoPathReport
-        """
-        allowed = set(inspect.signature(self.chart).parameters)
-        unknown = sorted(set(options) - allowed)
-        if unknown:
-            raise TypeError(
-                f"set_chart_options got unexpected keyword argument(s) {unknown}; "
-                f"the chart takes {sorted(allowed)}."
-            )
-        self._chart_options = dict(options)
-        return self
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """Notebook display: the chart (drawn offline; a PNG of it for viewers without
-        JavaScript), with the path table as the text fallback. See ``charts.display``."""
-        if not hasattr(self, "coefs_"):
-            return super()._repr_mimebundle_(include=include, exclude=exclude)
-        from ..charts.display import _mimebundle
-
-        text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
-        if hasattr(self, "correlations_"):
-            note = groups_note(self.correlated_groups(0.9, Rule.ONE_SE), 0.9)
-            text += f"\n\n{note}" if note else ""
-        chart = self.chart(**self._chart_options)
-        return _mimebundle(chart, text, include=include, exclude=exclude)
-
-    @property
-    def _display_(self):
-        # marimo's display protocol (it runs no magics and no Jupyter widgets): a fitted
-        # report shows as its Altair chart, which marimo draws itself; unfitted, marimo
-        # falls back to the estimator's own display.
-        if not hasattr(self, "coefs_"):
-            raise AttributeError("an unfitted LassoPathReport has no chart")
-        return lambda: self.chart(**self._chart_options)
-
-    @property
-    def _repr_html_(self):
-        # Fitted, the chart is the display: without this, IPython would add scikit-learn's
-        # estimator diagram as text/html beside it, and front ends prefer HTML to images.
-        if hasattr(self, "coefs_"):
-            raise AttributeError("a fitted LassoPathReport displays as its chart")
-        return super()._repr_html_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
