@@ -271,3 +271,37 @@ def _describe(value):
     if array.ndim == 0 or array.size > 6:
         return f"shape {array.shape}" if array.ndim else repr(value)
     return repr(list(array))
+
+
+def check_alphas(alphas, owner):
+    """An int, or a 1-D array of positive finite floats."""
+    if is_int(alphas):
+        return int(alphas)
+    values = np.asarray(alphas, dtype=np.float64) if np.ndim(alphas) == 1 else None
+    if values is None or values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
+        raise ValueError(
+            f"The 'alphas' parameter of {owner} must be a positive int or a 1-D array of "
+            f"positive floats. Got {alphas!r} instead."
+        )
+    return values
+
+
+class Rule:
+    """glmnet's rules for the strength on a cross-validated path, by the names users write
+    (plain strings, so they hash and compare as the user's ``rule="1se"`` does)."""
+
+    MIN = "min"  # the largest alpha attaining the best mean score (lambda.min)
+    ONE_SE = "1se"  # the largest alpha within one standard error of it (lambda.1se)
+    ALL = (MIN, ONE_SE)
+
+
+def check_rule(rule, owner):
+    """``"min"``, ``"1se"`` or an int k >= 1 (not a bool), else a ValueError naming it."""
+    if isinstance(rule, str) and rule in Rule.ALL:
+        return rule
+    if is_int(rule) and rule >= 1:
+        return int(rule)
+    raise ValueError(
+        f"The 'rule' parameter of {owner} must be 'min', '1se' or an int >= 1 (a feature "
+        f"budget). Got {rule!r} instead."
+    )

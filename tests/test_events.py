@@ -58,7 +58,7 @@ def scan(coefs, classes=None):
 
 
 def table_rows(report, table):
-    names = list(report._names())
+    names = list(report.feature_names_)
     classes = table["class"] if "class" in table else [None] * len(table)
     return [
         (step, names.index(feature), str(event), None if pd.isna(klass) else klass)
@@ -189,7 +189,7 @@ def test_chart_marks_exit_and_reentry(diabetes):
     np.testing.assert_allclose(marks["alpha"], s3["alpha"].iloc[1:], rtol=1e-5)
     assert list(marks["step"]) == list(s3["step"].iloc[1:])
     assert marks["coef"].iloc[0] == 0
-    j = list(report._names()).index("s3")
+    j = list(report.feature_names_).index("s3")
     scale = report.linear_path_.scales[j]
     np.testing.assert_allclose(
         marks["coef"].iloc[1], report.coefs_[s3["step"].iloc[2], j] * scale, rtol=1e-3

@@ -66,11 +66,10 @@ def test_groups_threshold_and_fitting_checks(group_report):
     no_cv = LassoPathReport(alphas=10, cv=None).fit(X, y)
     with pytest.raises(ValueError, match="needs the correlations a cross-validated"):
         no_cv.correlated_groups()
-    # an L1Selector's report skips the correlations (its fits are a pipeline's hot path)
+    # an L1Selector's path is a cross-validated report like any other: its groups too
     selector = L1Selector(alphas=10, cv=3, random_state=0).fit(X, y)
-    assert not hasattr(selector.path_, "correlations_")
-    with pytest.raises(ValueError, match="the one an L1Selector keeps as path_"):
-        selector.path_.correlated_groups()
+    direct = LassoPathReport(alphas=10, cv=3, random_state=0, task="regression").fit(X, y)
+    pd.testing.assert_frame_equal(selector.path_.correlated_groups(), direct.correlated_groups())
     with pytest.raises(NotFittedError):
         LassoPathReport().correlated_groups()
 

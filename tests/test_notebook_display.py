@@ -89,8 +89,8 @@ def test_a_chosen_renderer_is_kept(report, data, monkeypatch):
             bundle = shown._repr_mimebundle_()
         bundle = bundle[0] if isinstance(bundle, tuple) else bundle
         assert set(bundle) == {"application/json", "text/plain"}
-        chart = shown.chart(**getattr(shown, "_chart_options", {}))
-        assert bundle["application/json"] == chart.to_dict()
+        options = {"top": 2} if shown is report else {}  # (lasso_path(..., top=2))
+        assert bundle["application/json"] == shown.chart(**options).to_dict()
     assert alt.renderers.active == "default"
 
 
@@ -105,7 +105,14 @@ def test_lasso_path_is_the_magics_work(data, report):
     direct = LassoPathReport(cv=3, alphas=15, random_state=0).fit(*data)
     assert report.alpha_min_ == direct.alpha_min_ and report.alpha_1se_ == direct.alpha_1se_
     np.testing.assert_array_equal(report.coefs_, direct.coefs_)
-    assert report._chart_options == {"top": 2}
+    # its display draws the chart with lasso_path's top
+    with alt.renderers.enable("json"):
+        bundle = report._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert bundle["application/json"] == report.chart(top=2).to_dict()
+    assert bundle["application/json"] != report.chart().to_dict()
+    with pytest.raises(TypeError, match="set_chart_options got unexpected"):
+        report.set_chart_options(colour="red")
     with pytest.raises(ValueError, match="The 'top' parameter of lasso_path"):
         lasso_path(*data, top=-1)
 

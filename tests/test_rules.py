@@ -37,7 +37,7 @@ def reference(mean, se, n_nonzero, k):
 
 
 def kept(report, index):
-    return list(report._names()[report.coefs_[index] != 0])
+    return list(report.feature_names_[report.coefs_[index] != 0])
 
 
 @pytest.mark.parametrize("k", range(1, 11))

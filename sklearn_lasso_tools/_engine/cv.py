@@ -23,7 +23,6 @@ from .threads import single_threaded_blas
 __all__ = [
     "CVResult",
     "budget_rule",
-    "check_rule",
     "cross_validate_path",
     "fold_statistics",
     "held_out_blocks",
@@ -92,18 +91,6 @@ def budget_rule(mean, se, n_nonzero, k):
         return int(np.argmin(n_nonzero)), False
     best = np.max(mean[small])
     return int(np.flatnonzero(small & (mean >= best))[0]), False
-
-
-def check_rule(rule, owner):
-    """``"min"``, ``"1se"`` or an int k >= 1 (not a bool), else a ValueError naming it."""
-    if isinstance(rule, str) and rule in ("min", "1se"):
-        return rule
-    if is_int(rule) and rule >= 1:
-        return int(rule)
-    raise ValueError(
-        f"The 'rule' parameter of {owner} must be 'min', '1se' or an int >= 1 (a feature "
-        f"budget). Got {rule!r} instead."
-    )
 
 
 def make_splitter(cv, task, y_codes, random_state, owner):

@@ -5,6 +5,8 @@ Pure numerics on a path's coefficients; ``LassoPathReport.path_events`` makes th
 
 import numpy as np
 
+from .support import path_support
+
 __all__ = ["EVENTS", "entries", "path_events"]
 
 EVENTS = ("enter", "exit", "sign flip")
@@ -39,8 +41,7 @@ def path_events(coefs):
         event of a single-output path); sorted by step, then event, then feature.
     """
     coefs = np.asarray(coefs)
-    nonzero = coefs != 0
-    support = nonzero.any(axis=1) if coefs.ndim == 3 else nonzero
+    support = path_support(coefs)
     before = np.vstack([np.zeros_like(support[:1]), support[:-1]])
     parts = []
     for kind, mask in ((0, support & ~before), (1, before & ~support)):

@@ -32,6 +32,7 @@ from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
 from .families import family_for
 from .solvers import SOLVERS
+from .support import path_support
 from .threads import single_threaded_blas
 
 __all__ = ["LinearPath", "l1_path"]
@@ -358,8 +359,7 @@ def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
     intercepts = np.asarray(trace.intercepts) - coefs @ prob.mean
     if intercepts.ndim == 2:  # (multinomial) glmnet's convention: intercepts sum to zero
         intercepts -= intercepts.mean(axis=1, keepdims=True)
-    nonzero = coefs != 0
-    n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
+    n_nonzero = path_support(coefs).sum(axis=-1)
     devs = np.asarray(trace.devs)
     # (a constant target has nothing to explain: ratio 0, as glmnet's null model)
     dev_ratio = 1.0 - devs / trace.null_dev if trace.null_dev > 0 else np.zeros_like(devs)

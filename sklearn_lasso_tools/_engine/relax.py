@@ -20,6 +20,7 @@ from scipy.special import expit, log_softmax, softmax
 from .cv import fold_statistics, subset_path
 from .path import l1_path
 from .scoring import score_path
+from .support import path_support
 
 __all__ = [
     "REFIT_L2",
@@ -213,8 +214,7 @@ def _newton_step(objective, theta, value, grad, step):
 
 def active_sets(coefs):
     """Support of each path point, shape (n_alphas, n_features) (any class, multinomial)."""
-    support = np.asarray(coefs) != 0
-    return support.any(axis=1) if support.ndim == 3 else support
+    return path_support(coefs)
 
 
 def refit_path(X, y, coefs, intercepts, *, task, sample_weight=None, refit=None, **refit_params):

@@ -7,7 +7,7 @@ import pandas as pd
 from sklearn.utils import check_array, check_consistent_length
 
 from .._engine.cv import make_splitter
-from .._validation import check_features, check_target, check_weights
+from .._validation import Rule, check_features, check_target, check_weights
 from .report import LassoPathReport
 
 __all__ = ["PenaltyComparison", "compare_penalties"]
@@ -192,7 +192,7 @@ def compare_penalties(
         rows.append(table)
         best_rows[penalty] = table.iloc[index].drop(["penalty", "best"])
         coefs.update(_named_coefs(report, penalty, report.coefs_[index]))
-    names = reports[penalties[0]]._names()
+    names = reports[penalties[0]].feature_names_
     table = pd.concat(rows, ignore_index=True)
     table = table[
         ["penalty", "l1_ratio", "C", "alpha", "cv_mean", "cv_std", "cv_se", "n_nonzero", "best"]
@@ -221,7 +221,7 @@ def _groups(report, coef_table):
     """The L1 model's correlated groups with every penalty's coefficients, side by side."""
     if report is None:
         return pd.DataFrame()
-    pairs = report.correlated_groups(GROUP_THRESHOLD, rule="min")
+    pairs = report.correlated_groups(GROUP_THRESHOLD, rule=Rule.MIN)
     rows = []
     for (group, kept), block in pairs.groupby(["group", "kept"], sort=False):
         rows.append((group, kept, "kept", 1.0))

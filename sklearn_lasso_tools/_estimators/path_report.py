@@ -74,5 +74,4 @@ def lasso_path(
         **params,
     )
     report.fit(X, y, sample_weight=sample_weight)
-    report._chart_options = {"top": top}  # what its display draws (report.chart's default: 10)
-    return report
+    return report.set_chart_options(top=top)

@@ -29,8 +29,7 @@ from .._engine.families import family_for
 from .._engine.path import l1_path
 from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
 from .._engine.scoring import PathPointClassifier, PathPointRegressor
-from .._validation import engine_params, engine_task, fit_inputs
-from .report import check_alphas
+from .._validation import Rule, check_alphas, engine_params, engine_task, fit_inputs
 from .routing import check_direct_params, routing_enabled, split_params
 from .selector import L1Selector
 
@@ -319,7 +318,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
                 "chooses its strength by cross-validation (alpha, C and n_features None). "
                 f"Got selector={selector!r}."
             )
-        if isinstance(selector.rule, bool) or selector.rule not in ("min", "1se"):
+        if isinstance(selector.rule, bool) or selector.rule not in Rule.ALL:
             raise ValueError(
                 f"{owner} with gamma='cv' applies glmnet's 'min' or '1se' rule for relaxed "
                 f"fits; got the selector's rule={selector.rule!r}."
@@ -363,7 +362,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             refit_params={"l2": REFIT_L2, "positive": params.get("positive", False)},
             **params,
         )
-        g, a = result.index_min if probe.rule == "min" else result.index_1se
+        g, a = result.index_min if probe.rule == Rule.MIN else result.index_1se
         self.alphas_, self.gammas_ = path.alphas, gammas
         self.alpha_, self.gamma_ = float(path.alphas[a]), float(gammas[g])
         self.cv_results_ = _cv_table(path, gammas, result)

@@ -6,36 +6,44 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.metrics import get_scorer_names
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, StrOptions, _fit_context
+from .._compat import Interval, _fit_context
 from .._engine.cv import (
     budget_rule,
-    check_rule,
     cross_validate_path,
     held_out_blocks,
     make_splitter,
 )
 from .._engine.designs import cross_products_for
-from .._engine.events import EVENTS, entries, path_events
+from .._engine.events import entries
 from .._engine.families import family_for
-from .._engine.groups import CORR_FLOOR, correlated_pairs
+from .._engine.groups import correlated_pairs
 from .._engine.path import l1_path
 from .._engine.stability import complementary_pairs, select_stable, stability_path
+from .._engine.support import path_support
 from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
-from .._validation import engine_params, engine_task, feature_names, fit_inputs, is_int
-from .correlated import dropped_correlates, groups_note
+from .._validation import (
+    Rule,
+    check_alphas,
+    check_rule,
+    engine_params,
+    engine_task,
+    feature_names,
+    fit_inputs,
+    is_int,
+)
+from ._base import PATH_CONSTRAINTS
+from .report_display import ReportDisplay
+from .report_tables import ReportTables
 from .routing import split_params, splitter_router
 
 __all__ = ["LassoPathReport"]
 
-TASK_OPTIONS = StrOptions({"auto", "regression", "classification", "poisson"})
 
-
-class LassoPathReport(BaseEstimator):
+class LassoPathReport(ReportTables, ReportDisplay, BaseEstimator):
     """The L1 (or elastic-net) regularization path of a linear model, cross-validated.
 
     Fits every strength of a descending grid with warm starts (glmnet's algorithm), then
@@ -122,6 +130,8 @@ class LassoPathReport(BaseEstimator):
     linear_path_ : LinearPath
         The engine's result behind these attributes (with ``scales``, the feature scales
         that standardization divided by, so ``coefs_ * scales`` are standardized).
+    feature_names_ : ndarray of str of shape (n_features,)
+        The features' names (``feature_names_in_``, or ``x0``, ``x1``, ... without them).
     entry_alphas_ : ndarray of shape (n_features,)
         The largest alpha at which each feature is nonzero (NaN if never).
     entry_order_ : ndarray of str
@@ -184,20 +194,8 @@ class LassoPathReport(BaseEstimator):
     """
 
     _parameter_constraints = {
-        "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "eps": [Interval(Real, 0, 1, closed="neither"), None],
+        **PATH_CONSTRAINTS,
         "cv": ["cv_object", None],
-        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
-        "task": [TASK_OPTIONS],
-        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "scale": ["boolean"],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "tol": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "penalty_factor": ["array-like", None],
-        "positive": ["boolean"],
         "n_bootstrap": [Interval(Integral, 1, None, closed="left"), None],
         "stability_threshold": [Interval(Real, 0.5, 1, closed="right")],
         "pfer": [Interval(Real, 0, None, closed="neither")],
@@ -275,23 +273,10 @@ class LassoPathReport(BaseEstimator):
         """
         return splitter_router(self, self.cv)
 
-    def _fit_path(
-        self,
-        X,
-        y,
-        task,
-        y_enc,
-        classes,
-        weights,
-        owner=None,
-        correlations=True,
-        split_kwargs=None,
-    ):
-        """The work of ``fit`` on validated inputs (``L1Selector`` reuses it, as ``owner``
-        of the parameters that errors name, and without the correlations behind
-        :meth:`correlated_groups`, which cost O(n p k) on its hot path). ``split_kwargs``:
-        the splitter's metadata (``groups``)."""
-        owner = owner or type(self).__name__
+    def _fit_path(self, X, y, task, y_enc, classes, weights, split_kwargs):
+        """The work of ``fit`` on validated inputs (``split_kwargs``: the splitter's
+        metadata, such as ``groups``)."""
+        owner = type(self).__name__
         alphas = check_alphas(self.alphas, owner)
         self.task_ = task
         if classes is not None:
@@ -325,6 +310,7 @@ class LassoPathReport(BaseEstimator):
             )
             bar.finish(len(path.alphas))
         self.linear_path_ = path
+        self.feature_names_ = feature_names(self, X.shape[1])
         self.weight_sum_ = X.shape[0] if weights is None else float(weights.sum())
         self.alphas_ = path.alphas
         self.coefs_ = path.coefs
@@ -332,7 +318,7 @@ class LassoPathReport(BaseEstimator):
         self.n_nonzero_ = path.n_nonzero
         self.dev_ratio_ = path.dev_ratio
         self.entry_alphas_, order = entries(path.coefs, path.alphas, path.scales)
-        self.entry_order_ = self._names()[order]
+        self.entry_order_ = self.feature_names_[order]
         if self.n_bootstrap is not None:
             self._fit_stability(X, y_enc, etask, classes, weights, params, owner)
         if self.cv is None:
@@ -362,23 +348,20 @@ class LassoPathReport(BaseEstimator):
         self.alpha_1se_ = float(path.alphas[result.index_1se])
         freq = result.fold_support[:, [result.index_min, result.index_1se]].mean(axis=0)
         self.selection_frequency_ = pd.DataFrame(
-            freq.T, index=pd.Index(self._names(), name="feature"), columns=["min", "1se"]
+            freq.T, index=pd.Index(self.feature_names_, name="feature"), columns=list(Rule.ALL)
         )
-        if correlations:
-            moments = None if cross is None else cross.moments()
-            self._set_correlations(X, weights, max(result.index_min, result.index_1se), moments)
+        moments = None if cross is None else cross.moments()
+        self._set_correlations(X, weights, max(result.index_min, result.index_1se), moments)
 
     def _set_correlations(self, X, weights, last, moments=None):
         """Correlations (|r| >= CORR_FLOOR) of each feature kept from the first grid point
         down to ``last`` with every feature, for :meth:`correlated_groups`; X is not kept."""
-        support = self.coefs_[: last + 1] != 0
-        support = support.any(axis=(0, 1)) if support.ndim == 3 else support.any(axis=0)
-        candidates = np.flatnonzero(support)
+        candidates = np.flatnonzero(path_support(self.coefs_[: last + 1]).any(axis=0))
         if self.l1_ratio == 0:  # ridge drops nothing: no groups, and no p x p work
             candidates = candidates[:0]
         with single_threaded_blas():  # (two threads often take longer on a busy machine)
             first, second, corr = correlated_pairs(X, candidates, weights, moments=moments)
-        names = self._names()
+        names = self.feature_names_
         self.correlations_ = pd.DataFrame(
             {"feature": names[first], "other": names[second], "corr": corr}
         )
@@ -413,7 +396,7 @@ class LassoPathReport(BaseEstimator):
             n_jobs=self.n_jobs,
             **params,
         )
-        names = self._names()
+        names = self.feature_names_
         chosen = select_stable(result, self.stability_threshold, self.pfer)
         if not chosen.within_pfer:
             warnings.warn(
@@ -440,18 +423,28 @@ class LassoPathReport(BaseEstimator):
         self.stability_bound_ = chosen.mb_bound
         self.stability_bound_unimodal_ = chosen.unimodal_bound
 
-    def _names(self):
-        return feature_names(self, self.n_features_in_)
+    def rule_index(self, rule, *, stacklevel=2):
+        """The grid position (index into ``alphas_``) a rule picks.
 
-    def _rule_index(self, rule, stacklevel=3):
-        """The grid position a rule picks: "min", "1se", or an int k (a feature budget:
-        the largest alpha within one SE of the best keeping at most k features; if none
-        does, the best-scoring alpha keeping at most k, with a warning)."""
+        Parameters
+        ----------
+        rule : {"min", "1se"} or int
+            ``"min"``: ``alpha_min_``; ``"1se"``: ``alpha_1se_``; an int k >= 1: the
+            largest alpha within one standard error of the best that keeps at most k
+            features (if none does, the best-scoring alpha that keeps at most k, with a
+            ``UserWarning``).
+        stacklevel : int, default=2
+            Where that warning points (2: the caller of this method).
+
+        Returns
+        -------
+        int
+        """
         check_is_fitted(self, "cv_mean_")
         rule = check_rule(rule, type(self).__name__)
-        if rule == "min":
+        if rule == Rule.MIN:
             return self.cv_result_.index_min
-        if rule == "1se":
+        if rule == Rule.ONE_SE:
             return self.cv_result_.index_1se
         index, within = budget_rule(self.cv_mean_, self.cv_se_, self.n_nonzero_, rule)
         if not within:
@@ -465,107 +458,6 @@ class LassoPathReport(BaseEstimator):
                 stacklevel=stacklevel,
             )
         return index
-
-    def path_table(self):
-        """One row per alpha: glmnet's printed Df / %Dev / Lambda table, plus CV columns.
-
-        Returns
-        -------
-        DataFrame with columns ``alpha``, ``C``, ``n_nonzero``, ``dev_ratio`` and, with
-        ``cv``, ``cv_mean``, ``cv_std``, ``cv_se``.
-        """
-        check_is_fitted(self)
-        table = pd.DataFrame(
-            {
-                "alpha": self.alphas_,
-                "C": 1.0 / (self.alphas_ * self.weight_sum_),
-                "n_nonzero": self.n_nonzero_,
-                "dev_ratio": self.dev_ratio_,
-            }
-        )
-        if hasattr(self, "cv_mean_"):
-            table["cv_mean"] = self.cv_mean_
-            table["cv_std"] = self.cv_std_
-            table["cv_se"] = self.cv_se_
-        return table
-
-    def to_frame(self):
-        """Tidy coefficients: one row per alpha and feature (and class, for multiclass).
-
-        Returns
-        -------
-        DataFrame with columns ``alpha``, ``feature``, (``class``,) ``coef``.
-        """
-        check_is_fitted(self)
-        names = self._names()
-        coefs = self.coefs_
-        if coefs.ndim == 2:
-            return pd.DataFrame(
-                {
-                    "alpha": np.repeat(self.alphas_, len(names)),
-                    "feature": np.tile(names, len(self.alphas_)),
-                    "coef": coefs.ravel(),
-                }
-            )
-        n_alphas, n_classes, n_features = coefs.shape
-        return pd.DataFrame(
-            {
-                "alpha": np.repeat(self.alphas_, n_classes * n_features),
-                "class": np.tile(np.repeat(self.classes_, n_features), n_alphas),
-                "feature": np.tile(names, n_alphas * n_classes),
-                "coef": coefs.ravel(),
-            }
-        )
-
-    def summary(self):
-        """One row per feature: when it enters, its coefficients at both rules, and how
-        often the folds select it.
-
-        Returns
-        -------
-        DataFrame indexed by feature with ``entry_alpha``, ``entry_rank`` and, with
-        ``cv``, ``coef_min``, ``coef_1se`` (one column per class for multiclass),
-        ``freq_min``, ``freq_1se``; sorted by entry.
-        """
-        check_is_fitted(self)
-        names = self._names()
-        table = pd.DataFrame(
-            {"entry_alpha": self.entry_alphas_}, index=pd.Index(names, name="feature")
-        )
-        rank = pd.Series(np.arange(1, len(self.entry_order_) + 1), index=self.entry_order_)
-        table["entry_rank"] = rank.reindex(names).astype("Int64").to_numpy()
-        if hasattr(self, "cv_mean_"):
-            for rule in ("min", "1se"):
-                coef = self.coefs_[self._rule_index(rule)]
-                if coef.ndim == 1:
-                    table[f"coef_{rule}"] = coef
-                else:
-                    for label, row in zip(self.classes_, coef, strict=True):
-                        table[f"coef_{rule}[{label}]"] = row
-            table["freq_min"] = self.selection_frequency_["min"].to_numpy()
-            table["freq_1se"] = self.selection_frequency_["1se"].to_numpy()
-        if hasattr(self, "stability_max_"):
-            table["stability"] = self.stability_max_.to_numpy()
-        return table.sort_values(["entry_rank", "entry_alpha"], ascending=[True, False])
-
-    def selected_features(self, rule="1se"):
-        """Names of the features with a nonzero coefficient at the rule's strength.
-
-        Parameters
-        ----------
-        rule : {"min", "1se"} or int, default="1se"
-            ``"min"``: ``alpha_min_``; ``"1se"``: ``alpha_1se_``; an int k >= 1: the
-            largest alpha within one standard error of the best mean CV score that keeps
-            at most k features (when none does, the best-scoring alpha that keeps at most
-            k, with a ``UserWarning``).
-
-        Returns
-        -------
-        ndarray of str
-        """
-        coef = self.coefs_[self._rule_index(rule)]
-        support = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
-        return self._names()[support]
 
     def selector(self, rule="1se"):
         """An unfitted :class:`L1Selector` at the strength this rule chose.
@@ -581,7 +473,7 @@ class LassoPathReport(BaseEstimator):
         """
         from .selector import L1Selector
 
-        alpha = float(self.alphas_[self._rule_index(rule)])
+        alpha = float(self.alphas_[self.rule_index(rule, stacklevel=3)])
         return L1Selector(
             alpha,
             scale=self.scale,
@@ -593,194 +485,8 @@ class LassoPathReport(BaseEstimator):
             positive=self.positive,
         )
 
-    def path_events(self):
-        """The path's story: each feature's entries, exits and sign flips along the grid.
-
-        Between grid points ``step - 1`` and ``step`` a feature *enters* (its coefficient
-        becomes nonzero), *exits* (becomes zero) or *flips sign* (nonzero at both, with
-        opposite signs). A multinomial path defines entries and exits on the any-class
-        support and sign flips per class. A feature nonzero at the first grid point
-        enters there (``step`` 0).
-
-        Returns
-        -------
-        DataFrame
-            One row per event, by step: ``feature``, ``event`` ("enter", "exit" or
-            "sign flip"), (``class``: the class whose coefficient flips, multinomial
-            only,) ``alpha`` and ``step`` (the first grid point showing the new state),
-            ``n_nonzero`` there and, with ``cv``, ``cv_mean`` there.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import load_diabetes
-        >>> from sklearn_lasso_tools import LassoPathReport
-        >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
-        >>> report = LassoPathReport(cv=None).fit(X, y)
-        >>> events = report.path_events()
-        >>> events.loc[events["feature"] == "s3", ["event", "step"]].to_numpy().tolist()
-        [['enter', 12], ['exit', 66], ['enter', 71]]
-        """
-        check_is_fitted(self, "coefs_")
-        step, feature, event, klass = path_events(self.coefs_)
-        table = pd.DataFrame(
-            {
-                "feature": self._names()[feature],
-                "event": pd.Categorical(np.asarray(EVENTS)[event], categories=EVENTS),
-            }
-        )
-        if self.coefs_.ndim == 3:
-            labels = np.asarray(self.classes_, dtype=object)
-            table["class"] = np.where(klass >= 0, labels[np.maximum(klass, 0)], None)
-        table["alpha"] = self.alphas_[step]
-        table["step"] = step
-        table["n_nonzero"] = self.n_nonzero_[step]
-        if hasattr(self, "cv_mean_"):
-            table["cv_mean"] = self.cv_mean_[step]
-        return table
-
-    def correlated_groups(self, threshold=0.9, rule="1se"):
-        """Groups of highly correlated features of which L1 kept one and dropped the others.
-
-        L1 picks one of several near-copies more or less arbitrarily; the elastic net
-        (``l1_ratio < 1``) spreads the weight across them instead. Correlations are
-        weighted Pearson correlations of the training ``X``, computed at fit between the
-        features the path keeps down to ``alpha_min_`` and every feature.
-
-        Parameters
-        ----------
-        threshold : float, default=0.9
-            Smallest absolute correlation that groups two features, in [0.5, 1].
-        rule : {"min", "1se"} or int, default="1se"
-            The strength whose kept and dropped features are compared, as for
-            :meth:`selected_features`.
-
-        Returns
-        -------
-        DataFrame
-            One row per dropped feature: ``group`` (numbered by the kept feature's
-            entry), ``kept`` (of the kept features it correlates with at least
-            ``threshold``, the most correlated), ``dropped``, ``corr``; strongest first
-            within a group. Empty when there is no such group.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from sklearn_lasso_tools import LassoPathReport
-        >>> rng = np.random.default_rng(0)
-        >>> X = rng.normal(size=(100, 5))
-        >>> X[:, 1] = X[:, 0] + 0.01 * rng.normal(size=100)  # a near-copy of x0
-        >>> y = X[:, 0] + X[:, 1] + X[:, 2] + rng.normal(size=100)
-        >>> report = LassoPathReport(random_state=0).fit(X, y)
-        >>> groups = report.correlated_groups()
-        >>> groups[["kept", "dropped"]].to_numpy().tolist()
-        [['x0', 'x1']]
-        """
-        check_is_fitted(self, "alphas_")
-        if not hasattr(self, "correlations_"):
-            raise ValueError(
-                "correlated_groups needs the correlations a cross-validated LassoPathReport "
-                "(cv set) computes at fit; a report fitted with cv=None, or the one an "
-                "L1Selector keeps as path_, has none (fit a LassoPathReport with cv)."
-            )
-        if not (isinstance(threshold, Real) and CORR_FLOOR <= threshold <= 1):
-            raise ValueError(
-                f"The 'threshold' parameter of correlated_groups must be a float in "
-                f"[{CORR_FLOOR}, 1]. Got {threshold!r} instead."
-            )
-        coef = self.coefs_[self._rule_index(rule)]
-        kept = coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)
-        names = self._names()
-        missing = np.setdiff1d(np.flatnonzero(kept), self._correlated_candidates)
-        if missing.size and not kept.all():  # (keeping everything, nothing was dropped)
-            raise ValueError(
-                f"correlated_groups has no correlations for {list(names[missing])}, kept at "
-                f"rule={rule!r} but not down to alpha_min_."
-            )
-        return dropped_correlates(
-            self.correlations_, pd.Series(kept, index=names), self.entry_order_, threshold
-        )
-
-    def chart(self, top=10, *, standardized=True, multiclass="norm", max_rows=4000, events="auto"):
-        """The coefficient path linked with the CV curve, as an Altair chart.
-
-        Drag across either panel to shade that range of alpha in both. See
-        :func:`sklearn_lasso_tools.charts.report_chart`.
-
-        Parameters
-        ----------
-        top : int, default=10
-            The first ``top`` features to enter are coloured and labelled.
-        standardized : bool, default=True
-            Plot ``coef * feature std``; ``False`` plots the caller's scale.
-        multiclass : {"norm", "class"}, default="norm"
-            Multinomial paths: each feature's norm across classes, or one line per class.
-        max_rows : int, default=4000
-            Row budget per dataset; further grey lines become a band.
-        events : bool or "auto", default="auto"
-            Markers where coloured features exit or flip sign (see :meth:`path_events`);
-            "auto" draws them when there are at most 20.
-
-        Returns
-        -------
-        alt.VConcatChart, or alt.LayerChart without ``cv``
-        """
-        from ..charts import report_chart
-
-        return report_chart(
-            self,
-            top=top,
-            standardized=standardized,
-            multiclass=multiclass,
-            max_rows=max_rows,
-            events=events,
-        )
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """Notebook display: the chart (drawn offline; a PNG of it for viewers without
-        JavaScript), with the path table as the text fallback. See ``charts.display``."""
-        if not hasattr(self, "coefs_"):
-            return super()._repr_mimebundle_(include=include, exclude=exclude)
-        from ..charts.display import _mimebundle
-
-        text = f"{self!r}\n{self.path_table().to_string(float_format='{:.4g}'.format)}"
-        if hasattr(self, "correlations_"):
-            note = groups_note(self.correlated_groups(0.9, "1se"), 0.9)
-            text += f"\n\n{note}" if note else ""
-        chart = self.chart(**getattr(self, "_chart_options", {}))
-        return _mimebundle(chart, text, include=include, exclude=exclude)
-
-    @property
-    def _display_(self):
-        # marimo's display protocol (it runs no magics and no Jupyter widgets): a fitted
-        # report shows as its Altair chart, which marimo draws itself; unfitted, marimo
-        # falls back to the estimator's own display.
-        if not hasattr(self, "coefs_"):
-            raise AttributeError("an unfitted LassoPathReport has no chart")
-        return lambda: self.chart(**getattr(self, "_chart_options", {}))
-
-    @property
-    def _repr_html_(self):
-        # Fitted, the chart is the display: without this, IPython would add scikit-learn's
-        # estimator diagram as text/html beside it, and front ends prefer HTML to images.
-        if hasattr(self, "coefs_"):
-            raise AttributeError("a fitted LassoPathReport displays as its chart")
-        return super()._repr_html_
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.target_tags.required = True
         return tags
-
-
-def check_alphas(alphas, owner):
-    """An int, or a 1-D array of positive finite floats."""
-    if is_int(alphas):
-        return int(alphas)
-    values = np.asarray(alphas, dtype=np.float64) if np.ndim(alphas) == 1 else None
-    if values is None or values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
-        raise ValueError(
-            f"The 'alphas' parameter of {owner} must be a positive int or a 1-D array of "
-            f"positive floats. Got {alphas!r} instead."
-        )
-    return values

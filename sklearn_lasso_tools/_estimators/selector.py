@@ -10,18 +10,21 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
-from .._engine.cv import check_rule
 from .._engine.designs import UNPENALIZED
 from .._engine.families import family_for
 from .._engine.path import l1_path
+from .._engine.support import support
 from .._validation import (
     alpha_from_C,
+    check_alphas,
+    check_rule,
     check_strength,
     engine_params,
     engine_task,
     feature_names,
     fit_inputs,
 )
+from ._base import PATH_CONSTRAINTS, PATH_PARAMETERS
 from .report import LassoPathReport
 from .routing import split_params, splitter_router
 
@@ -148,12 +151,10 @@ class L1Selector(SelectorMixin, BaseEstimator):
         "n_features": [Interval(Integral, 1, None, closed="left"), None],
         "cv": ["cv_object", None],
         "rule": [StrOptions({"min", "1se"}), Interval(Integral, 1, None, closed="left")],
-        **{
-            key: value
-            for key, value in LassoPathReport._parameter_constraints.items()
-            if key not in ("cv", "stability_threshold")
-        },
+        **PATH_CONSTRAINTS,
         "stability": [Interval(Real, 0.5, 1, closed="right"), None],
+        "n_bootstrap": [Interval(Integral, 1, None, closed="left"), None],
+        "pfer": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -238,6 +239,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 f"'n_features'), not both; got stability={self.stability!r}, "
                 f"alpha={self.alpha!r}, C={self.C!r}, n_features={self.n_features!r}."
             )
+        given = X, y  # (the path's report validates them again, as its own fit does)
         X, y, task, y_enc, classes, weights = fit_inputs(self, X, y, sample_weight)
         if self.n_features is not None and self.n_features > X.shape[1]:
             raise ValueError(
@@ -255,7 +257,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum)
             )
         else:
-            self.path_ = self._path_report(X, y, task, y_enc, classes, weights, split)
+            self.path_ = self._path_report(*given, task, sample_weight, split)
             if self.stability is not None:
                 point = self._by_stability(solve)
             elif self.n_features is not None:
@@ -267,7 +269,7 @@ class L1Selector(SelectorMixin, BaseEstimator):
         self.coef_ = point.coef
         self.intercept_ = point.intercept
         self.n_iter_ = max(int(point.n_iter), 1)  # (checking an optimal start is one)
-        self.support_ = _support(point.coef)
+        self.support_ = support(point.coef)
         if self.stability is not None:
             self.support_ = np.isin(feature_names(self, X.shape[1]), self.path_.stable_features_)
         self.selected_features_ = feature_names(self, X.shape[1])[self.support_]
@@ -296,53 +298,30 @@ class L1Selector(SelectorMixin, BaseEstimator):
             return None
         return 5 if self.cv is None else self.cv
 
-    def _path_report(self, X, y, task, y_enc, classes, weights, split=None):
+    def _path_report(self, X, y, task, sample_weight, split):
+        """The fitted path (and folds) that choose the strength: a ``LassoPathReport``
+        with this selector's shared parameters (``PATH_PARAMETERS``)."""
+        check_alphas(self.alphas, type(self).__name__)  # (errors name this selector)
         report = LassoPathReport(
-            alphas=self.alphas,
-            eps=self.eps,
+            **{name: getattr(self, name) for name in PATH_PARAMETERS},
             cv=self._cv(),
-            scoring=self.scoring,
-            task=task,
-            l1_ratio=self.l1_ratio,
-            scale=self.scale,
-            n_jobs=self.n_jobs,
-            random_state=self.random_state,
-            verbose=self.verbose,
-            tol=self.tol,
-            max_iter=self.max_iter,
-            penalty_factor=self.penalty_factor,
-            positive=self.positive,
-        )
+        ).set_params(task=task)
         if self.stability is not None:
             report.set_params(
                 n_bootstrap=50 if self.n_bootstrap is None else self.n_bootstrap,
                 stability_threshold=self.stability,
                 pfer=self.pfer,
             )
-        for attribute in ("n_features_in_", "feature_names_in_"):
-            if hasattr(self, attribute):
-                setattr(report, attribute, getattr(self, attribute))
-        report._fit_path(
-            X,
-            y,
-            task,
-            y_enc,
-            classes,
-            weights,
-            owner=type(self).__name__,
-            correlations=False,
-            split_kwargs=split,
-        )
-        return report
+        return report.fit(X, y, sample_weight=sample_weight, **split)
 
     def _by_cv(self):
-        index = self.path_._rule_index(self.rule, stacklevel=5)  # to the caller of fit
+        index = self.path_.rule_index(self.rule, stacklevel=5)  # to the caller of fit
         return _Point.of(self.path_.linear_path_, index)
 
     def _by_stability(self, solve):
         """The L1 fit at the end of the stability region, on the stable features alone."""
         report = self.path_
-        mask = np.isin(report._names(), report.stable_features_)
+        mask = np.isin(report.feature_names_, report.stable_features_)
         return solve.at(report.stability_alpha_, columns=np.flatnonzero(mask))
 
     def _by_count(self, solve):
@@ -391,12 +370,8 @@ class L1Selector(SelectorMixin, BaseEstimator):
         return tags
 
 
-def _support(coef):
-    return (coef != 0) if coef.ndim == 1 else (coef != 0).any(axis=0)
-
-
 def _n_selected(coef):
-    return int(_support(coef).sum())
+    return int(support(coef).sum())
 
 
 class _Solve:

@@ -74,7 +74,7 @@ def check_int(value, name, low):
 
 def feature_names(report):
     """The report's feature names, as strings."""
-    return np.asarray([str(name) for name in report._names()], dtype=object)
+    return np.asarray([str(name) for name in report.feature_names_], dtype=object)
 
 
 def path_values(report, standardized, multiclass):

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._validation import Rule
+
 DATASETS = ("breast_cancer", "diabetes", "wine")
 PROG = "sklearn-lasso-tools"
 
@@ -42,7 +44,7 @@ def build_parser():
     parser.add_argument(
         "--rule",
         type=parse_rule,
-        default="1se",
+        default=Rule.ONE_SE,
         metavar="{min,1se,K}",
         help="strength rule: min, 1se, or an int K (at most K features, the largest alpha "
         "within one SE of the best score that keeps so few; default 1se)",
@@ -70,7 +72,7 @@ def build_parser():
 
 def parse_rule(text):
     """``--rule``: "min", "1se" or a feature budget K >= 1."""
-    if text in ("min", "1se"):
+    if text in Rule.ALL:
         return text
     if text.isdigit() and int(text) >= 1:
         return int(text)
@@ -212,7 +214,7 @@ def summary_text(source, X, report, rule):
         f"{report.cv_scores_.shape[1]}-fold CV",
         "",
     ]
-    for name in ("min", "1se"):
+    for name in Rule.ALL:
         alpha = getattr(report, f"alpha_{name}_")
         mark = "  <- --rule" if name == rule else ""
         lines.append(

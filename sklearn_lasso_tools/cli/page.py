@@ -12,7 +12,9 @@ from typing import NamedTuple
 import numpy as np
 import sklearn
 
+from .._engine.support import support
 from .._estimators.correlated import groups_note
+from .._validation import Rule
 from ..charts._data import scoring_name
 
 GROUP_THRESHOLD = 0.9  # |corr| that makes a correlated group in the report's note
@@ -81,11 +83,11 @@ def rule_choice(report, rule):
     budget's fallback warning becomes ``note`` rather than a traceback-like warning."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        index = report._rule_index(rule)
+        index = report.rule_index(rule)
     note = " ".join(str(w.message) for w in caught if issubclass(w.category, UserWarning))
     label = f"alpha_{rule}" if isinstance(rule, str) else f"the budget of {rule} features"
     coef = report.coefs_[index]
-    kept = report._names()[coef != 0 if coef.ndim == 1 else (coef != 0).any(axis=0)]
+    kept = report.feature_names_[support(coef)]
     return RuleChoice(label, float(report.alphas_[index]), kept, note)
 
 
@@ -168,7 +170,7 @@ def render_report(report, comparison, meta):
     esc = html.escape
     n = meta["n_samples"]
     rule = meta["rule"]
-    alphas = {name: getattr(report, f"alpha_{name}_") for name in ("min", "1se")}
+    alphas = {name: getattr(report, f"alpha_{name}_") for name in Rule.ALL}
     choice = rule_choice(report, rule)
     kept = choice.kept
     notes = "".join(f'<p class="note">{esc(note)}</p>' for note in meta["notes"])
