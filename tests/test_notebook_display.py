@@ -49,16 +49,22 @@ def test_without_a_kernel_a_picture_and_the_text(report):
 
 
 def test_in_a_kernel_the_offline_widget_too(report, monkeypatch):
-    from ipywidgets import Widget
-
     from sklearn_lasso_tools.charts import _widget
 
+    created = []
+
+    class Recorded(_widget.OfflineChart):  # (ipywidgets 8 deprecates its widget registry)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            created.append(self)
+
+    monkeypatch.setattr(_widget, "OfflineChart", Recorded)
     monkeypatch.setattr(display, "_kernel", lambda: object())
     esm_before = JupyterChart._esm
     bundle = report._repr_mimebundle_()
     assert set(bundle) == {WIDGET, "image/png", "text/plain"}
-    widget = Widget.widgets[bundle[WIDGET]["model_id"]]
-    assert isinstance(widget, _widget.OfflineChart)
+    (widget,) = created
+    assert widget.model_id == bundle[WIDGET]["model_id"]
     # the widget draws the report's chart, and shows its PNG until the JavaScript has come
     assert widget.spec == report.chart(top=2).to_dict()
     assert widget._fallback == bundle["image/png"]
