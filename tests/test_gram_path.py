@@ -69,3 +69,15 @@ def test_compiled_path_reports_unconverged_points(monkeypatch):
     with pytest.warns(Warning, match="max_iter=1"):
         compiled, python = _paths(monkeypatch, X, y, max_iter=1, tol=1e-14)
     np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("stop_early", [False, True])
+def test_compiled_path_stops_where_the_python_route_stops(monkeypatch, stop_early):
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((80, 6))
+    y = X @ np.arange(1.0, 7.0) + 1e-3 * rng.standard_normal(80)  # nearly interpolated
+    compiled, python = _paths(
+        monkeypatch, X, y, saturate=True, stop_early=stop_early, alphas=np.geomspace(3, 1e-5, 80)
+    )
+    assert len(compiled.alphas) == len(python.alphas) < 80
+    np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-9)

@@ -62,11 +62,19 @@ class _Trace:
     def extend(self, alphas, betas, intercept, devs, n_iter):
         """``add`` for points fitted in one go (``betas``: arrays of their own, not
         copied; one intercept for all), up to where the path stops."""
-        if self.stop_early or self.saturates or self.on_point is not None:
+        if self.stop_early:
             for point in zip(alphas, betas, devs, n_iter, strict=True):
                 if self.add(*point[:2], intercept, *point[2:], copy=False):
                     break
             return
+        if self.saturates:  # up to the first point past _DEVMAX, as add stops there
+            past = np.flatnonzero(1 - np.asarray(devs) / self.null_dev > _DEVMAX)
+            if past.size:
+                end = past[0] + 1
+                alphas, betas, devs, n_iter = alphas[:end], betas[:end], devs[:end], n_iter[:end]
+        if self.on_point is not None:
+            for _ in range(len(betas)):
+                self.on_point()
         self.alphas.extend(alphas)
         self.betas.extend(betas)
         self.intercepts.extend([np.array(intercept, copy=True)] * len(betas))
