@@ -81,3 +81,23 @@ def test_compiled_path_stops_where_the_python_route_stops(monkeypatch, stop_earl
     )
     assert len(compiled.alphas) == len(python.alphas) < 80
     np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4])
+def test_compiled_logistic_steps_equal_the_python_route(monkeypatch, positive, l1_ratio):
+    """Binomial paths whose Newton steps' weighted problems go through ``weighted_solve``
+    match those solved by ``WeightedLasso`` (the same steps, up to rounding)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((150, 15))
+    eta = X[:, :3] @ np.array([1.5, -1.0, 0.8])
+    y = (rng.random(150) < 1 / (1 + np.exp(-eta))).astype(int)
+    params = {"task": "binary", "l1_ratio": l1_ratio, "positive": positive}
+    compiled = l1_path(X, y, **params)
+    with monkeypatch.context() as patch:
+        patch.setattr(solvers, "_compiled_applies", lambda prob: False)
+        python = l1_path(X, y, **params)
+    np.testing.assert_array_equal(compiled.alphas, python.alphas)
+    np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(compiled.intercepts, python.intercepts, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(compiled.n_nonzero, python.n_nonzero)

@@ -1,6 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cython: initializedcheck=False, nonecheck=False
-"""A whole squared-loss path on a small Gram matrix, in compiled code.
+"""Weighted Lasso problems on a small Gram matrix, in compiled code: a whole squared-loss
+path (``gram_path``), and one proximal Newton step's problem of a GLM on a few dense
+features (``weighted_solve``, which also builds the step's weighted Gram matrix).
 
 On a few features (diabetes: 10) each point of a path costs microseconds of arithmetic
 and tens of microseconds of Python and numpy calls around it. This kernel runs the
@@ -14,6 +16,7 @@ Cholesky through LAPACK), and between polishes coordinate descent in rounds of 1
 """
 
 from libc.math cimport fabs, sqrt
+from scipy.linalg.cython_blas cimport dgemv, dsyrk
 from scipy.linalg.cython_lapack cimport dposv
 
 import numpy as np
@@ -44,8 +47,8 @@ def gram_path(
     it (else 0).
     """
     cdef int p = G.shape[0], m = alphas.shape[0]
-    cdef int a, j, it, epochs_run, rounds
-    cdef double l1, l2, t, gap, abs_tol, dot_xy, dot_c, guess
+    cdef int a, j
+    cdef double l1, l2, t, dot_xy, dot_c, guess
     betas_arr = np.zeros((m, p))
     devs_arr = np.zeros(m)
     epochs_arr = np.zeros(m, dtype=np.intc)
@@ -74,24 +77,8 @@ def gram_path(
                 for j in range(p):
                     guess = b[j] + t * (b[j] - betas[a - 2, j])
                     b[j] = guess if _sign(guess) == _sign(b[j]) else 0.0
-            epochs_run = 0
-            if not _solved_at_zero(p, b, Xyp, l1, positive):
-                if not _polish(p, b, l1, l2, Gp, Xyp, positive,
-                               min(_FIRST_EPOCHS, max_iter), active, work + 2 * p):
-                    rounds = _FIRST_EPOCHS
-                    while epochs_run < max_iter:
-                        rounds = min(rounds, max_iter - epochs_run)
-                        gap = gram_cd(p, b, l1, l2, Gp, Xyp, yy, rounds, tol, positive,
-                                      work, kept, &it)
-                        abs_tol = tol * yy
-                        epochs_run += it
-                        if gap <= abs_tol or _polish(p, b, l1, l2, Gp, Xyp, positive, it,
-                                                     active, work + 2 * p):
-                            break
-                        rounds *= 2
-                    else:
-                        ratios[a] = gap / abs_tol
-            epochs[a] = epochs_run
+            epochs[a] = _solve(p, b, l1, l2, Gp, Xyp, yy, max_iter, tol, positive, work, kept,
+                               active, &ratios[a])
             # the deviance: ||y - X b||^2 = yy - b.Xy - b.(Xy - G b)
             dot_xy = 0.0
             dot_c = 0.0
@@ -105,6 +92,33 @@ def gram_path(
             for j in range(p):
                 betas[a, j] = b[j]
     return betas_arr, devs_arr, epochs_arr, ratios_arr
+
+
+cdef int _solve(
+    int p, double* b, double l1, double l2, const double* G, const double* Xy, double yy,
+    int max_iter, double tol, bint positive, double* work, int* kept, int* active,
+    double* ratio,
+) noexcept nogil:
+    """``WeightedLasso.solve`` on a Gram matrix without screening, from ``b`` (updated in
+    place): zero if it is optimal there, else the polish, else rounds of 100, 200, 400,
+    ... epochs of descent each followed by a polish. Returns the epochs; ``ratio`` gets
+    the final gap over its tolerance when descent stopped at ``max_iter`` short of it.
+    ``work``: 2 p + p^2 + 4 p doubles; ``kept``, ``active``: p ints each."""
+    cdef int epochs = 0, rounds = _FIRST_EPOCHS, it = 0
+    cdef double gap, abs_tol = tol * yy
+    if _solved_at_zero(p, b, Xy, l1, positive):
+        return 0
+    if _polish(p, b, l1, l2, G, Xy, positive, min(_FIRST_EPOCHS, max_iter), active, work + 2 * p):
+        return 0
+    while epochs < max_iter:
+        rounds = min(rounds, max_iter - epochs)
+        gap = gram_cd(p, b, l1, l2, G, Xy, yy, rounds, tol, positive, work, kept, &it)
+        epochs += it
+        if gap <= abs_tol or _polish(p, b, l1, l2, G, Xy, positive, it, active, work + 2 * p):
+            return epochs
+        rounds *= 2
+    ratio[0] = gap / abs_tol
+    return epochs
 
 
 cdef inline double _row_dot(int p, const double* G, int j, const double* b) noexcept nogil:
@@ -212,3 +226,48 @@ cdef bint _polish(
             return True
         k += n_join
     return False
+
+
+def weighted_solve(
+    const double[:, ::1] X, const double[::1] u, const double[::1] t, const double[::1] m,
+    double[::1] b, double l1, double l2, int max_iter, double tol, bint positive,
+):
+    """One weighted problem of ``WeightedLasso`` on a small dense design, from ``b``
+    (updated in place): ``0.5 sum_i u_i (t_i - (x_i - m) . b)^2 + l1 ||b||_1 + 0.5 l2
+    ||b||^2``, through the Gram matrix of ``sqrt(u) (X - m)`` (built here, as
+    ``WeightedLasso._restrict`` would) and ``_solve``. A proximal Newton step of a GLM
+    on a few features is this, and its Python route's calls cost more than its work.
+
+    Returns ``(epochs, ratio)``: ``ratio`` is the final gap over its tolerance when
+    descent stopped at ``max_iter`` short of it, else 0.
+    """
+    cdef int n = X.shape[0], p = X.shape[1], i, j, one = 1
+    cdef double yy = 0.0, root, ratio = 0.0, zero = 0.0, plus = 1.0
+    cdef int epochs
+    cdef char uplo = b"L", trans = b"N", gemv_trans = b"N"
+    if p == 0:
+        return 0, 0.0
+    A_arr = np.empty((n, p))
+    y_arr = np.empty(n)
+    G_arr = np.empty((p, p))
+    cdef double[:, ::1] A = A_arr, G = G_arr
+    cdef double[::1] y = y_arr
+    cdef double[::1] Xy = np.empty(p)
+    cdef double[::1] work_view = np.empty(2 * p + p * p + 4 * p)
+    cdef int[::1] index_view = np.empty(2 * p, dtype=np.intc)
+    with nogil:
+        for i in range(n):
+            root = sqrt(u[i])
+            y[i] = t[i] * root
+            yy += y[i] * y[i]
+            for j in range(p):
+                A[i, j] = (X[i, j] - m[j]) * root
+        # A in C order is A' in Fortran order (p x n): G = (A')(A')' and Xy = (A') y
+        dsyrk(&uplo, &trans, &p, &n, &plus, &A[0, 0], &p, &zero, &G[0, 0], &p)
+        for i in range(p):  # (Fortran's lower triangle is C's upper: mirror it down)
+            for j in range(i):
+                G[i, j] = G[j, i]
+        dgemv(&gemv_trans, &p, &n, &plus, &A[0, 0], &p, &y[0], &one, &zero, &Xy[0], &one)
+        epochs = _solve(p, &b[0], l1, l2, &G[0, 0], &Xy[0], yy, max_iter, tol, positive,
+                        &work_view[0], &index_view[0], &index_view[p], &ratio)
+    return epochs, ratio

@@ -13,10 +13,10 @@ from functools import partial
 
 import numpy as np
 
-from ._gram_path import gram_path
+from ._gram_path import gram_path, weighted_solve
 from .curvature import Curvature
 from .families import MIN_HESSIAN, MULTINOMIAL, log_sum_exp
-from .weighted_lasso import _FEW, WeightedLasso, _SinglePrecision
+from .weighted_lasso import _FEW, WeightedLasso, _gram_pays, _SinglePrecision
 
 __all__ = ["SOLVERS"]
 
@@ -145,12 +145,33 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gra
     # The path driver's strong set already holds the features near the threshold; descent
     # starts on the active ones, and the others join if they violate the conditions.
     x_bar, matrix, Xy = (prob.rmatvec(W) / sw, None, None) if gram is None else gram
+    l1, l2 = alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio)
+    if gram is None and _compiled_applies(prob):
+        epochs, ratio = weighted_solve(
+            prob.X, n * W, z - z_bar, x_bar, b, l1, l2, max_iter, tol, prob.positive
+        )
+        if ratio > 0:
+            trace.failures.append((alpha, ratio))
+        return b, z_bar - x_bar @ b, epochs
     problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=1.0)
-    epochs, failures = problem.solve(
-        b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
-    )
+    epochs, failures = problem.solve(b, l1, l2, tol=tol, max_iter=max_iter)
     trace.failures.extend((alpha, ratio) for ratio in failures)
     return b, z_bar - x_bar @ b, epochs
+
+
+def _compiled_applies(prob):
+    """Whether ``weighted_solve`` solves ``prob``'s weighted problems: a dense design
+    (C order) of a few features (where ``WeightedLasso`` neither screens nor copies parts
+    of its Gram matrix) whose Gram matrix pays (see ``_gram_pays``), no ridge weights."""
+    X = prob.X
+    return (
+        prob.offset is None
+        and prob.ridge is None
+        and isinstance(X, np.ndarray)
+        and X.flags.c_contiguous
+        and X.shape[1] <= _FEW
+        and _gram_pays(*X.shape)
+    )
 
 
 def _line_search(objective_at, current, max_halvings=30):
