@@ -13,10 +13,11 @@ setup(
     ext_modules=cythonize(
         [
             Extension(
-                "sklearn_lasso_tools._engine._core",
-                ["sklearn_lasso_tools/_engine/_core.pyx"],
+                f"sklearn_lasso_tools._engine.{name}",
+                [f"sklearn_lasso_tools/_engine/{name}.pyx"],
                 extra_compile_args=flags,
             )
+            for name in ("_core", "_gram_path")
         ],
         compiler_directives={"language_level": 3},
     )

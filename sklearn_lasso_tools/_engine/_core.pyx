@@ -239,73 +239,86 @@ def gram_descent(
     Parameters and returns are those of `dense_descent`, ``X`` replaced by ``G, Xy``.
     """
     cdef int p = G.shape[0], n = y.shape[0]
-    cdef int one = 1, i, j, k, it = 0, n_kept = 0
-    cdef double zero = 0.0, plus = 1.0
-    cdef double abs_tol, gap, yy = 0.0, z, wj, new, delta, d_max, w_max, scale, radius
-    cdef char trans = b"T"
+    cdef int i, it = 0
+    cdef double yy = 0.0, gap
     if p == 0:
         return 0.0, tol * float(np.dot(y, y)), 0
-    cdef double[::1] h_view = np.empty(p)
-    cdef double[::1] g_view = np.empty(p)
+    cdef double[::1] work_view = np.empty(2 * p)
     cdef int[::1] kept_view = np.empty(p, dtype=np.intc)
-    cdef double* h = &h_view[0]
-    cdef double* g = &g_view[0]
-    cdef int* kept = &kept_view[0]
-    cdef double* Gp = <double*>&G[0, 0]
-    cdef double* Xyp = <double*>&Xy[0]
-    cdef double* wp = &w[0]
     with nogil:
-        # h = G w (G symmetric: its C-order rows are Fortran columns)
-        dgemv(&trans, &p, &p, &plus, Gp, &p, wp, &one, &zero, h, &one)
         for i in range(n):  # (y may be strided: it is read once)
             yy += y[i] * y[i]
-        abs_tol = tol * yy
-        for j in range(p):
-            if Gp[<size_t>j * p + j] > 0:
-                kept[n_kept] = j
-                n_kept += 1
-            elif wp[j] != 0.0:
-                delta = -wp[j]
-                daxpy(&p, &delta, Gp + <size_t>j * p, &one, h, &one)
-                wp[j] = 0.0
-        gap = _gram_gap(p, l1, l2, yy, Xyp, wp, h, g, positive)
-        while gap > abs_tol and it < max_iter:
-            if l1 > 0:
-                scale = _dual_scale(p, g, l1, positive)
-                radius = _radius(gap, l1)
-                k = 0
-                for i in range(n_kept):
-                    j = kept[i]
-                    if _safe_to_drop(g[j], scale, radius, Gp[<size_t>j * p + j], l2, positive):
-                        if wp[j] != 0.0:
-                            delta = -wp[j]
-                            daxpy(&p, &delta, Gp + <size_t>j * p, &one, h, &one)
-                            wp[j] = 0.0
-                    else:
-                        kept[k] = j
-                        k += 1
-                n_kept = k
-            while it < max_iter:
-                d_max = 0.0
-                w_max = 0.0
-                for i in range(n_kept):
-                    j = kept[i]
-                    wj = wp[j]
-                    z = Xyp[j] - h[j] + Gp[<size_t>j * p + j] * wj
-                    new = _coordinate(z, l1, Gp[<size_t>j * p + j] + l2, positive)
-                    if new != wj:
-                        delta = new - wj
-                        daxpy(&p, &delta, Gp + <size_t>j * p, &one, h, &one)
-                        wp[j] = new
-                        if fabs(delta) > d_max:
-                            d_max = fabs(delta)
-                    if fabs(new) > w_max:
-                        w_max = fabs(new)
-                it += 1
-                if d_max <= tol * w_max or it == max_iter:
-                    break
-            gap = _gram_gap(p, l1, l2, yy, Xyp, wp, h, g, positive)
-    return gap, abs_tol, it
+        gap = gram_cd(
+            p, &w[0], l1, l2, &G[0, 0], &Xy[0], yy, max_iter, tol, positive,
+            &work_view[0], &kept_view[0], &it,
+        )
+    return gap, tol * yy, it
+
+
+cdef double gram_cd(
+    int p, double* wp, double l1, double l2, const double* Gp, const double* Xyp, double yy,
+    int max_iter, double tol, bint positive, double* work, int* kept, int* epochs,
+) noexcept nogil:
+    """`gram_descent`'s loop on raw buffers (``work``: 2 p doubles, ``kept``: p ints);
+    returns the gap and writes the epochs run to ``epochs`` (see ``_core.pxd``)."""
+    cdef int one = 1, i, j, k, it = 0, n_kept = 0
+    cdef double zero = 0.0, plus = 1.0
+    cdef double abs_tol, gap, z, wj, new, delta, d_max, w_max, scale, radius
+    cdef char trans = b"T"
+    cdef double* h = work
+    cdef double* g = work + p
+    cdef double* G = <double*>Gp
+    cdef double* Xy = <double*>Xyp
+    # h = G w (G symmetric: its C-order rows are Fortran columns)
+    dgemv(&trans, &p, &p, &plus, G, &p, wp, &one, &zero, h, &one)
+    abs_tol = tol * yy
+    for j in range(p):
+        if G[<size_t>j * p + j] > 0:
+            kept[n_kept] = j
+            n_kept += 1
+        elif wp[j] != 0.0:
+            delta = -wp[j]
+            daxpy(&p, &delta, G + <size_t>j * p, &one, h, &one)
+            wp[j] = 0.0
+    gap = _gram_gap(p, l1, l2, yy, Xy, wp, h, g, positive)
+    while gap > abs_tol and it < max_iter:
+        if l1 > 0:
+            scale = _dual_scale(p, g, l1, positive)
+            radius = _radius(gap, l1)
+            k = 0
+            for i in range(n_kept):
+                j = kept[i]
+                if _safe_to_drop(g[j], scale, radius, G[<size_t>j * p + j], l2, positive):
+                    if wp[j] != 0.0:
+                        delta = -wp[j]
+                        daxpy(&p, &delta, G + <size_t>j * p, &one, h, &one)
+                        wp[j] = 0.0
+                else:
+                    kept[k] = j
+                    k += 1
+            n_kept = k
+        while it < max_iter:
+            d_max = 0.0
+            w_max = 0.0
+            for i in range(n_kept):
+                j = kept[i]
+                wj = wp[j]
+                z = Xy[j] - h[j] + G[<size_t>j * p + j] * wj
+                new = _coordinate(z, l1, G[<size_t>j * p + j] + l2, positive)
+                if new != wj:
+                    delta = new - wj
+                    daxpy(&p, &delta, G + <size_t>j * p, &one, h, &one)
+                    wp[j] = new
+                    if fabs(delta) > d_max:
+                        d_max = fabs(delta)
+                if fabs(new) > w_max:
+                    w_max = fabs(new)
+            it += 1
+            if d_max <= tol * w_max or it == max_iter:
+                break
+        gap = _gram_gap(p, l1, l2, yy, Xy, wp, h, g, positive)
+    epochs[0] = it
+    return gap
 
 
 cdef double _gram_gap(

@@ -13,9 +13,10 @@ from functools import partial
 
 import numpy as np
 
+from ._gram_path import gram_path, weighted_solve
 from .curvature import Curvature
 from .families import MIN_HESSIAN, MULTINOMIAL, log_sum_exp
-from .weighted_lasso import WeightedLasso, _SinglePrecision
+from .weighted_lasso import _FEW, WeightedLasso, _gram_pays, _SinglePrecision
 
 __all__ = ["SOLVERS"]
 
@@ -58,9 +59,31 @@ class _Trace:
             values.extend(values[-1:] * missing)
         self.n_iter.extend([0] * missing)
 
-    def add(self, alpha, beta, intercept, dev, n_iter):
+    def extend(self, alphas, betas, intercept, devs, n_iter):
+        """``add`` for points fitted in one go (``betas``: arrays of their own, not
+        copied; one intercept for all), up to where the path stops."""
+        if self.stop_early:
+            for point in zip(alphas, betas, devs, n_iter, strict=True):
+                if self.add(*point[:2], intercept, *point[2:], copy=False):
+                    break
+            return
+        if self.saturates:  # up to the first point past _DEVMAX, as add stops there
+            past = np.flatnonzero(1 - np.asarray(devs) / self.null_dev > _DEVMAX)
+            if past.size:
+                end = past[0] + 1
+                alphas, betas, devs, n_iter = alphas[:end], betas[:end], devs[:end], n_iter[:end]
+        if self.on_point is not None:
+            for _ in range(len(betas)):
+                self.on_point()
+        self.alphas.extend(alphas)
+        self.betas.extend(betas)
+        self.intercepts.extend([np.array(intercept, copy=True)] * len(betas))
+        self.devs.extend(devs)
+        self.n_iter.extend(n_iter)
+
+    def add(self, alpha, beta, intercept, dev, n_iter, copy=True):
         self.alphas.append(alpha)
-        self.betas.append(np.array(beta, copy=True))
+        self.betas.append(np.array(beta, copy=True) if copy else beta)
         self.intercepts.append(np.array(intercept, copy=True))
         self.devs.append(dev)
         self.n_iter.append(n_iter)
@@ -122,12 +145,33 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gra
     # The path driver's strong set already holds the features near the threshold; descent
     # starts on the active ones, and the others join if they violate the conditions.
     x_bar, matrix, Xy = (prob.rmatvec(W) / sw, None, None) if gram is None else gram
+    l1, l2 = alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio)
+    if gram is None and _compiled_applies(prob):
+        epochs, ratio = weighted_solve(
+            prob.X, n * W, z - z_bar, x_bar, b, l1, l2, max_iter, tol, prob.positive
+        )
+        if ratio > 0:
+            trace.failures.append((alpha, ratio))
+        return b, z_bar - x_bar @ b, epochs
     problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=1.0)
-    epochs, failures = problem.solve(
-        b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
-    )
+    epochs, failures = problem.solve(b, l1, l2, tol=tol, max_iter=max_iter)
     trace.failures.extend((alpha, ratio) for ratio in failures)
     return b, z_bar - x_bar @ b, epochs
+
+
+def _compiled_applies(prob):
+    """Whether ``weighted_solve`` solves ``prob``'s weighted problems: a dense design
+    (C order) of a few features (where ``WeightedLasso`` neither screens nor copies parts
+    of its Gram matrix) whose Gram matrix pays (see ``_gram_pays``), no ridge weights."""
+    X = prob.X
+    return (
+        prob.offset is None
+        and prob.ridge is None
+        and isinstance(X, np.ndarray)
+        and X.flags.c_contiguous
+        and X.shape[1] <= _FEW
+        and _gram_pays(*X.shape)
+    )
 
 
 def _line_search(objective_at, current, max_halvings=30):
@@ -157,8 +201,10 @@ def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, satur
         weighted = prob.X if prob.uniform else prob.X * u[:, None]
         gram = np.ascontiguousarray(weighted.T @ prob.X)
         Xy = weighted.T @ yc
-    problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, along_path=True)
     yy = yc @ (u * yc)
+    if gram is not None and prob.ridge is None and prob.n_features <= _FEW:
+        return _compiled_gaussian(prob, gram, Xy, yy, y_bar, alphas, l1_ratio, tol, max_iter, trace)
+    problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, along_path=True)
     b = np.zeros(prob.n_features)
     for alpha in alphas:
         if gram is not None:  # (elsewhere, the checks at a new start would cost a pass over X)
@@ -174,6 +220,31 @@ def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, satur
             dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
         if trace.add(alpha, b, y_bar, dev, epochs):
             break
+    return trace
+
+
+def _compiled_gaussian(prob, gram, Xy, yy, y_bar, alphas, l1_ratio, tol, max_iter, trace):
+    """The loop of ``gaussian`` on a Gram matrix of a few features (no screening: see
+    ``WeightedLasso``), every point in compiled code (``_gram_path``): there, the Python
+    and numpy calls around each point cost several times its arithmetic. The points are
+    then added to ``trace`` in order, up to where it stops the path."""
+    n = prob.n_samples
+    betas, devs, epochs, ratios = gram_path(
+        np.ascontiguousarray(gram),
+        np.ascontiguousarray(Xy, dtype=np.float64),
+        float(yy),
+        np.ascontiguousarray(alphas, dtype=np.float64),
+        l1_ratio * n,
+        (1 - l1_ratio) * n,
+        int(max_iter),
+        float(tol),
+        bool(prob.positive),
+        float(n),
+    )
+    start = len(trace.alphas)
+    trace.extend(alphas, list(betas), y_bar, devs.tolist(), epochs.tolist())
+    kept = len(trace.alphas) - start  # (points past an early stop are not reported)
+    trace.unconverged.extend((alphas[i], float(ratios[i])) for i in np.flatnonzero(ratios[:kept]))
     return trace
 
 
