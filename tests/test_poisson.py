@@ -19,7 +19,7 @@ from sklearn.metrics import get_scorer, mean_poisson_deviance
 from sklearn_lasso_tools import L1Selector, LassoPathReport, SelectThenRefit
 from sklearn_lasso_tools._engine.families import POISSON, family_for
 from sklearn_lasso_tools._engine.path import l1_path
-from sklearn_lasso_tools._engine.scoring import PathPointPoissonRegressor, score_path
+from sklearn_lasso_tools._engine.scoring import PathPointRegressor, score_path
 
 TOL = 1e-14
 # Allowed KKT residual, relative to alpha * s_j (and |grad_b| / alpha). Measured at TOL:
@@ -167,7 +167,7 @@ def test_held_out_poisson_deviance():
     # any other scorer goes through a path point's predictions, exp(X w + b)
     scorer = get_scorer("neg_mean_absolute_error")
     slow = score_path(scorer, POISSON, path.coefs, path.intercepts, None, X[80:], y[80:], y[80:])
-    point = PathPointPoissonRegressor(path.coefs[5], path.intercepts[5])
+    point = PathPointRegressor(path.coefs[5], path.intercepts[5], POISSON)
     assert slow[5] == pytest.approx(-np.mean(np.abs(y[80:] - point.predict(X[80:]))))
 
 
