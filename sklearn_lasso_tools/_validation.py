@@ -10,6 +10,7 @@ from sklearn.utils.multiclass import type_of_target
 from ._compat import _check_sample_weight, validate_data
 
 __all__ = [
+    "TASKS",
     "alpha_from_C",
     "check_counts",
     "check_features",
@@ -21,7 +22,11 @@ __all__ = [
     "engine_task",
     "feature_names",
     "fit_inputs",
+    "fixed_engine_task",
 ]
+
+TASKS = ("auto", "regression", "classification", "poisson")
+"""The estimators' ``task`` values (what the command line and the magics offer)."""
 
 
 def fit_inputs(estimator, X, y, sample_weight):
@@ -202,9 +207,17 @@ def engine_task(task, classes):
     """The engine's family name for an estimator's task: "regression", "poisson", or
     "binary" / "multinomial" by the number of classes (``_engine.families.family_for``
     gives the family object)."""
-    if task in ("regression", "poisson"):
-        return task
+    fixed = fixed_engine_task(task)
+    if fixed is not None:
+        return fixed
     return "binary" if len(classes) == 2 else "multinomial"
+
+
+def fixed_engine_task(task):
+    """The engine's family name when an estimator's ``task`` alone decides it
+    ("regression", "poisson"); None when the target does ("auto", "classification": its
+    classes, binary or multinomial)."""
+    return task if task in ("regression", "poisson") else None
 
 
 def check_weights(sample_weight, X):

@@ -91,6 +91,33 @@ def test_csv_report_in_process(csv, tmp_path, capsys):
     assert not NETWORK.search(page)
 
 
+def test_poisson_counts_report(tmp_path, capsys):
+    from sklearn_lasso_tools import LassoPathReport
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(rng.normal(size=(150, 5)), columns=[f"x{i}" for i in range(5)])
+    frame["visits"] = rng.poisson(np.exp(0.3 + 0.7 * frame["x0"] - 0.5 * frame["x1"]))
+    data, out = tmp_path / "counts.csv", tmp_path / "counts.html"
+    frame.to_csv(data, index=False)
+    argv = ["report", str(data), "--target", "visits", "--task", "poisson", "--cv", "3"]
+    assert main([*argv, "--rule", "min", "-o", str(out)]) == 0
+    stdout, _ = capsys.readouterr()
+    assert "features, task: poisson), 3-fold CV scored by neg_mean_poisson_deviance" in stdout
+    report = LassoPathReport(task="poisson", cv=3, random_state=0)
+    report.fit(frame.drop(columns="visits"), frame["visits"])
+    assert f"alpha_min = {report.alpha_min_:.4g}  (C = {1 / (report.alpha_min_ * 150):.4g})" in (
+        stdout
+    )
+    assert report.alpha_min_ > 0 and np.isfinite(report.cv_mean_).all()
+    page = out.read_text(encoding="utf-8")
+    assert "task: poisson" in page
+    assert "cross-validation scored by neg_mean_poisson_deviance" in page
+    assert "CV neg_mean_poisson_deviance (mean" in page  # the CV charts' axis title
+    for text in ("roc_auc", "log_loss", "predict_proba"):  # no class probabilities
+        assert text not in page, text
+    assert not NETWORK.search(page)
+
+
 def test_keep_leaves_columns_unpenalized(capsys):
     from sklearn.datasets import load_diabetes
 

@@ -4,6 +4,7 @@ specs the kernel sends back."""
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
@@ -32,6 +33,15 @@ CELLS = {
     "rules": "print(json.dumps([r.alpha_min_, r.alpha_1se_, list(r.entry_order_)]))",
     "display": "r",
     "compare": "%compare_penalties X y>0 --cv 3 --Cs 4 --penalties l1,l2 --random-state 0",
+    "poisson": "counts = pd.Series(rng.poisson(np.exp(0.5 + 0.4 * X['gene_0'])))\n"
+    "rp = %lasso_path X counts --task poisson --cv 3 --alphas 20\n"
+    "cp = %compare_penalties X counts --task poisson --cv 3 --Cs 4 --penalties l1,l2\n"
+    "from sklearn_lasso_tools import LassoPathReport\n"
+    "direct = LassoPathReport(task='poisson', cv=3, alphas=20).fit(X, counts)\n"
+    "print(json.dumps([rp.task_, repr(rp.linear_path_.family), rp.alpha_min_,\n"
+    "    direct.alpha_min_, list(rp.cv_mean_), list(direct.cv_mean_),\n"
+    "    [repr(r.linear_path_.family) for r in cp.reports.values()],\n"
+    "    cp.best['cv_mean'].tolist()]))",
     "missing": "%lasso_path Z y --cv 3",
     "bad_option": "%lasso_path X y --folds 3",
     "bad_value": "%lasso_path X y --cv 3 --alphas 0",
@@ -128,6 +138,19 @@ def test_problems_are_usage_errors_without_traceback(outputs, cell, message):
     assert "Traceback" not in shown
 
 
+def test_task_poisson_fits_counts(outputs):
+    task, family, alpha_min, direct_alpha_min, mean, direct_mean, families, best = json.loads(
+        text_of(outputs["poisson"])
+    )
+    assert task == "poisson" and family == "Poisson()"
+    # the magic is the estimator with its options: the same rules and CV scores
+    assert alpha_min == direct_alpha_min
+    np.testing.assert_array_equal(mean, direct_mean)
+    assert max(mean) < 0  # negative mean Poisson deviance
+    assert families == ["Poisson()", "Poisson()"]
+    assert len(best) == 2 and np.all(np.isfinite(best)) and max(best) < 0
+
+
 def test_help_is_generated_from_the_arguments(outputs):
     text = text_of(outputs["help"])
     for option in (
@@ -139,6 +162,7 @@ def test_help_is_generated_from_the_arguments(outputs):
         "--l1-ratio R",
         "--n-jobs N",
         "--target COL",
+        "poisson",
     ):
         assert option in text
 

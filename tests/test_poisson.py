@@ -13,13 +13,16 @@ import _glmnet  # noqa: E402
 import numpy as np
 import pytest
 from scipy import sparse
+from scipy.special import xlogy
 from sklearn.linear_model import PoissonRegressor
 from sklearn.metrics import get_scorer, mean_poisson_deviance
+from sklearn.model_selection import KFold
+from sklearn.preprocessing import StandardScaler
 
-from sklearn_lasso_tools import L1Selector, LassoPathReport, SelectThenRefit
+from sklearn_lasso_tools import L1Selector, LassoPathReport, SelectThenRefit, compare_penalties
 from sklearn_lasso_tools._engine.families import POISSON, family_for
 from sklearn_lasso_tools._engine.path import l1_path
-from sklearn_lasso_tools._engine.scoring import PathPointPoissonRegressor, score_path
+from sklearn_lasso_tools._engine.scoring import PathPointRegressor, score_path
 
 TOL = 1e-14
 # Allowed KKT residual, relative to alpha * s_j (and |grad_b| / alpha). Measured at TOL:
@@ -167,7 +170,7 @@ def test_held_out_poisson_deviance():
     # any other scorer goes through a path point's predictions, exp(X w + b)
     scorer = get_scorer("neg_mean_absolute_error")
     slow = score_path(scorer, POISSON, path.coefs, path.intercepts, None, X[80:], y[80:], y[80:])
-    point = PathPointPoissonRegressor(path.coefs[5], path.intercepts[5])
+    point = PathPointRegressor(path.coefs[5], path.intercepts[5], POISSON)
     assert slow[5] == pytest.approx(-np.mean(np.abs(y[80:] - point.predict(X[80:]))))
 
 
@@ -304,3 +307,39 @@ def test_selector_and_refit():
     np.testing.assert_allclose(model.predict(X), direct.predict(X[:, support]), rtol=1e-12)
     with pytest.raises(ValueError, match="L1Selector with task='poisson' needs finite, non-neg"):
         L1Selector(task="poisson", alpha=0.1).fit(X, y - 1)
+
+
+def test_compare_penalties_scores_held_out_poisson_deviance():
+    X, y, _ = _counts(150, 8, seed=5)
+    Cs = [0.003, 0.03, 0.3, 3.0]
+    result = compare_penalties(
+        X, y, task="poisson", penalties=("l1", "l2"), Cs=Cs, cv=3, tol=TOL, max_iter=100_000
+    )
+    alphas = 1 / (np.array(Cs) * len(y))
+    for report in result.reports.values():
+        assert report.task_ == "poisson" and report.linear_path_.family is POISSON
+        np.testing.assert_allclose(report.alphas_, alphas, rtol=1e-15)
+        assert np.isfinite(report.cv_scores_).all()
+    train, test = list(KFold(3).split(X))[1]  # an int cv: unshuffled folds
+    # L2 on a fold is scikit-learn's PoissonRegressor(alpha) on the fold's standardized
+    # features (the same objective: mean deviance / 2 + alpha / 2 * ||w||^2)
+    scaler = StandardScaler().fit(X[train])
+    for j, alpha in enumerate(alphas):
+        direct = PoissonRegressor(alpha=alpha, tol=1e-12, max_iter=10_000)
+        direct.fit(scaler.transform(X[train]), y[train])
+        expected = -mean_poisson_deviance(y[test], direct.predict(scaler.transform(X[test])))
+        assert result.reports["l2"].cv_scores_[j, 1] == pytest.approx(expected, rel=1e-7)
+    # L1 on a fold: the mean Poisson deviance of the training rows' path, by hand
+    path = _fit(X[train], y[train], alphas=alphas)
+    mu = np.exp(X[test] @ path.coefs.T + path.intercepts)
+    y_test = y[test][:, None]
+    by_hand = -2 * np.mean(xlogy(y_test, y_test / mu) - y_test + mu, axis=0)
+    np.testing.assert_allclose(result.reports["l1"].cv_scores_[:, 1], by_hand, rtol=1e-10)
+    # each penalty's best strength: the best mean score, finite
+    for penalty in ("l1", "l2"):
+        rows = result.table[result.table["penalty"] == penalty]
+        best = rows.loc[rows["cv_mean"].idxmax()]
+        assert result.best.loc[penalty, "C"] == best["C"] and best["best"]
+        assert np.isfinite(best["cv_mean"]) and best["cv_mean"] < 0
+    sparsity = result.table.groupby("penalty", sort=False)["n_nonzero"].agg(list).to_dict()
+    assert sparsity == {"l1": [0, 6, 8, 8], "l2": [8, 8, 8, 8]}

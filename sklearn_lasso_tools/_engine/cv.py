@@ -13,7 +13,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from .._validation import is_int
+from .._validation import engine_task, is_int
 from .designs import cross_products_for, take_rows
 from .families import family_for
 from .path import l1_path
@@ -93,17 +93,29 @@ def budget_rule(mean, se, n_nonzero, k):
     return int(np.flatnonzero(small & (mean >= best))[0]), False
 
 
-def make_splitter(cv, task, y_codes, random_state, owner):
-    """An int gives K folds (stratified for classification), the same on every fit unless
-    ``random_state`` asks for shuffled ones (seeded by it); ``None`` keeps the order, as
-    scikit-learn's ``check_cv``. A class with fewer members than folds gets
-    ``StratifiedKFold``'s own ``UserWarning``, and the fit goes on."""
+def make_splitter(cv, family, y_codes, random_state, owner):
+    """An int gives K folds (stratified when the family asks for it: classes), the same on
+    every fit unless ``random_state`` asks for shuffled ones (seeded by it); ``None`` keeps
+    the order, as scikit-learn's ``check_cv``. A class with fewer members than folds gets
+    ``StratifiedKFold``'s own ``UserWarning``, and the fit goes on.
+
+    ``family``: the path's family, or a name of it; an estimator's task (as ``fit_inputs``
+    resolves it) is read through ``engine_task`` with the classes of ``y_codes``."""
+    stratify = _family_of(family, y_codes).stratify
     if not is_int(cv):
-        return check_cv(cv, y_codes, classifier=task == "classification")
+        return check_cv(cv, y_codes, classifier=stratify)
     shuffle = {"shuffle": True, "random_state": random_state} if random_state is not None else {}
-    if task != "classification":
+    if not stratify:
         return KFold(cv, **shuffle)
     return StratifiedKFold(cv, **shuffle)
+
+
+def _family_of(family, y_codes):
+    """A family object from a family, its name, or an estimator's resolved task."""
+    try:
+        return family_for(family)
+    except ValueError:  # an estimator's task ("classification"): the classes decide
+        return family_for(engine_task(family, np.unique(y_codes)))
 
 
 def cross_validate_path(
@@ -130,9 +142,8 @@ def cross_validate_path(
     each fold's result arrives, wherever joblib runs the folds. ``cross_products``: the
     whole data's ``CrossProducts``, when the caller already has them.
     """
-    cross_products = _shared_cross_products(
-        X, y, splits, family_for(task).task, sample_weight, cross_products
-    )
+    family = family_for(task)
+    cross_products = _shared_cross_products(X, y, splits, family, sample_weight, cross_products)
     jobs = (
         delayed(_fit_and_score_fold)(
             X,
@@ -141,7 +152,7 @@ def cross_validate_path(
             train,
             test,
             cross_products=cross_products,
-            task=task,
+            task=family,
             alphas=alphas,
             scoring=scoring,
             classes=classes,
@@ -163,21 +174,22 @@ def cross_validate_path(
     return CVResult(scores, mean, std, se, index_min, index_1se, fold_support)
 
 
-def _shared_cross_products(X, y, splits, task, sample_weight, given=None):
+def _shared_cross_products(X, y, splits, family, sample_weight, given=None):
     """The cross-products the folds' Gram matrices come from (see ``CrossProducts``;
     ``given``, or built here), when the folds can share them (see ``held_out_blocks``);
     else None."""
-    held_out = held_out_blocks(X, splits, task)
+    held_out = held_out_blocks(X, splits, family)
     if not held_out:
         return None
-    return cross_products_for(X, y, task, sample_weight, held_out) if given is None else given
+    return cross_products_for(X, y, family, sample_weight, held_out) if given is None else given
 
 
 def held_out_blocks(X, splits, task):
     """The rows each fold holds out, when the folds' paths can come from the whole data's
     cross-products: squared loss on a dense design with more training samples than
-    features, every training part the complement of fewer rows (as in K-fold); else ()."""
-    if task != "regression" or sparse.issparse(X):
+    features, every training part the complement of fewer rows (as in K-fold); else ().
+    ``task``: the family (or its name)."""
+    if not family_for(task).squared_loss or sparse.issparse(X):
         return ()
     blocks = []
     for train, _ in splits:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .families import family_for
 from .threads import single_threaded_blas
 
 __all__ = [
@@ -302,8 +303,9 @@ class RowSubset:
 
 def cross_products_for(X, y, task, sample_weight=None, held_out=()):
     """The whole data's ``CrossProducts`` where squared-loss paths are fitted from Gram
-    matrices (a dense design with more samples than features), else None; ``held_out``:
-    the folds' held-out rows (see ``CrossProducts``)."""
-    if task == "regression" and isinstance(X, np.ndarray) and X.shape[0] > X.shape[1]:
+    matrices (a dense design with more samples than features), else None; ``task``: the
+    family (or its name); ``held_out``: the folds' held-out rows (see ``CrossProducts``)."""
+    squared_loss = family_for(task).squared_loss
+    if squared_loss and isinstance(X, np.ndarray) and X.shape[0] > X.shape[1]:
         return CrossProducts(X, y, sample_weight, held_out)
     return None

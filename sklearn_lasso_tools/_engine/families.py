@@ -65,11 +65,23 @@ class Family:
     saturates : bool
         Whether a path stops past 0.999 deviance explained by default even on given alphas
         (nearly interpolated data only inflate the coefficients there).
+    has_classes : bool
+        Whether the response is class labels (a path point is a classifier, predicting
+        classes; ``mean`` gives their probabilities).
+    stratify : bool
+        Whether an int ``cv`` gives stratified folds.
+    squared_loss : bool
+        Whether the loss is squared error: paths and folds may then come from Gram matrices
+        (``designs.CrossProducts``), and the relaxed refit is least squares.
+    supports_relax : bool
+        Whether ``relax.refit_linear`` has a refit for it (glmnet's ``relax=TRUE``).
     """
 
     name = task = solver = default_scoring = None
     has_predict_proba = False
     saturates = True
+    has_classes = stratify = squared_loss = False
+    supports_relax = True
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -136,6 +148,7 @@ class Gaussian(Family):
     name, task, solver = "gaussian", "regression", "gaussian"
     default_scoring = "neg_mean_squared_error"
     saturates = False
+    squared_loss = True
 
     def mean(self, eta):
         return eta
@@ -160,7 +173,7 @@ class Binomial(Family):
 
     name, task, solver = "binomial", "binary", "glm"
     default_scoring = "roc_auc"
-    has_predict_proba = True
+    has_predict_proba = has_classes = stratify = True
 
     def targets(self, y, n_classes=None):
         return (np.asarray(y) == 1).astype(np.float64)
@@ -194,7 +207,7 @@ class Multinomial(Family):
 
     name, task, solver = "multinomial", "multinomial", "multinomial"
     default_scoring = "neg_log_loss"
-    has_predict_proba = True
+    has_predict_proba = has_classes = stratify = True
 
     def targets(self, y, n_classes=None):
         codes = np.asarray(y)
@@ -232,6 +245,7 @@ class Poisson(Family):
 
     name, task, solver = "poisson", "poisson", "glm"
     default_scoring = "neg_mean_poisson_deviance"
+    supports_relax = False
 
     def degenerate(self, v, Y):
         if v @ Y <= 0:

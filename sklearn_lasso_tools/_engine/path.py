@@ -207,7 +207,7 @@ def l1_path(
     prob = _problem(
         X,
         y,
-        family.task,
+        family,
         alphas,
         sample_weight,
         scale,
@@ -276,7 +276,7 @@ def _reference_step(alphas):
 
 
 def _problem(
-    X, y, task, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
+    X, y, family, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
 ):
     """The standardized problem; for squared loss with more samples than features and
     given alphas (a generated grid starts from X~' r), from the Gram matrix alone (of
@@ -284,7 +284,7 @@ def _problem(
     params = {"scale": scale, "penalty_factor": penalty_factor, "positive": positive}
     if not isinstance(alphas, (int, np.integer)) and not isinstance(X, RowSubset):
         if cross_products is None:
-            cross_products = cross_products_for(X, y, task, sample_weight)
+            cross_products = cross_products_for(X, y, family, sample_weight)
         if cross_products is not None:
             whole = cross_products.without(np.empty(0, dtype=np.intp))
             X = X if whole is None else whole

@@ -18,6 +18,7 @@ from scipy.optimize import nnls
 from scipy.special import expit, log_softmax, softmax
 
 from .cv import fold_statistics, subset_path
+from .families import family_for
 from .path import l1_path
 from .scoring import score_path
 from .support import path_support
@@ -68,7 +69,8 @@ def refit_linear(
     X : ndarray or sparse matrix of shape (n_samples, k)
     y : ndarray of shape (n_samples,)
         Floats for regression, class codes for classification.
-    task : {"regression", "binary", "multinomial"}
+    task : Family or its name
+        One whose ``supports_relax``: Gaussian, binomial or multinomial.
     sample_weight : ndarray of shape (n_samples,), default=None
     l2 : float, default=REFIT_L2
         Ridge strength (classification only; 0 is unpenalized, as glmnet's refit).
@@ -86,14 +88,17 @@ def refit_linear(
     coef : ndarray of shape (k,) or (n_classes, k)
     intercept : float or ndarray of shape (n_classes,)
     """
-    if task not in ("regression", "binary", "multinomial"):
-        raise ValueError(f"The relaxed refit supports regression and classification; got {task!r}.")
+    family = family_for(task)
+    if not family.supports_relax:
+        raise ValueError(
+            f"The relaxed refit supports regression and classification; got {family.task!r}."
+        )
     X = X.toarray() if sparse.issparse(X) else np.asarray(X, dtype=np.float64)
     n = X.shape[0]
     v = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
     mean = v @ X
     Xc = X - mean
-    if task == "regression":
+    if family.squared_loss:
         root = np.sqrt(v)
         y_mean = v @ y
         A, b = Xc * root[:, None], (y - y_mean) * root
@@ -103,7 +108,7 @@ def refit_linear(
         path = l1_path(
             X,
             y,
-            task=task,
+            task=family,
             alphas=[max(l2, 1e-12)],
             l1_ratio=0.0,
             scale=scale,
@@ -115,9 +120,9 @@ def refit_linear(
         return path.coefs[0], path.intercepts[0]
     s2 = (v @ Xc**2) if scale else np.ones(X.shape[1])
     ridge = l2 * np.where(s2 > 0, s2, 1.0)
-    if task == "binary":
-        return _newton_binary(Xc, (np.asarray(y) == 1).astype(np.float64), v, ridge, mean, start)
-    Y = (np.asarray(y)[:, None] == np.arange(n_classes)).astype(np.float64)
+    Y = family.targets(y, n_classes)  # 0/1 (binary), or one-hot columns (multinomial)
+    if Y.ndim == 1:
+        return _newton_binary(Xc, Y, v, ridge, mean, start)
     return _newton_multinomial(Xc, Y, v, ridge, mean, start)
 
 
@@ -227,7 +232,7 @@ def refit_path(X, y, coefs, intercepts, *, task, sample_weight=None, refit=None,
     ----------
     X, y : training data (``y`` as the engine takes it)
     coefs, intercepts : the path's, ``(n_alphas, [n_classes,] n_features)``
-    task : {"regression", "binary", "multinomial"}
+    task : Family or its name (see :func:`refit_linear`)
     refit : callable, default=None
         ``refit(X_active, columns, sample_weight) -> (coef, intercept)`` in the path's
         shapes; ``None`` uses :func:`refit_linear` with ``refit_params``.
@@ -236,6 +241,7 @@ def refit_path(X, y, coefs, intercepts, *, task, sample_weight=None, refit=None,
     -------
     refit_coefs, refit_intercepts : ndarrays of the shapes of ``coefs``, ``intercepts``
     """
+    family = family_for(task)
     coefs = np.asarray(coefs)
     refit_coefs = np.zeros_like(coefs)
     refit_intercepts = np.array(intercepts, dtype=np.float64, copy=True)
@@ -256,7 +262,7 @@ def refit_path(X, y, coefs, intercepts, *, task, sample_weight=None, refit=None,
                 done[key] = refit_linear(
                     X[:, columns],
                     y,
-                    task=task,
+                    task=family,
                     sample_weight=sample_weight,
                     start=start,
                     **refit_params,
@@ -350,6 +356,7 @@ def cross_validate_relaxed(
     do. ``refit`` is a factory: ``refit(train) -> callable`` as :func:`refit_path` takes,
     or ``None`` for :func:`refit_linear` with ``refit_params``.
     """
+    family = family_for(task)
     gammas = np.asarray(gammas, dtype=np.float64)
     if refit is None:
         refit_params = {
@@ -366,7 +373,7 @@ def cross_validate_relaxed(
             y_original,
             train,
             test,
-            task=task,
+            task=family,
             alphas=alphas,
             gammas=gammas,
             scoring=scoring,

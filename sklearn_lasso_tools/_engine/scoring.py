@@ -12,7 +12,7 @@ from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import get_scorer
 
-from .families import family_for
+from .families import BINOMIAL, GAUSSIAN, MULTINOMIAL, POISSON, family_for
 
 __all__ = ["SQUARED_ERROR_SCORING", "score_path", "score_squares"]
 
@@ -26,9 +26,9 @@ def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, 
     ``task`` is the path's family (or its name); ``coefs`` is (n_alphas, n_features) or
     (n_alphas, n_classes, n_features).
     """
-    task = family_for(task).task
+    family = family_for(task)
     if isinstance(scoring, str):
-        fast = _FAST.get((scoring, task))
+        fast = _FAST.get(family, {}).get(scoring)
         if fast is not None and (sample_weight is None or scoring != "roc_auc"):
             decision = _decision(X, coefs, intercepts)
             w = np.ones(len(y_codes)) if sample_weight is None else sample_weight
@@ -37,7 +37,7 @@ def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, 
     kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     return np.array(
         [
-            scorer(_point(task, coef, b0, classes), X, y_labels, **kwargs)
+            scorer(_point(family, coef, b0, classes), X, y_labels, **kwargs)
             for coef, b0 in zip(coefs, intercepts, strict=True)
         ]
     )
@@ -110,42 +110,34 @@ def _r2(prediction, y, w):
     return 1 - (w @ (prediction - y[:, None]) ** 2) / total
 
 
+# each family's scorers computed for all alphas at once, by scorer name
 _FAST = {
-    ("roc_auc", "binary"): _roc_auc,
-    ("neg_log_loss", "binary"): _binary_log_loss,
-    ("neg_log_loss", "multinomial"): _multinomial_log_loss,
-    ("accuracy", "binary"): _binary_accuracy,
-    ("accuracy", "multinomial"): _multinomial_accuracy,
-    ("neg_mean_squared_error", "regression"): _neg_mse,
-    ("r2", "regression"): _r2,
-    ("neg_mean_poisson_deviance", "poisson"): _neg_poisson_deviance,
+    GAUSSIAN: {"neg_mean_squared_error": _neg_mse, "r2": _r2},
+    BINOMIAL: {"roc_auc": _roc_auc, "neg_log_loss": _binary_log_loss, "accuracy": _binary_accuracy},
+    MULTINOMIAL: {"neg_log_loss": _multinomial_log_loss, "accuracy": _multinomial_accuracy},
+    POISSON: {"neg_mean_poisson_deviance": _neg_poisson_deviance},
 }
 
 
-def _point(task, coef, intercept, classes):
-    if task == "regression":
-        return PathPointRegressor(coef, intercept)
-    if task == "poisson":
-        return PathPointPoissonRegressor(coef, intercept)
-    return PathPointClassifier(coef, intercept, classes)
+def _point(family, coef, intercept, classes):
+    """One path point as an estimator: a classifier for class families, else a regressor
+    predicting the family's mean."""
+    if family.has_classes:
+        return PathPointClassifier(coef, intercept, classes)
+    return PathPointRegressor(coef, intercept, family)
 
 
 class PathPointRegressor(RegressorMixin, BaseEstimator):
-    """One point of a fitted path, as a regressor a scorer can call."""
+    """One point of a fitted path, as a regressor a scorer can call: predicts the mean of
+    ``family`` (the inverse link) at ``X coef + intercept``."""
 
-    def __init__(self, coef, intercept):
+    def __init__(self, coef, intercept, family=GAUSSIAN):
         self.coef = coef
         self.intercept = intercept
+        self.family = family
 
     def predict(self, X):
-        return X @ self.coef + self.intercept
-
-
-class PathPointPoissonRegressor(PathPointRegressor):
-    """One point of a fitted Poisson path (log link): predicts ``exp(X coef + intercept)``."""
-
-    def predict(self, X):
-        return np.exp(super().predict(X))
+        return self.family.mean(X @ self.coef + self.intercept)
 
 
 class PathPointClassifier(ClassifierMixin, BaseEstimator):

@@ -11,10 +11,11 @@ from numbers import Integral, Real
 from sklearn.metrics import get_scorer_names
 
 from .._compat import Interval, StrOptions
+from .._validation import TASKS
 
 __all__ = ["PATH_CONSTRAINTS", "PATH_PARAMETERS", "TASK_OPTIONS"]
 
-TASK_OPTIONS = StrOptions({"auto", "regression", "classification", "poisson"})
+TASK_OPTIONS = StrOptions(set(TASKS))
 
 PATH_CONSTRAINTS = {
     "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],

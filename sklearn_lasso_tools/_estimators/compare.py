@@ -7,7 +7,8 @@ import pandas as pd
 from sklearn.utils import check_array, check_consistent_length
 
 from .._engine.cv import make_splitter
-from .._validation import Rule, check_features, check_target, check_weights
+from .._engine.families import family_for
+from .._validation import Rule, check_features, check_target, check_weights, engine_task
 from .report import LassoPathReport
 
 __all__ = ["PenaltyComparison", "compare_penalties"]
@@ -113,14 +114,20 @@ def compare_penalties(
     cv : int, cross-validation generator or iterable, default=5
         Shared by every penalty.
     scoring : str or callable, default=None
-        As for :class:`LassoPathReport`.
-    task : {"auto", "regression", "classification"}, default="auto"
+        As for :class:`LassoPathReport`: by default the family's (ROC AUC for binary,
+        neg log-loss for multiclass, neg MSE for regression, neg mean Poisson deviance
+        for counts).
+    task : {"auto", "regression", "classification", "poisson"}, default="auto"
         "auto" reads the target with :func:`sklearn.utils.multiclass.type_of_target`:
         text, booleans and integers with few distinct values are classes; floats with
         more than two values are quantities (regression). Integers with more than 50
         distinct values, or more than 10 covering over half the samples, raise a
         ``ValueError`` asking for ``task="regression"`` (or ``task="classification"``
         to fit that many classes), instead of a slow fit with hundreds of classes.
+        "poisson" fits non-negative counts with a log link (glmnet's
+        ``family="poisson"``); every penalty is then the same Poisson path engine's, L2
+        being ``l1_ratio=0`` (as scikit-learn's ``PoissonRegressor(alpha=alpha)`` on
+        standardized features).
     l1_ratio : float, default=0.5
         The L1 share of the "elasticnet" penalty.
     scale : bool, default=True
@@ -161,8 +168,8 @@ def compare_penalties(
             f"of positive floats. Got {Cs!r} instead."
         )
     # every penalty is scored on the same folds
-    resolved_task, y_codes = _task_and_codes(X, y, task)
-    splitter = make_splitter(cv, resolved_task, y_codes, random_state, "compare_penalties")
+    family, y_codes = _family_and_codes(X, y, task)
+    splitter = make_splitter(cv, family, y_codes, random_state, "compare_penalties")
     splits = list(splitter.split(np.zeros((len(y_codes), 1)), y_codes))
     weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     weight_sum = len(y_codes) if weights is None else check_weights(weights, y_codes).sum()
@@ -232,7 +239,7 @@ def _groups(report, coef_table):
     return pd.concat([table, values], axis=1)
 
 
-def _task_and_codes(X, y, task):
+def _family_and_codes(X, y, task):
     # the reports check X again; these checks come first so that they name this function
     check_features(X, "compare_penalties")
     check_array(
@@ -246,9 +253,10 @@ def _task_and_codes(X, y, task):
     check_array(y, ensure_2d=False, dtype=None, input_name="y", estimator="compare_penalties")
     check_consistent_length(X, y)
     resolved, codes, classes = check_target(np.asarray(y), task, "compare_penalties")
-    if resolved == "regression":
+    family = family_for(engine_task(resolved, classes))
+    if not family.stratify:
         codes = np.zeros(len(codes), dtype=int)  # KFold ignores y
-    return resolved, codes
+    return family, codes
 
 
 def _named_coefs(report, penalty, coef):

@@ -29,7 +29,14 @@ from .._engine.families import family_for
 from .._engine.path import l1_path
 from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
 from .._engine.scoring import PathPointClassifier, PathPointRegressor
-from .._validation import Rule, check_alphas, engine_params, engine_task, fit_inputs
+from .._validation import (
+    Rule,
+    check_alphas,
+    engine_params,
+    engine_task,
+    fit_inputs,
+    fixed_engine_task,
+)
 from .routing import check_direct_params, routing_enabled, split_params
 from .selector import L1Selector
 
@@ -167,9 +174,9 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         """The estimator to refit (its type is this model's type, known before fit)."""
         if self.estimator is not None:
             return self.estimator
-        task = getattr(self.selector, "task", "auto")
-        if task in ("regression", "poisson"):  # (else classes decide: binary or not)
-            return family_for(task).default_refit()
+        fixed = fixed_engine_task(getattr(self.selector, "task", "auto"))
+        if fixed is not None:  # (else classes decide the family: a classifier either way)
+            return family_for(fixed).default_refit()
         return LogisticRegression()
 
     def _planned_selector(self):
@@ -207,8 +214,7 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         self.selector_ = clone(self._planned_selector())
         self.selector_.fit(X, y, **weights, **selector_params)
         if isinstance(self.selector_, L1Selector):
-            task = "classification" if hasattr(self.selector_, "classes_") else "regression"
-            self._check_selector_task(classification, task)
+            self._check_selector_classes(classification, hasattr(self.selector_, "classes_"))
         self.gamma_ = float(self.gamma)
         self._fit_selected(X, y, sample_weight, classification, stacklevel=4)
         return self
@@ -240,10 +246,10 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
                 check_classification_targets(y)
         return True
 
-    def _check_selector_task(self, classification, selector_task):
+    def _check_selector_classes(self, classification, read_classes):
         """A classifier's L1Selector must read y as classes (with task="auto" it reads
         floats with more than two values as quantities)."""
-        if classification and selector_task != "classification":
+        if classification and not read_classes:
             raise ValueError(
                 f"{type(self).__name__} with estimator={self.estimator!r} is a classifier, "
                 "but its selector read y as quantities (floats with more than two values), "
@@ -328,20 +334,20 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
         check_params(probe)
         split = split_params(probe, selector_params, probe._cv())
         X_valid, y_valid, task, y_enc, classes, weights = fit_inputs(probe, X, y, sample_weight)
-        self._check_selector_task(classification, task)
-        etask = engine_task(task, classes)
+        family = family_for(engine_task(task, classes))
+        self._check_selector_classes(classification, family.has_classes)
         params = engine_params(probe, classes)
         path = l1_path(
             X_valid,
             y_enc,
-            task=etask,
+            task=family,
             alphas=check_alphas(probe.alphas, type(probe).__name__),
             eps=probe.eps,
             sample_weight=weights,
             **params,
         )
         cv = 5 if probe.cv is None else probe.cv
-        splitter = make_splitter(cv, task, y_enc, probe.random_state, type(probe).__name__)
+        splitter = make_splitter(cv, family, y_enc, probe.random_state, type(probe).__name__)
         splits = list(splitter.split(X_valid, y_enc, **split))
         refit = None
         if self.estimator is not None:
@@ -351,10 +357,10 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             y_enc,
             y_valid,
             splits,
-            task=etask,
+            task=family,
             alphas=path.alphas,
             gammas=gammas,
-            scoring=probe.scoring or family_for(etask).default_scoring,
+            scoring=probe.scoring or family.default_scoring,
             classes=classes,
             sample_weight=weights,
             n_jobs=probe.n_jobs,
@@ -375,14 +381,14 @@ class SelectThenRefit(MetaEstimatorMixin, BaseEstimator):
             coef, intercept = refit_linear(
                 X_valid[:, support],
                 y_enc,
-                task=etask,
+                task=family,
                 sample_weight=weights,
                 l2=REFIT_L2,
                 scale=probe.scale,
                 n_classes=params["n_classes"],
                 positive=params.get("positive", False),
             )
-            if etask == "binary":  # LogisticRegression's shapes
+            if family.has_classes and coef.ndim == 1:  # binary: LogisticRegression's shapes
                 coef, intercept = coef[None, :], np.array([intercept])
             return _linear_model(coef, intercept, classes)
 

@@ -350,14 +350,11 @@ def best_coefs(comparison, penalties, standardized, top):
 
 
 def scoring_name(report):
+    """The name of the scorer behind a fitted report's CV scores: its ``scoring``, else
+    its path's family's default."""
     scoring = getattr(report, "scoring", None)
     if isinstance(scoring, str):
         return scoring
     if scoring is not None:
         return "score"
-    from .._engine.families import family_for
-
-    task = getattr(report, "task_", "regression")
-    if task in ("regression", "poisson"):
-        return family_for(task).default_scoring
-    return family_for("binary" if len(report.classes_) == 2 else "multinomial").default_scoring
+    return report.linear_path_.family.default_scoring

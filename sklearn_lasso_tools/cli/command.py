@@ -25,6 +25,8 @@ class InputError(Exception):
 
 
 def build_parser():
+    from .._validation import TASKS
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         usage=f"{PROG} [report] [DATA.csv|DATA.parquet --target COL | --dataset NAME] [options]",
@@ -40,7 +42,13 @@ def build_parser():
     )
     parser.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
     parser.add_argument("--scoring", help="an sklearn scorer name (default: by task)")
-    parser.add_argument("--task", choices=("auto", "regression", "classification"), default="auto")
+    parser.add_argument(
+        "--task",
+        choices=TASKS,
+        default="auto",
+        help="auto (classes or quantities, read from the target), regression, "
+        "classification, or poisson (non-negative counts, log link)",
+    )
     parser.add_argument(
         "--rule",
         type=parse_rule,
@@ -205,13 +213,14 @@ def _timed(message, func):
 def summary_text(source, X, report, rule):
     """The stdout summary: the data, the two strengths (and a budget rule's) and the
     features kept, with a note on correlated groups L1 split."""
+    from ..charts._data import scoring_name
     from .page import correlated_note, rule_choice, stability_note
 
     choice = rule_choice(report, rule)
     n = X.shape[0]
     lines = [
         f"L1 path of {source} ({n} samples, {X.shape[1]} features, task: {report.task_}), "
-        f"{report.cv_scores_.shape[1]}-fold CV",
+        f"{report.cv_scores_.shape[1]}-fold CV scored by {scoring_name(report)}",
         "",
     ]
     for name in Rule.ALL:

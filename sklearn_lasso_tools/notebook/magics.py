@@ -14,10 +14,9 @@ from sklearn.metrics import get_scorer_names
 
 from .._estimators.compare import PENALTIES, compare_penalties
 from .._estimators.path_report import lasso_path
+from .._validation import TASKS
 
 __all__ = ["LassoMagics", "load_ipython_extension", "unload_ipython_extension"]
-
-TASKS = ("auto", "regression", "classification")
 
 
 def _common(func):
@@ -33,7 +32,13 @@ def _common(func):
             argument("--target", metavar="COL", help="column of the DataFrame to predict"),
             argument("--cv", type=int, default=5, metavar="K", help="folds (default 5)"),
             argument("--scoring", metavar="S", help="a scikit-learn scorer name"),
-            argument("--task", choices=TASKS, default="auto"),
+            argument(
+                "--task",
+                choices=TASKS,
+                default="auto",
+                help="auto (classes or quantities, read from the target), regression, "
+                "classification, or poisson (non-negative counts, log link)",
+            ),
             argument(
                 "--no-scale",
                 dest="scale",
