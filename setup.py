@@ -1,5 +1,5 @@
-"""Build the compiled core (``sklearn_lasso_tools._engine._core``); metadata is in
-pyproject.toml."""
+"""Build the compiled core (``sklearn_lasso_tools._engine._core``, coordinate descent, and
+``_csc``, sparse column products); metadata is in pyproject.toml."""
 
 import sys
 
@@ -13,10 +13,11 @@ setup(
     ext_modules=cythonize(
         [
             Extension(
-                "sklearn_lasso_tools._engine._core",
-                ["sklearn_lasso_tools/_engine/_core.pyx"],
+                f"sklearn_lasso_tools._engine.{name}",
+                [f"sklearn_lasso_tools/_engine/{name}.pyx"],
                 extra_compile_args=flags,
             )
+            for name in ("_core", "_csc")
         ],
         compiler_directives={"language_level": 3},
     )

@@ -249,7 +249,9 @@ def test_csc_column_helpers_equal_scipy():
     columns = np.array([5, 0, 17, 3, 17])  # unsorted, repeated
     np.testing.assert_allclose(sparse_rmatvec(Xs, r), Xs.T @ r, rtol=1e-14, atol=1e-14)
     np.testing.assert_array_equal(dense_columns(Xs, columns), Xs[:, columns].toarray())
-    np.testing.assert_array_equal(take_columns(Xs, columns).toarray(), Xs[:, columns].toarray())
+    block = take_columns(Xs, columns)
+    np.testing.assert_array_equal(block.toarray(), Xs[:, columns].toarray())
+    np.testing.assert_allclose(sparse_rmatvec(block, r), Xs[:, columns].T @ r, rtol=1e-14)
     beta = np.zeros(Xs.shape[1])
     beta[[2, 9, 20]] = [1.5, -2.0, 0.25]
     dense = Xs.toarray() - prob.offset

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ._core import csc_dense_columns, csc_matvec, csc_rmatvec, csc_take_columns
+from ._csc import csc_dense_columns, csc_matvec, csc_rmatvec, csc_take_columns
 from .threads import single_threaded_blas
 
 __all__ = [
+    "ColumnBlock",
     "CrossProducts",
     "RowSubset",
     "cross_products_for",
@@ -33,7 +34,7 @@ class _Problem:
     """Standardized design: dense and centred, sparse with an implicit offset, or (for
     squared loss with more samples than features) only its Gram matrix."""
 
-    X: object  # C-ordered ndarray (centred, scaled), CSC matrix (scaled only) or None
+    X: object  # ndarray (centred, scaled), CSC matrix or ColumnBlock (scaled only), None
     offset: np.ndarray | None  # column means of sparse X (None when X is centred)
     mean: np.ndarray  # caller-scale column means, all features
     scale: np.ndarray  # caller-scale column divisors (std * penalty factor), all features
@@ -100,13 +101,28 @@ def sparse_rmatvec(X, r):
     return csc_rmatvec(X.data, X.indices, X.indptr, np.ascontiguousarray(r, dtype=np.float64))
 
 
+class ColumnBlock:
+    """Some columns of a CSC design (``take_columns``): its three arrays (int32 indices)
+    and shape, which is all the solvers read of a restricted sparse design. Not a scipy
+    matrix: a path takes thousands of them, and scipy's checks of a new matrix cost more
+    than copying the columns."""
+
+    __slots__ = ("data", "indices", "indptr", "shape")
+
+    def __init__(self, data, indices, indptr, n_rows):
+        self.data, self.indices, self.indptr = data, indices, indptr
+        self.shape = (n_rows, indptr.size - 1)
+
+    def toarray(self):
+        return dense_columns(self, np.arange(self.shape[1]))
+
+
 def take_columns(X, columns):
     """``X[:, columns]`` of a CSC ``X`` with int32 indices (``columns``: indices), in one
-    compiled pass: a path takes working and strong sets many times, where scipy's
-    indexing costs more in checks than in copying."""
+    compiled pass, as a ``ColumnBlock``."""
     columns = np.asarray(columns, dtype=np.int64)
     parts = csc_take_columns(X.data, X.indices, X.indptr, columns)
-    return sparse.csc_array(parts, shape=(X.shape[0], columns.size), copy=False)
+    return ColumnBlock(*parts, X.shape[0])
 
 
 def dense_columns(X, columns):
