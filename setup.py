@@ -1,5 +1,5 @@
-"""Build the compiled core (``sklearn_lasso_tools._engine._core``); metadata is in
-pyproject.toml."""
+"""Build the compiled core (``sklearn_lasso_tools._engine._core``, coordinate descent, and
+``_csc``, sparse column products); metadata is in pyproject.toml."""
 
 import sys
 
@@ -17,7 +17,7 @@ setup(
                 [f"sklearn_lasso_tools/_engine/{name}.pyx"],
                 extra_compile_args=flags,
             )
-            for name in ("_core", "_gram_path")
+            for name in ("_core", "_csc", "_gram_path")
         ],
         compiler_directives={"language_level": 3},
     )

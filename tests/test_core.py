@@ -229,3 +229,33 @@ def test_threads_share_one_design():
         thread.join()
     for got, expected in zip(results, serial, strict=True):
         np.testing.assert_array_equal(got, expected)
+
+
+def test_csc_column_helpers_equal_scipy():
+    # the compiled products and column subsets the path solvers use on sparse designs
+    from sklearn_lasso_tools._engine.designs import (
+        dense_columns,
+        prepare,
+        sparse_rmatvec,
+        take_columns,
+    )
+
+    rng = np.random.default_rng(0)
+    X = sp.random_array((40, 30), density=0.15, format="csc", random_state=rng)
+    X[:, 7] = 0.0  # an empty column
+    prob = prepare(X[:, rng.permutation(30)])  # int32 indices, as the solvers see them
+    Xs = prob.X
+    r = rng.standard_normal(40)
+    columns = np.array([5, 0, 17, 3, 17])  # unsorted, repeated
+    np.testing.assert_allclose(sparse_rmatvec(Xs, r), Xs.T @ r, rtol=1e-14, atol=1e-14)
+    np.testing.assert_array_equal(dense_columns(Xs, columns), Xs[:, columns].toarray())
+    block = take_columns(Xs, columns)
+    np.testing.assert_array_equal(block.toarray(), Xs[:, columns].toarray())
+    np.testing.assert_allclose(sparse_rmatvec(block, r), Xs[:, columns].T @ r, rtol=1e-14)
+    beta = np.zeros(Xs.shape[1])
+    beta[[2, 9, 20]] = [1.5, -2.0, 0.25]
+    dense = Xs.toarray() - prob.offset
+    np.testing.assert_allclose(prob.matvec(beta), dense @ beta, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(prob.rmatvec(r), dense.T @ r, rtol=1e-13, atol=1e-13)
+    sub = prob.restrict(beta != 0)
+    np.testing.assert_allclose(sub.matvec(beta[beta != 0]), dense @ beta, rtol=1e-13, atol=1e-13)

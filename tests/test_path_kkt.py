@@ -343,15 +343,28 @@ def _wide_binary():
     return _binary(80, 300, 6, seed=11)
 
 
+def _wide_sparse_binary():
+    """The wide data with most entries zero, as CSC: a sparse design (implicit centring)
+    takes the same Newton from the path's prediction, its X' r exact throughout."""
+    X, y = _wide_binary()
+    X[np.random.default_rng(5).random(X.shape) < 0.8] = 0.0
+    return sparse.csc_matrix(X), y
+
+
 @pytest.mark.parametrize(
-    "tol, weighted, l1_ratio, positive", [*NEWTON_VARIANTS, (1e-7, True, 1.0, False)]
+    "tol, weighted, l1_ratio, positive, fmt",
+    [
+        *[(*variant, "dense") for variant in NEWTON_VARIANTS],
+        (1e-7, True, 1.0, False, "dense"),
+        *[(*variant, "csc") for variant in NEWTON_VARIANTS],
+    ],
 )
 def test_wide_binary_path_meets_kkt_from_its_predictions(
-    tol, weighted, l1_ratio, positive, monkeypatch
+    tol, weighted, l1_ratio, positive, fmt, monkeypatch
 ):
     from sklearn_lasso_tools._engine import solvers as _solvers
 
-    X, y = _wide_binary()
+    X, y = _wide_binary() if fmt == "dense" else _wide_sparse_binary()
     weights = np.random.default_rng(3).uniform(0.2, 3.0, len(y)) if weighted else None
     used = []
     predicted = _solvers._predicted

@@ -8,15 +8,20 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from ._csc import csc_dense_columns, csc_matvec, csc_rmatvec, csc_take_columns
 from .families import family_for
 from .threads import single_threaded_blas
 
 __all__ = [
+    "ColumnBlock",
     "CrossProducts",
     "RowSubset",
     "cross_products_for",
+    "dense_columns",
     "design_order",
     "prepare",
+    "sparse_rmatvec",
+    "take_columns",
     "take_rows",
 ]
 
@@ -30,7 +35,7 @@ class _Problem:
     """Standardized design: dense and centred, sparse with an implicit offset, or (for
     squared loss with more samples than features) only its Gram matrix."""
 
-    X: object  # C-ordered ndarray (centred, scaled), CSC matrix (scaled only) or None
+    X: object  # ndarray (centred, scaled), CSC matrix or ColumnBlock (scaled only), None
     offset: np.ndarray | None  # column means of sparse X (None when X is centred)
     mean: np.ndarray  # caller-scale column means, all features
     scale: np.ndarray  # caller-scale column divisors (std * penalty factor), all features
@@ -61,13 +66,12 @@ class _Problem:
         if mask.all():
             return self
         columns = np.flatnonzero(mask)
-        if isinstance(self.X, np.ndarray) and self.X.flags.c_contiguous:
+        if self.offset is not None:
+            X = take_columns(self.X, columns)
+        elif self.X.flags.c_contiguous:
             X = np.take(self.X, columns, axis=1)  # twice as fast as indexing, on C order
         else:
             X = self.X[:, columns]
-        if sparse.issparse(X):
-            X.indices = X.indices.astype(np.int32, copy=False)
-            X.indptr = X.indptr.astype(np.int32, copy=False)
         offset = None if self.offset is None else self.offset[columns]
         ridge = None if self.ridge is None else self.ridge[columns]
         return _Problem(
@@ -76,6 +80,10 @@ class _Problem:
 
     def matvec(self, beta):
         nonzero = np.flatnonzero(beta)
+        if self.offset is not None:  # only the nonzero coefficients' columns are read
+            X, values = self.X, beta[nonzero]
+            out = csc_matvec(X.data, X.indices, X.indptr, nonzero, values, X.shape[0])
+            return out - self.offset[nonzero] @ values
         if nonzero.size > beta.size // 4:
             out = self.X @ beta
         else:  # few active features: touch only their columns
@@ -84,8 +92,44 @@ class _Problem:
 
     def rmatvec(self, r):
         """X~' r for a residual-like ``r`` (already weighted)."""
-        out = self.X.T @ r
-        return out if self.offset is None else out - self.offset * r.sum()
+        if self.offset is None:
+            return self.X.T @ r
+        return sparse_rmatvec(self.X, r) - self.offset * r.sum()
+
+
+def sparse_rmatvec(X, r):
+    """``X' r`` for a CSC ``X`` with int32 indices (as ``prepare`` makes them)."""
+    return csc_rmatvec(X.data, X.indices, X.indptr, np.ascontiguousarray(r, dtype=np.float64))
+
+
+class ColumnBlock:
+    """Some columns of a CSC design (``take_columns``): its three arrays (int32 indices)
+    and shape, which is all the solvers read of a restricted sparse design. Not a scipy
+    matrix: a path takes thousands of them, and scipy's checks of a new matrix cost more
+    than copying the columns."""
+
+    __slots__ = ("data", "indices", "indptr", "shape")
+
+    def __init__(self, data, indices, indptr, n_rows):
+        self.data, self.indices, self.indptr = data, indices, indptr
+        self.shape = (n_rows, indptr.size - 1)
+
+    def toarray(self):
+        return dense_columns(self, np.arange(self.shape[1]))
+
+
+def take_columns(X, columns):
+    """``X[:, columns]`` of a CSC ``X`` with int32 indices (``columns``: indices), in one
+    compiled pass, as a ``ColumnBlock``."""
+    columns = np.asarray(columns, dtype=np.int64)
+    parts = csc_take_columns(X.data, X.indices, X.indptr, columns)
+    return ColumnBlock(*parts, X.shape[0])
+
+
+def dense_columns(X, columns):
+    """``X[:, columns]`` of a CSC ``X`` with int32 indices, dense, in Fortran order."""
+    columns = np.asarray(columns, dtype=np.int64)
+    return csc_dense_columns(X.data, X.indices, X.indptr, columns, X.shape[0])
 
 
 def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=False, copy_X=True):

@@ -32,7 +32,6 @@ from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
 from .families import family_for
 from .solvers import SOLVERS
-from .support import path_support
 from .threads import single_threaded_blas
 
 __all__ = ["LinearPath", "l1_path"]
@@ -348,18 +347,26 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
 
 def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
     # one point at a time, dropping the trace's copy as it goes: wide paths (p = 1e5 and
-    # more) then hold the coefficients once, not three times
+    # more) then hold the coefficients once, not three times; and only each point's
+    # nonzero coefficients (a wide path's few hundred): the dense result is filled, never
+    # scanned
     betas = trace.betas
     coefs = np.zeros((len(betas),) + np.shape(betas[0])[:-1] + (prob.keep.size,))
     inverse = 1.0 / prob.scale[prob.keep]
-    keep = prob.keep if not prob.keep.all() else slice(None)
+    kept = np.flatnonzero(prob.keep)
+    mean = prob.mean[prob.keep]
+    intercepts = np.array(trace.intercepts, dtype=np.float64)
+    n_nonzero = np.zeros(len(betas), dtype=np.intp)
     for i in range(len(betas)):
-        coefs[i][..., keep] = betas[i] * inverse
+        beta = betas[i]
+        nonzero = np.flatnonzero(beta.any(axis=0) if beta.ndim == 2 else beta)
+        values = beta[..., nonzero] * inverse[nonzero]
+        coefs[i][..., kept[nonzero]] = values
+        intercepts[i] -= values @ mean[nonzero]
+        n_nonzero[i] = nonzero.size
         betas[i] = None
-    intercepts = np.asarray(trace.intercepts) - coefs @ prob.mean
     if intercepts.ndim == 2:  # (multinomial) glmnet's convention: intercepts sum to zero
         intercepts -= intercepts.mean(axis=1, keepdims=True)
-    n_nonzero = path_support(coefs).sum(axis=-1)
     devs = np.asarray(trace.devs)
     # (a constant target has nothing to explain: ratio 0, as glmnet's null model)
     dev_ratio = 1.0 - devs / trace.null_dev if trace.null_dev > 0 else np.zeros_like(devs)

@@ -298,9 +298,11 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     state.loss = family.loss(v, Y, state.eta)
     saturated = family.saturated_loss(v, Y)
     trace = _Trace(2 * (state.loss - saturated), stop_early, saturate, on_point)
-    # wide dense designs: X' r over every feature first in float32 (see _SinglePrecision)
-    wide = prob.offset is None and prob.n_samples < prob.n_features
-    single = _SinglePrecision(prob.X) if wide else None
+    # wide designs: Newton from the path's prediction, stopped by the optimality conditions
+    # (see _glm_newton); dense ones take X' r over every feature first in float32 (see
+    # _SinglePrecision)
+    wide = prob.n_samples < prob.n_features
+    single = _SinglePrecision(prob.X) if wide and prob.offset is None else None
 
     def gradient(floor):
         known = state.gradient_on(None)

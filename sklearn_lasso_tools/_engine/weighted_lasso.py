@@ -23,6 +23,7 @@ from scipy.linalg.lapack import dposv
 
 from .active_systems import ActiveSystems
 from .descent import coordinate_descent
+from .designs import dense_columns, sparse_rmatvec, take_columns
 
 __all__ = ["WeightedLasso"]
 
@@ -189,7 +190,7 @@ class WeightedLasso:
         prob, m = self.prob, self.m
         root = np.sqrt(self.u)
         if prob.offset is not None:  # (a block of a sparse design)
-            return (prob.X[:, index].toarray() - (m + prob.offset)[index]) * root[:, None]
+            return (dense_columns(prob.X, index) - (m + prob.offset)[index]) * root[:, None]
         A = prob.X[:, index]  # a copy, worked on in place (it may be most of X)
         if not self._plain:  # (squared loss, unweighted: nothing to do)
             A -= m[index]
@@ -213,9 +214,7 @@ class WeightedLasso:
             return {"gram": gram, "Xy": Xy}, self._scaled_t, 0.0 if ridge is not None else l2
         large = prob.n_samples * index.size > _DENSE_BLOCK or _too_sparse(prob, index)
         if prob.offset is not None and large and ridge is None:
-            X = prob.X[:, index]
-            X.indices = X.indices.astype(np.int32, copy=False)
-            X.indptr = X.indptr.astype(np.int32, copy=False)
+            X = take_columns(prob.X, index)
             mean = np.ascontiguousarray((m + prob.offset)[index])
             return {"sparse_X": X, "sample_weight": u, "X_mean": mean}, t, l2
         # dense (for a small block of a sparse design, or one with ridge rows, dense is
@@ -360,11 +359,11 @@ def _active_system(active, y, design):
         correlation = _correlation(active, y, design, X_active)
         return X_active.T @ X_active, X_active.T @ y, correlation
     X, mean, weights = design["sparse_X"], design["X_mean"], design["sample_weight"]
-    Z_active = X[:, active].toarray() - mean[active]
+    Z_active = dense_columns(X, active) - mean[active]
 
     def correlation(w):
         r = weights * (y - Z_active @ w)
-        return X.T @ r - mean * r.sum()
+        return sparse_rmatvec(X, r) - mean * r.sum()
 
     weighted = Z_active * weights[:, None]
     return weighted.T @ Z_active, weighted.T @ y, correlation
