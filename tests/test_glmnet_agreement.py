@@ -13,12 +13,14 @@ differences (max |ours - glmnet| / max |glmnet coef|; absolute for dev_ratio):
   2e-16, the same lambda.min / lambda.1se;
 - multinomial, wine (3 classes), 30 lambdas: coef 2.6e-6 (our per-class Newton cycle
   converges linearly; at tol=1e-14 this is its floor), dev_ratio 5e-8;
+- multinomial, 600 digits x 64 (10 classes; each class keeps its weighted Gram matrix
+  across steps), 10 lambdas: coef 5.1e-6, dev_ratio 7e-9;
 - binomial, 4000 x 50 simulated (Newton keeps Gram matrices across steps), 50 lambdas:
   coef 4.1e-9, dev_ratio 2.5e-10.
 
 The tolerances below leave a margin of about 10x over these. Each Rscript run spends ~2 s
 (CPU) loading glmnet, so there is one run per case (the path and, where wanted, the CV in
-the same R process: 6 in all), and all of them start together, in threads, when the
+the same R process: 7 in all), and all of them start together, in threads, when the
 module's fixture is built.
 """
 
@@ -27,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import _glmnet  # noqa: E402
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
 from test_path_kkt import _tall_binary  # noqa: E402
 
 from sklearn_lasso_tools import LassoPathReport
@@ -65,6 +67,8 @@ def _cases():
     yb = yb.astype(np.float64)
     Xm, ym = load_wine(return_X_y=True)
     Xt, yt = _tall_binary()
+    Xd, yd = load_digits(return_X_y=True)
+    Xd, yd = Xd[:600], yd[:600]
     return {
         "gaussian": {
             "X": X,
@@ -119,6 +123,14 @@ def _cases():
             "weights": None,
             "l1_ratio": 1.0,
             "lambdas": _grid(Xm, ym, "multinomial", 30, 1e-2),
+        },
+        "multinomial_tall": {  # each class keeps its Gram matrix (_engine.multinomial)
+            "X": Xd,
+            "y": yd,
+            "task": "multinomial",
+            "weights": None,
+            "l1_ratio": 1.0,
+            "lambdas": _grid(Xd, yd, "multinomial", 10, 1e-2),
         },
     }
 
@@ -202,7 +214,7 @@ class _Runs:
 
 @pytest.fixture(scope="module")
 def runs():
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    with ThreadPoolExecutor(max_workers=7) as pool:
         yield _Runs(pool)
 
 
@@ -228,6 +240,7 @@ def _assert_coefs_agree(ours, ref, rtol, what):
         "binomial",
         "binomial_tall",
         "multinomial",
+        "multinomial_tall",
     ],
 )
 def test_path_matches_glmnet(runs, name):

@@ -415,3 +415,25 @@ def test_near_separable_binary_path_converges_at_the_default_tolerance():
     coef_res, intercept_res = kkt_residuals(X, y, path, 1.0)
     assert coef_res.max() < 1e-2
     assert intercept_res.max() < 1e-2
+
+
+def test_multinomial_path_with_kept_curvatures_satisfies_kkt():
+    # tall enough for each class to keep its weighted Gram matrix across Newton steps
+    # (_engine.multinomial): the conditions hold all the same, at every point. Measured:
+    # worst 1.2e-4 (intercepts 3.1e-5) at the last point (deviance explained 0.99), where
+    # glmnet's cycle of exact per-class steps, stopping on a small change, leaves 1.15e-4
+    # (intercepts 3.1e-5) too; up to deviance explained 0.9 (8 points), 7e-6.
+    from sklearn.datasets import load_digits
+
+    from sklearn_lasso_tools._engine.designs import prepare
+    from sklearn_lasso_tools._engine.multinomial import _keeps_curvature
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:600], y[:600]
+    assert _keeps_curvature(prepare(X))
+    path = _fit(X, y, "multinomial", alphas=15, eps=1e-3)
+    coef_res, intercept_res = kkt_residuals(X, y, path, 1.0)
+    assert np.max(coef_res) <= 1e-3, np.array2string(coef_res, precision=2)
+    assert np.max(intercept_res) <= 1e-3
+    assert np.max(coef_res[:8]) <= KKT_RTOL["multinomial"]
+    assert np.max(intercept_res[:8]) <= KKT_RTOL["multinomial"]

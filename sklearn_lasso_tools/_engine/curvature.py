@@ -35,8 +35,9 @@ class Curvature:
     with ``w = v * h`` and ``m`` the ``w``-weighted means.
     """
 
-    def __init__(self, v):
+    def __init__(self, v, drift=_DRIFT):
         self.v = v
+        self.drift = drift  # rebuild once the weights moved by more than this
         self.h = None  # the kept curvature
         self.columns = None  # features (of the full problem) the Gram matrix covers
         self.mean = None
@@ -61,7 +62,7 @@ class Curvature:
         Returns ``(curvature, kept)``."""
         if not self.rebuild and self.h is not None:
             drift = self.v @ np.abs(h - self.h) / (self.v @ self.h)
-            if drift <= _DRIFT:
+            if drift <= self.drift:
                 return self.h, True
         self.h, self.columns, self.mean, self.matrix = h, None, None, None
         return h, False

@@ -7,7 +7,7 @@ loss the solvers minimize (the weighted mean negative log-likelihood, up to term
 null model (the intercept-only fit), and for the layers above: glmnet's name, the default
 scorer, whether predictions are probabilities, the refit estimator, and the target check.
 Adding a family is one class here and its line in ``FAMILIES`` (plus, for a new kind of
-solver, its entry in ``solvers.SOLVERS``).
+solver, its entry in ``path.SOLVERS``).
 """
 
 import numpy as np
@@ -57,7 +57,7 @@ class Family:
     task : str
         The engine's name for it (what ``l1_path``'s ``task`` and the scorers use).
     solver : str
-        Key of its path solver in ``solvers.SOLVERS``.
+        Key of its path solver in ``path.SOLVERS``.
     default_scoring : str
         The scikit-learn scorer cross-validation uses unless told otherwise.
     has_predict_proba : bool

@@ -31,8 +31,12 @@ from sklearn.exceptions import ConvergenceWarning
 from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
 from .families import family_for
-from .solvers import SOLVERS
+from .multinomial import multinomial
+from .solvers import gaussian, glm
 from .threads import single_threaded_blas
+
+# the path solvers, by ``Family.solver``
+SOLVERS = {"gaussian": gaussian, "glm": glm, "multinomial": multinomial}
 
 __all__ = ["LinearPath", "l1_path"]
 

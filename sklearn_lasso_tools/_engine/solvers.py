@@ -1,5 +1,6 @@
-"""Path solvers on a standardized design: squared loss, single-response GLMs (binomial,
-Poisson), multinomial.
+"""Path solvers on a standardized design: squared loss and single-response GLMs (binomial,
+Poisson); the multinomial's has its own module (``multinomial``), built on the helpers
+here, and ``path.SOLVERS`` names them all.
 
 Each solver walks a descending grid of alphas with warm starts and returns the standardized
 coefficients, intercepts and deviances at each point; each takes the family (see
@@ -15,10 +16,9 @@ import numpy as np
 
 from ._gram_path import gram_path, weighted_solve
 from .curvature import Curvature
-from .families import MIN_HESSIAN, MULTINOMIAL, log_sum_exp
 from .weighted_lasso import _FEW, WeightedLasso, _gram_pays, _SinglePrecision
 
-__all__ = ["SOLVERS"]
+__all__ = ["glm", "gaussian"]
 
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
@@ -536,105 +536,3 @@ def _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, positive, tol):
     inactive = np.maximum((-g if positive else np.abs(g)) - bound, 0.0)
     residual = np.where(active, np.abs(g + bound * np.sign(beta)), inactive)
     return max(residual.max(initial=0.0), abs(grad_intercept)) <= np.sqrt(tol) * bound
-
-
-def multinomial(
-    family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None
-):
-    """glmnet's ungrouped multinomial: a partial Newton step per class, cycled."""
-    v = prob.v
-    intercepts = family.null_intercept(v, Y)
-    state = _MultinomialState(
-        np.zeros((Y.shape[1], prob.X.shape[1])),
-        intercepts,
-        np.tile(intercepts, (prob.n_samples, 1)),
-    )
-    trace = _Trace(family.deviance(v, Y, state.eta), stop_early, saturate, on_point)
-
-    def gradient(floor):
-        residual = v[:, None] * (family.mean(state.eta) - Y)
-        return np.max([np.abs(prob.rmatvec(r)) for r in residual.T], axis=0)
-
-    newton = partial(
-        _multinomial_newton,
-        Y=Y,
-        v=v,
-        state=state,
-        l1_ratio=l1_ratio,
-        tol=tol,
-        max_iter=max_iter,
-        trace=trace,
-    )
-    fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
-    for alpha, epochs in zip(alphas, fits, strict=True):
-        shift = state.intercept.mean()
-        state.intercept -= shift
-        state.eta -= shift
-        dev = family.deviance(v, Y, state.eta)
-        if trace.add(alpha, state.beta, state.intercept, dev, epochs):
-            break
-    return trace
-
-
-class _MultinomialState(_GLMState):
-    def active(self):
-        return (self.beta != 0).any(axis=0)
-
-
-def _multinomial_newton(sub, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
-    """Cycles of per-class proximal Newton steps on ``sub.columns``; updates ``state``."""
-    columns = sub.columns
-    B = state.beta[:, columns]
-    intercepts, Eta = state.intercept, state.eta
-    objective = MULTINOMIAL.loss(v, Y, Eta) + _penalty(B, alpha, l1_ratio, sub.ridge)
-    epochs = 0
-    for _ in range(_MAX_NEWTON):
-        trace.failures = []
-        change = 0.0
-        for k in range(Y.shape[1]):
-            p = np.exp(Eta[:, k] - log_sum_exp(Eta))
-            h = np.maximum(p * (1 - p), MIN_HESSIAN)
-            W = v * h
-            beta_k, intercept_k, n_iter = _weighted_lasso(
-                sub,
-                Eta[:, k] + (Y[:, k] - p) / h,
-                W,
-                B[k],
-                alpha,
-                l1_ratio,
-                tol,
-                max_iter,
-                trace,
-            )
-            epochs += n_iter
-            d_beta = beta_k - B[k]
-            d_eta = intercept_k - intercepts[k] + sub.matvec(d_beta)
-            others = _penalty(B, alpha, l1_ratio, sub.ridge) - _penalty(
-                B[k], alpha, l1_ratio, sub.ridge
-            )
-
-            def trial(t, k=k, d_beta=d_beta, d_eta=d_eta, others=others, Eta=Eta, B=B):
-                E = Eta.copy()
-                E[:, k] += t * d_eta
-                return (
-                    MULTINOMIAL.loss(v, Y, E)
-                    + others
-                    + _penalty(B[k] + t * d_beta, alpha, l1_ratio, sub.ridge)
-                )
-
-            step, objective = _line_search(trial, objective)
-            B[k] += step * d_beta
-            intercepts[k] += step * (intercept_k - intercepts[k])
-            Eta[:, k] += step * d_eta
-            change = max(change, step * step * (W @ d_eta**2))
-        if change <= tol * trace.null_dev:
-            trace.settle(alpha)
-            break
-    else:
-        trace.settle(alpha, newton_converged=False)
-    state.beta[:] = 0.0
-    state.beta[:, columns] = B
-    return epochs
-
-
-SOLVERS = {"gaussian": gaussian, "glm": glm, "multinomial": multinomial}  # by Family.solver
