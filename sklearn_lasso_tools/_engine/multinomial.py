@@ -36,9 +36,9 @@ from .solvers import (
     _line_search,
     _penalty,
     _screened,
-    _Trace,
     _weighted_lasso,
 )
+from .trace import Trace
 
 __all__ = ["multinomial"]
 
@@ -62,7 +62,7 @@ def multinomial(
         np.repeat(intercepts[:, None], prob.n_samples, axis=1),
     )
     state.loss = _loss(v, YT, state.eta)
-    trace = _Trace(2 * state.loss, stop_early, saturate, on_point)
+    trace = Trace(2 * state.loss, stop_early, saturate, on_point)
     if _keeps_curvature(prob):
         state.curvatures = [Curvature(v, _CLASS_DRIFT) for _ in range(Y.shape[1])]
 
