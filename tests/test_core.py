@@ -241,8 +241,9 @@ def test_csc_column_helpers_equal_scipy():
     )
 
     rng = np.random.default_rng(0)
-    X = sp.random_array((40, 30), density=0.15, format="csc", random_state=rng)
-    X[:, 7] = 0.0  # an empty column
+    X = sp.random_array((40, 30), density=0.15, format="lil", random_state=rng)
+    X[:, 7] = 0.0  # an empty column (set in LIL: CSC would warn about its structure)
+    X = X.tocsc()
     prob = prepare(X[:, rng.permutation(30)])  # int32 indices, as the solvers see them
     Xs = prob.X
     r = rng.standard_normal(40)
