@@ -13,7 +13,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
-from .._validation import engine_task, is_int
+from .._validation import is_int
 from .designs import cross_products_for, take_rows
 from .families import family_for
 from .path import l1_path
@@ -93,29 +93,20 @@ def budget_rule(mean, se, n_nonzero, k):
     return int(np.flatnonzero(small & (mean >= best))[0]), False
 
 
-def make_splitter(cv, family, y_codes, random_state, owner):
+def make_splitter(cv, family, y_codes, random_state):
     """An int gives K folds (stratified when the family asks for it: classes), the same on
     every fit unless ``random_state`` asks for shuffled ones (seeded by it); ``None`` keeps
     the order, as scikit-learn's ``check_cv``. A class with fewer members than folds gets
     ``StratifiedKFold``'s own ``UserWarning``, and the fit goes on.
 
-    ``family``: the path's family, or a name of it; an estimator's task (as ``fit_inputs``
-    resolves it) is read through ``engine_task`` with the classes of ``y_codes``."""
-    stratify = _family_of(family, y_codes).stratify
+    ``family``: the path's family (or its name)."""
+    stratify = family_for(family).stratify
     if not is_int(cv):
         return check_cv(cv, y_codes, classifier=stratify)
     shuffle = {"shuffle": True, "random_state": random_state} if random_state is not None else {}
     if not stratify:
         return KFold(cv, **shuffle)
     return StratifiedKFold(cv, **shuffle)
-
-
-def _family_of(family, y_codes):
-    """A family object from a family, its name, or an estimator's resolved task."""
-    try:
-        return family_for(family)
-    except ValueError:  # an estimator's task ("classification"): the classes decide
-        return family_for(engine_task(family, np.unique(y_codes)))
 
 
 def cross_validate_path(

@@ -169,7 +169,7 @@ def compare_penalties(
         )
     # every penalty is scored on the same folds
     family, y_codes = _family_and_codes(X, y, task)
-    splitter = make_splitter(cv, family, y_codes, random_state, "compare_penalties")
+    splitter = make_splitter(cv, family, y_codes, random_state)
     splits = list(splitter.split(np.zeros((len(y_codes), 1)), y_codes))
     weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     weight_sum = len(y_codes) if weights is None else check_weights(weights, y_codes).sum()

@@ -93,7 +93,7 @@ class RelaxedFit:
             **params,
         )
         cv = 5 if probe.cv is None else probe.cv
-        splitter = make_splitter(cv, family, y_enc, probe.random_state, type(probe).__name__)
+        splitter = make_splitter(cv, family, y_enc, probe.random_state)
         splits = list(splitter.split(X_valid, y_enc, **split))
         refit = None
         if self.estimator is not None:

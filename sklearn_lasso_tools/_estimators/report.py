@@ -287,7 +287,7 @@ class LassoPathReport(ReportTables, ReportDisplay, BaseEstimator):
         label = f"l1_ratio={self.l1_ratio:g}"
         splits = None
         if self.cv is not None:
-            splitter = make_splitter(self.cv, task, y_enc, self.random_state, owner)
+            splitter = make_splitter(self.cv, etask, y_enc, self.random_state)
             splits = list(splitter.split(X, y_enc, **(split_kwargs or {})))
         # squared loss, dense, tall: one cross-product of [X, y], the sum of the folds'
         # held-out blocks' products, serves the path (given alphas), the folds' Gram
