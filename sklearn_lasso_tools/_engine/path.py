@@ -31,9 +31,16 @@ from sklearn.exceptions import ConvergenceWarning
 from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
 from .families import family_for
-from .multinomial import multinomial
 from .solvers import gaussian, glm
 from .threads import single_threaded_blas
+
+
+def multinomial(*args, **kwargs):
+    """``multinomial.multinomial``, loaded on first use (a first call without more than
+    two classes does not pay for its module)."""
+    from .multinomial import multinomial as solve
+
+    return solve(*args, **kwargs)
 
 
 # the path solvers, by ``Family.solver``

@@ -21,7 +21,6 @@ from .._engine.events import entries
 from .._engine.families import family_for
 from .._engine.groups import correlated_pairs
 from .._engine.path import l1_path
-from .._engine.stability import complementary_pairs, select_stable, stability_path
 from .._engine.support import path_support
 from .._engine.threads import single_threaded_blas
 from .._progress import progress_bar
@@ -372,6 +371,9 @@ class LassoPathReport(ReportTables, ReportDisplay, BaseEstimator):
 
     def _fit_stability(self, X, y_enc, etask, classes, weights, params, owner):
         """Complementary pairs stability selection on the fitted grid (see ``_stability``)."""
+        # (loaded here: a fit without n_bootstrap does not pay for the module)
+        from .._engine.stability import complementary_pairs, select_stable, stability_path
+
         if classes is not None and np.bincount(y_enc).min() < 2:
             raise ValueError(
                 f"The 'n_bootstrap' parameter of {owner} asks for stability selection, which "
