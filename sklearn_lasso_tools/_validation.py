@@ -115,7 +115,7 @@ def check_target(y, task, owner):
     """
     if task == "poisson":
         return task, check_counts(y, owner), None
-    kind = type_of_target(y, input_name="y", raise_unknown=True)
+    kind = _target_kind(y)
     if task == "auto":
         task = "classification" if _looks_categorical(y, kind) else "regression"
         if task == "classification":
@@ -139,6 +139,20 @@ def check_target(y, task, owner):
         only = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
         raise ValueError(f"{owner} needs at least two classes in y; got only {only!r}.")
     return task, codes, classes
+
+
+def _target_kind(y):
+    """``type_of_target(y)``, worked out directly for a finite 1-D numeric array (what
+    ``validate_data`` returns), by its rules: floats with a fraction are continuous, else
+    more than two values are multiclass. Its general checks cost 0.25 ms, an eighth of a
+    small path's fit; other targets go through it, and so do non-finite values, which it
+    refuses in its own words."""
+    numeric = isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "biuf"
+    if numeric and y.size and (y.dtype.kind != "f" or np.isfinite(y).all()):
+        if y.dtype.kind == "f" and np.any(y != y.astype(np.int64).astype(y.dtype)):
+            return "continuous"
+        return "multiclass" if np.unique(y).size > 2 else "binary"
+    return type_of_target(y, input_name="y", raise_unknown=True)
 
 
 def check_counts(y, owner):

@@ -31,9 +31,17 @@ from sklearn.exceptions import ConvergenceWarning
 from .._validation import check_penalty_factor
 from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
 from .families import family_for
-from .multinomial import multinomial
 from .solvers import gaussian, glm
 from .threads import single_threaded_blas
+
+
+def multinomial(*args, **kwargs):
+    """``multinomial.multinomial``, loaded on first use (a first call without more than
+    two classes does not pay for its module)."""
+    from .multinomial import multinomial as solve
+
+    return solve(*args, **kwargs)
+
 
 # the path solvers, by ``Family.solver``
 SOLVERS = {"gaussian": gaussian, "glm": glm, "multinomial": multinomial}
@@ -349,26 +357,28 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
     return _to_caller_scale(prob, alphas, trace, family, penalty_factor)
 
 
+# a path of at most this many coefficients in all is rescaled in one go (a 100-point path
+# of 10 features point by point spent 0.4 ms, a fifth of its fit, in the loop's calls)
+_AT_ONCE = 1 << 16
+
+
 def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
-    # one point at a time, dropping the trace's copy as it goes: wide paths (p = 1e5 and
-    # more) then hold the coefficients once, not three times; and only each point's
-    # nonzero coefficients (a wide path's few hundred): the dense result is filled, never
-    # scanned
     betas = trace.betas
     coefs = np.zeros((len(betas),) + np.shape(betas[0])[:-1] + (prob.keep.size,))
     inverse = 1.0 / prob.scale[prob.keep]
     kept = np.flatnonzero(prob.keep)
     mean = prob.mean[prob.keep]
     intercepts = np.array(trace.intercepts, dtype=np.float64)
-    n_nonzero = np.zeros(len(betas), dtype=np.intp)
-    for i in range(len(betas)):
-        beta = betas[i]
-        nonzero = np.flatnonzero(beta.any(axis=0) if beta.ndim == 2 else beta)
-        values = beta[..., nonzero] * inverse[nonzero]
-        coefs[i][..., kept[nonzero]] = values
-        intercepts[i] -= values @ mean[nonzero]
-        n_nonzero[i] = nonzero.size
-        betas[i] = None
+    if coefs.size <= _AT_ONCE:
+        stacked = np.array(betas)
+        betas[:] = [None] * len(betas)
+        nonzero = stacked != 0
+        n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
+        values = stacked * inverse
+        coefs[..., kept] = values
+        intercepts -= values @ mean
+    else:
+        n_nonzero = _rescale_by_point(betas, coefs, intercepts, inverse, kept, mean)
     if intercepts.ndim == 2:  # (multinomial) glmnet's convention: intercepts sum to zero
         intercepts -= intercepts.mean(axis=1, keepdims=True)
     devs = np.asarray(trace.devs)
@@ -391,3 +401,20 @@ def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
         np.asarray(trace.n_iter),
         penalty_factor_used,
     )
+
+
+def _rescale_by_point(betas, coefs, intercepts, inverse, kept, mean):
+    """Fill ``coefs`` and shift ``intercepts`` one point at a time, dropping the trace's
+    copy as it goes: wide paths (p = 1e5 and more) then hold the coefficients once, not
+    three times; and only each point's nonzero coefficients (a wide path's few hundred):
+    the dense result is filled, never scanned. Returns the points' numbers of nonzeros."""
+    n_nonzero = np.zeros(len(betas), dtype=np.intp)
+    for i in range(len(betas)):
+        beta = betas[i]
+        nonzero = np.flatnonzero(beta.any(axis=0) if beta.ndim == 2 else beta)
+        values = beta[..., nonzero] * inverse[nonzero]
+        coefs[i][..., kept[nonzero]] = values
+        intercepts[i] -= values @ mean[nonzero]
+        n_nonzero[i] = nonzero.size
+        betas[i] = None
+    return n_nonzero
