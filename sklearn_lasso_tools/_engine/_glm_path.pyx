@@ -18,7 +18,8 @@ features left out against the optimality conditions, violators joining. The path
 """
 
 from libc.math cimport exp, fabs, isfinite, log1p, sqrt, INFINITY
-from scipy.linalg.cython_blas cimport dgemv, dsyrk
+from libc.string cimport memset
+from scipy.linalg.cython_blas cimport dgemm, dgemv
 
 import numpy as np
 
@@ -224,8 +225,10 @@ cdef class GLMPath:
         cdef double mu, h, sw, z_bar, intercept_new, shift, acc, step, value, ratio = 0.0
         cdef double change = INFINITY, previous, objective
         cdef bint converged = False, accepted
-        cdef const double* row
         cdef const double* Xk = self.fitted_X
+        cdef int one = 1
+        cdef double zero = 0.0, plus = 1.0
+        cdef char trans_t = b"T"
         cdef double* W = &self.W[0]
         cdef double* z = &self.z[0]
         cdef double* eta = &self.eta[0]
@@ -263,12 +266,12 @@ cdef class GLMPath:
             for j in range(k):
                 d_beta[j] = d_beta[j] - sub[j]
             shift = intercept_new - self.intercept
+            if k > 0:  # X_k d_beta through BLAS (a row's dot product is a serial chain)
+                dgemv(&trans_t, &k, &n, &plus, Xk, &k, d_beta, &one, &zero, d_eta, &one)
+            else:
+                memset(d_eta, 0, n * sizeof(double))
             for i in range(n):
-                row = Xk + <size_t>i * k
-                acc = 0.0
-                for j in range(k):
-                    acc += row[j] * d_beta[j]
-                d_eta[i] = shift + acc
+                d_eta[i] = shift + d_eta[i]
             # the first of steps 1, 1/2, 1/4, ... that does not increase the objective
             step, accepted = 1.0, False
             for halving in range(_MAX_HALVINGS):
@@ -312,7 +315,7 @@ cdef class GLMPath:
         x_bar)`` and its correlations with ``sqrt(n W) (z - z_bar)``, then ``_solve``."""
         cdef int i, j, one = 1, n = self.n, k = self.k
         cdef double root, yy = 0.0, zero = 0.0, plus = 1.0
-        cdef char uplo = b"L", trans = b"N"
+        cdef char trans = b"N", trans_t = b"T"
         cdef double* x_bar = &self.x_bar[0]
         cdef double* A = &self.A[0]
         cdef double* G = &self.G[0]
@@ -323,12 +326,8 @@ cdef class GLMPath:
         cdef double* y = &self.y[0]
         if k == 0:
             return 0
-        for j in range(k):
-            x_bar[j] = 0.0
-        for i in range(n):
-            row = self.fitted_X + <size_t>i * k
-            for j in range(k):
-                x_bar[j] += row[j] * W[i]
+        # (X_k' W through BLAS: its kernels are wider than this module's loops)
+        dgemv(&trans, &k, &n, &plus, self.fitted_X, &k, W, &one, &zero, x_bar, &one)
         for j in range(k):
             x_bar[j] /= sw
         for i in range(n):
@@ -339,8 +338,10 @@ cdef class GLMPath:
             a = A + <size_t>i * k
             for j in range(k):
                 a[j] = (row[j] - x_bar[j]) * root
-        # A in C order is A' in Fortran order (k x n): G = (A')(A')' and Xy = (A') y
-        dsyrk(&uplo, &trans, &k, &n, &plus, A, &k, &zero, G, &k)
+        # A in C order is A' in Fortran order (k x n): G = (A')(A')' and Xy = (A') y; the
+        # whole product (then made exactly symmetric) costs less than dsyrk's half at
+        # these sizes (OpenBLAS: 21 against 31 us at 569 x 30)
+        dgemm(&trans, &trans_t, &k, &k, &n, &plus, A, &k, A, &k, &zero, G, &k)
         for i in range(k):  # (Fortran's lower triangle is C's upper: mirror it down)
             for j in range(i):
                 G[i * k + j] = G[j * k + i]
