@@ -57,7 +57,7 @@ cdef class GLMPath:
     cdef bint mu_known
     cdef const double* fitted_X  # the fitted columns: X, or copy
     cdef int[::1] strong, fitted, columns, index
-    cdef int n_ratios
+    cdef readonly int n_ratios  # entries of failures()
 
     def __init__(self, X, Y, v, poisson, intercept, loss, l1_ratio, tol, threshold,
                  max_iter, positive):

@@ -264,8 +264,9 @@ def _compiled_glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, state, satur
     )  # fmt: skip
     for alpha in alphas:
         epochs = path.fit(alpha)
-        trace.unconverged.extend((alpha, ratio) for ratio in path.failures())
-        trace.newton_unconverged.extend([alpha] * path.newton_failures)
+        if path.n_ratios or path.newton_failures:  # (rare: no objects made for none)
+            trace.unconverged.extend((alpha, ratio) for ratio in path.failures())
+            trace.newton_unconverged.extend([alpha] * path.newton_failures)
         if trace.add(alpha, path.beta, path.intercept, 2 * (path.loss - saturated), epochs):
             break
     return trace
