@@ -14,6 +14,7 @@ from functools import partial
 
 import numpy as np
 
+from ._glm_path import GLMPath
 from ._gram_path import gram_path, weighted_solve
 from .curvature import Curvature
 from .trace import Trace
@@ -203,6 +204,9 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     state.loss = family.loss(v, Y, state.eta)
     saturated = family.saturated_loss(v, Y)
     trace = Trace(2 * (state.loss - saturated), stop_early, saturate, on_point)
+    if _compiled_glm_applies(family, prob):
+        args = (alphas, l1_ratio, tol, max_iter, state, saturated, trace)
+        return _compiled_glm(family, prob, Y, *args)
     # wide designs: Newton from the path's prediction, stopped by the optimality conditions
     # (see _glm_newton); dense ones take X' r over every feature first in float32 (see
     # _SinglePrecision)
@@ -234,6 +238,36 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
     for alpha, epochs in zip(alphas, fits, strict=True):
         if trace.add(alpha, state.beta, state.intercept, 2 * (state.loss - saturated), epochs):
+            break
+    return trace
+
+
+def _compiled_glm_applies(family, prob):
+    """Whether ``GLMPath`` runs ``prob``'s path: binomial or Poisson on a design whose
+    every working set's Newton steps ``weighted_solve`` would solve, with neither kept
+    curvature nor predictions (both conditions hold for every subset of the columns when
+    they hold for all of them: n p^2 and p only shrink; not wide, as the Gram matrix pays)."""
+    return (
+        family.name in ("binomial", "poisson")
+        and _compiled_applies(prob)
+        and not Curvature.applies(prob)
+    )
+
+
+def _compiled_glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, state, saturated, trace):
+    """``glm``'s loop with every point fitted in compiled code (``_glm_path``): there, the
+    Python and numpy calls around each Newton step cost several times its arithmetic."""
+    path = GLMPath(
+        prob.X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(prob.v),
+        family.name == "poisson", float(state.intercept), float(state.loss), float(l1_ratio),
+        float(tol), float(tol * trace.null_dev), int(max_iter), bool(prob.positive),
+    )  # fmt: skip
+    for alpha in alphas:
+        epochs = path.fit(alpha)
+        if path.n_ratios or path.newton_failures:  # (rare: no objects made for none)
+            trace.unconverged.extend((alpha, ratio) for ratio in path.failures())
+            trace.newton_unconverged.extend([alpha] * path.newton_failures)
+        if trace.add(alpha, path.beta, path.intercept, 2 * (path.loss - saturated), epochs):
             break
     return trace
 

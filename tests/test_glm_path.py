@@ -1,0 +1,123 @@
+"""The compiled GLM path on a small dense design (``_glm_path.GLMPath``) against the
+solver's Python route (``solvers._screened`` and ``_glm_newton``), which it replaces there:
+the same points to rounding, the same stop, and the optimality conditions at every point."""
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from sklearn.datasets import load_breast_cancer
+
+from sklearn_lasso_tools._engine import solvers
+from sklearn_lasso_tools._engine.designs import prepare
+from sklearn_lasso_tools._engine.families import BINOMIAL, POISSON
+from sklearn_lasso_tools._engine.path import l1_path
+
+TOL = 1e-14  # as test_path_kkt: its KKT bound holds there
+KKT_RTOL = 1e-5
+
+
+def _binary(seed):
+    if seed == 0:
+        return load_breast_cancer(return_X_y=True)  # raw: columns of very different scales
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((200, 15))
+    X[:, 1] = X[:, 0] + 0.05 * rng.standard_normal(200)
+    eta = X[:, :4] @ np.array([1.5, -1.0, 0.8, 0.5])
+    return X, (rng.random(200) < 1 / (1 + np.exp(-eta))).astype(float)
+
+
+def _counts(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((300, 10))
+    return X, rng.poisson(np.exp(0.5 + X[:, :3] @ np.array([0.6, -0.4, 0.3]))).astype(float)
+
+
+def _paths(monkeypatch, X, y, task, **params):
+    calls = []
+    with monkeypatch.context() as patch:
+        real = solvers.GLMPath
+        patch.setattr(solvers, "GLMPath", lambda *args: calls.append(1) or real(*args))
+        compiled = l1_path(X, y, task=task, tol=TOL, **params)
+    assert calls, "the compiled route did not run"
+    with monkeypatch.context() as patch:
+        patch.setattr(solvers, "_compiled_glm_applies", lambda family, prob: False)
+        python = l1_path(X, y, task=task, tol=TOL, **params)
+    return compiled, python
+
+
+PARAMS = [
+    {},
+    {"l1_ratio": 0.5},
+    {"positive": True},
+    {"sample_weight": "random"},
+    {"scale": False},
+    {"alphas": np.geomspace(0.3, 1e-4, 40), "stop_early": True},
+]
+
+
+@pytest.mark.parametrize("params", PARAMS)
+@pytest.mark.parametrize("task, seed", [("binary", 0), ("binary", 1), ("poisson", 2)])
+def test_compiled_glm_path_equals_the_python_route_and_meets_kkt(monkeypatch, task, seed, params):
+    X, y = _binary(seed) if task == "binary" else _counts(seed)
+    params = dict(params)
+    if params.get("sample_weight") == "random":
+        params["sample_weight"] = np.random.default_rng(seed).uniform(0.2, 2.0, len(y))
+    compiled, python = _paths(monkeypatch, X, y, task, **params)
+    np.testing.assert_array_equal(compiled.alphas, python.alphas)  # the same stop
+    np.testing.assert_array_equal(compiled.n_nonzero, python.n_nonzero)
+    scale = np.abs(python.coefs).max()
+    np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-10 * scale)
+    np.testing.assert_allclose(compiled.intercepts, python.intercepts, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(compiled.dev_ratio, python.dev_ratio, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(compiled.n_iter, python.n_iter)
+    l1_ratio, w = params.get("l1_ratio", 1.0), params.get("sample_weight")
+    coef_res, intercept_res = _kkt_residuals(X, y, compiled, l1_ratio, w, params.get("positive"))
+    assert coef_res.max() <= KKT_RTOL
+    assert intercept_res.max() <= KKT_RTOL
+
+
+def _kkt_residuals(X, y, path, l1_ratio, sample_weight, positive):
+    """Worst KKT residual of each point relative to ``alpha * s_j``, and ``|grad_b| /
+    alpha`` (as ``test_path_kkt.kkt_residuals``, for binomial and Poisson)."""
+    v = np.ones(len(y)) if sample_weight is None else sample_weight
+    v = v / v.sum()
+    mean = expit if path.task == "binary" else np.exp
+    s = path.scales
+    coef_res, intercept_res = [], []
+    for alpha, coef, intercept in zip(path.alphas, path.coefs, path.intercepts, strict=True):
+        r = v * (mean(X @ coef + intercept) - y)
+        g = X.T @ r + alpha * (1 - l1_ratio) * s**2 * coef
+        bound = alpha * l1_ratio * s
+        residual = np.where(
+            coef != 0,
+            np.abs(g + bound * np.sign(coef)),
+            np.maximum((-g if positive else np.abs(g)) - bound, 0.0),
+        )
+        coef_res.append(np.max(residual / (alpha * s)))
+        intercept_res.append(abs(r.sum()) / alpha)
+    return np.array(coef_res), np.array(intercept_res)
+
+
+def test_compiled_glm_path_reports_unconverged_steps(monkeypatch):
+    X, y = _binary(1)
+    X = np.column_stack([X, X[:, 0] + 1e-6 * np.arange(len(y)) % 3])  # slow descent
+    with pytest.warns(Warning, match="max_iter=1"):
+        compiled, python = _paths(monkeypatch, X, y, "binary", max_iter=1, l1_ratio=0.5)
+    np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-9)
+
+
+def test_compiled_glm_path_dispatch():
+    """Binomial and Poisson on small dense designs; the Python route for the rest:
+    penalty factors' ridge weights, sparse designs, many features, tall designs where
+    the Newton steps keep their curvature."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((300, 10))
+    assert solvers._compiled_glm_applies(BINOMIAL, prepare(X))
+    assert solvers._compiled_glm_applies(POISSON, prepare(X))
+    assert not solvers._compiled_glm_applies(BINOMIAL, prepare(X, penalty_factor=np.ones(10)))
+    from scipy import sparse
+
+    assert not solvers._compiled_glm_applies(BINOMIAL, prepare(sparse.csc_array(X)))
+    assert not solvers._compiled_glm_applies(BINOMIAL, prepare(rng.standard_normal((300, 80))))
+    assert not solvers._compiled_glm_applies(BINOMIAL, prepare(rng.standard_normal((5000, 30))))
+    assert not solvers._compiled_glm_applies(BINOMIAL, prepare(rng.standard_normal((30, 40))))
