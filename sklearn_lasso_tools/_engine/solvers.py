@@ -16,7 +16,9 @@ import numpy as np
 
 from ._glm_path import GLMPath
 from ._gram_path import gram_path, weighted_solve
+from ._row_blocks import binomial_step
 from .curvature import Curvature
+from .families import Binomial
 from .trace import Trace
 from .weighted_lasso import _FEW, WeightedLasso, _gram_pays, _SinglePrecision
 
@@ -177,7 +179,22 @@ def _full_step(family, X, eta, d_beta, d_intercept, v, Y):
     """A full Newton step's ``d_eta``, and the loss and its gradient ``(X' r, sum r)``
     after it, in one pass over the rows of ``X`` by blocks (half the memory traffic of a
     product and then a transposed one, which is what a step on a tall design is bound by).
+
+    A large tall design is Fortran-ordered (see ``designs.design_order``): for the
+    logistic loss the pass is then compiled (``_row_blocks``); else two whole products,
+    as numpy's products on its blocks of rows would copy them.
     """
+    if X.flags.f_contiguous and X.size:
+        if isinstance(family, Binomial) and X.dtype == np.float64:
+            d_eta, loss, grad, grad_intercept = binomial_step(
+                X, d_beta, float(d_intercept), eta, v, Y
+            )
+            return d_eta, loss, (grad, grad_intercept)
+        d_eta = X @ d_beta
+        d_eta += d_intercept
+        eta_new = eta + d_eta
+        residual = v * (family.mean(eta_new) - Y)
+        return d_eta, family.loss(v, Y, eta_new), (X.T @ residual, residual.sum())
     n = X.shape[0]
     d_eta = np.empty(n)
     grad = np.zeros(X.shape[1])
