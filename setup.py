@@ -17,7 +17,9 @@ setup(
                 [f"sklearn_lasso_tools/_engine/{name}.pyx"],
                 extra_compile_args=flags,
             )
-            for name in ("_core", "_csc", "_gram_path", "_glm_path", "_row_blocks")
+            for name in (
+                "_core", "_csc", "_gram_path", "_glm_path", "_multinomial_cycle", "_row_blocks"
+            )
         ],
         compiler_directives={"language_level": 3},
     )

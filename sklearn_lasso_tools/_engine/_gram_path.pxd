@@ -1,4 +1,5 @@
-# The kernel other compiled modules call (``_glm_path``); see ``_gram_path.pyx``.
+# The kernel other compiled modules call (``_glm_path``, ``_multinomial_cycle``); see
+# ``_gram_path.pyx``.
 
 cdef int _solve(
     int p, double* b, double l1, double l2, const double* G, const double* Xy, double yy,
