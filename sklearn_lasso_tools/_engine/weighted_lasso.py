@@ -21,6 +21,7 @@ from functools import partial
 import numpy as np
 from scipy.linalg.lapack import dposv
 
+from ._layout import single_copy
 from .active_systems import ActiveSystems
 from .descent import coordinate_descent
 from .designs import dense_columns, sparse_rmatvec, take_columns
@@ -34,7 +35,6 @@ _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
 _WHOLE_SET = 4  # on a Gram matrix, no working set past 1 / _WHOLE_SET features active
 _REPAIRS = 5  # active sets the polish tries
-_BLOCK_COLUMNS = 256  # columns per block of a float32 copy
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 _TINY = np.finfo(float).tiny
 
@@ -238,16 +238,10 @@ class _SinglePrecision:
 
     def __init__(self, X):
         self.X = X
-        self.colmax = np.maximum(X.max(axis=0), -X.min(axis=0))
-        self.colmax[self.colmax == 0] = 1.0
-        # C order (X' r is fastest so), filled from X (Fortran-ordered when wide) a block
-        # of columns at a time: no float64 copy, and both sides read and written locally
-        self.single = np.empty(X.shape, dtype=np.float32)
-        for start in range(0, X.shape[1], _BLOCK_COLUMNS):
-            block = slice(start, start + _BLOCK_COLUMNS)
-            out = self.single[:, block]
-            np.divide(X[:, block], self.colmax[block], out=out, casting="same_kind")
-        self.norms = np.sqrt(np.einsum("ij,ij->j", self.single, self.single, dtype=np.float64))
+        # C order (X' r is fastest so), made from X (Fortran-ordered when wide) a tile of
+        # columns at a time, in compiled code (see _layout)
+        Z = X if X.dtype == np.float64 and X.flags.f_contiguous else np.asfortranarray(X, float)
+        self.single, self.colmax, self.norms = single_copy(Z)
         # rounding of n products and their sum, and of both factors (Higham's bound, x2)
         self.relative = 2 * (X.shape[0] + 2) * np.finfo(np.float32).eps
 
