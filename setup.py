@@ -17,7 +17,7 @@ setup(
                 [f"sklearn_lasso_tools/_engine/{name}.pyx"],
                 extra_compile_args=flags,
             )
-            for name in ("_core", "_csc", "_gram_path", "_layout")
+            for name in ("_core", "_csc", "_gram_path", "_wide")
         ],
         compiler_directives={"language_level": 3},
     )

@@ -1,10 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cython: initializedcheck=False, nonecheck=False
-"""Changes of memory order of a wide dense design, a tile of columns at a time
-(``designs`` and ``weighted_lasso`` use them): the caller's C-ordered rows into the
-Fortran-ordered design the path works on (a fold's rows), and that into the C-ordered
-float32 copy its checks read. numpy's indexing and transposing copies take 1.5 to 2 times
-as long, and a wide path makes two such copies per fold."""
+"""Kernels of wide dense designs (``designs`` and ``weighted_lasso`` use them).
+
+Changes of memory order, a tile of columns at a time: the caller's C-ordered rows into
+the Fortran-ordered design the path works on (a fold's rows), and that into the C-ordered
+float32 copy its checks read (numpy's indexing and transposing copies take 1.5 to 2 times
+as long, and a wide path makes two such copies per fold). And ``x_j' r`` over some columns
+of a Fortran-ordered design, read in place (numpy would copy them first)."""
 
 import numpy as np
 
@@ -67,3 +69,26 @@ def single_copy(const double[::1, :] Z):
         for j in range(p):
             nm[j] = sqrt(nm[j])
     return single, colmax, norms
+
+
+def column_dots(const double[::1, :] X, const intp[::1] columns, const double[::1] r):
+    """``X[:, columns]' r`` (``X`` Fortran-ordered), the columns read in place (four
+    partial sums: independent additions, which the processor overlaps)."""
+    cdef intp n = X.shape[0], k = columns.shape[0], i, j, end = n - n % 4
+    cdef double s0, s1, s2, s3
+    cdef const double *col
+    out = np.empty(k)
+    cdef double[::1] o = out
+    with nogil:
+        for j in range(k):
+            col = &X[0, columns[j]]
+            s0 = s1 = s2 = s3 = 0.0
+            for i in range(0, end, 4):
+                s0 += col[i] * r[i]
+                s1 += col[i + 1] * r[i + 1]
+                s2 += col[i + 2] * r[i + 2]
+                s3 += col[i + 3] * r[i + 3]
+            for i in range(end, n):
+                s0 += col[i] * r[i]
+            o[j] = (s0 + s1) + (s2 + s3)
+    return out
