@@ -9,6 +9,7 @@ import numpy as np
 from scipy import sparse
 
 from ._csc import csc_dense_columns, csc_matvec, csc_rmatvec, csc_take_columns
+from ._wide import gather_fortran
 from .families import family_for
 from .threads import single_threaded_blas
 
@@ -191,6 +192,8 @@ def take_rows(X, rows):
     time: no second copy of the rows for a change of order)."""
     if not isinstance(X, np.ndarray) or design_order((len(rows), X.shape[1])) == "C":
         return X[rows]
+    if X.dtype == np.float64 and X.flags.c_contiguous:  # (compiled: see _wide)
+        return gather_fortran(X, np.asarray(rows, dtype=np.intp))
     out = np.empty((len(rows), X.shape[1]), dtype=X.dtype, order="F")
     if X.flags.c_contiguous:
         # whole rows into a small C-ordered buffer, then transposed into place: 2.5 times

@@ -21,6 +21,7 @@ from functools import partial
 import numpy as np
 from scipy.linalg.lapack import dposv
 
+from ._wide import column_dots, single_copy
 from .active_systems import ActiveSystems
 from .descent import coordinate_descent
 from .designs import dense_columns, sparse_rmatvec, take_columns
@@ -34,7 +35,7 @@ _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
 _WHOLE_SET = 4  # on a Gram matrix, no working set past 1 / _WHOLE_SET features active
 _REPAIRS = 5  # active sets the polish tries
-_BLOCK_COLUMNS = 256  # columns per block of a float32 copy
+_PARTIAL = 8  # X' r on some features, from a past full one, while they are at most 1 / _PARTIAL
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
 _TINY = np.finfo(float).tiny
 
@@ -234,33 +235,49 @@ class WeightedLasso:
 class _SinglePrecision:
     """A float32 copy of a dense design (columns scaled to a largest entry of 1) for
     ``X' r`` at half the memory traffic, each entry with a bound on its error: entries
-    that may reach a floor are then recomputed exactly (few, away from the path's end)."""
+    that may reach a floor are then recomputed exactly (few, away from the path's end).
+
+    Along a path, residuals change little from one check to the next, so a full product is
+    mostly not needed: ``|x_j' r| <= |x_j' r0| + ||x_j|| ||r - r0||`` (Cauchy-Schwarz) from
+    the last full product's ``r0`` rules out most features, and only the others are
+    computed, exactly, from their float64 columns."""
 
     def __init__(self, X):
         self.X = X
-        self.colmax = np.maximum(X.max(axis=0), -X.min(axis=0))
-        self.colmax[self.colmax == 0] = 1.0
-        # C order (X' r is fastest so), filled from X (Fortran-ordered when wide) a block
-        # of columns at a time: no float64 copy, and both sides read and written locally
-        self.single = np.empty(X.shape, dtype=np.float32)
-        for start in range(0, X.shape[1], _BLOCK_COLUMNS):
-            block = slice(start, start + _BLOCK_COLUMNS)
-            out = self.single[:, block]
-            np.divide(X[:, block], self.colmax[block], out=out, casting="same_kind")
-        self.norms = np.sqrt(np.einsum("ij,ij->j", self.single, self.single, dtype=np.float64))
+        # C order (X' r is fastest so), made from X (Fortran-ordered when wide) a tile of
+        # columns at a time, in compiled code (see _wide)
+        Z = X if X.dtype == np.float64 and X.flags.f_contiguous else np.asfortranarray(X, float)
+        self.single, self.colmax, self.norms = single_copy(Z)
         # rounding of n products and their sum, and of both factors (Higham's bound, x2)
         self.relative = 2 * (X.shape[0] + 2) * np.finfo(np.float32).eps
+        self.lengths = self.norms * self.colmax * (1 + 1e-6)  # ||x_j||, rounded up
+        self._reference = None  # (r0, X' r0 in float32, its error bound): the last full one
 
     def rmatvec(self, r, shift, floor):
         """``X' r - shift`` (``shift``: an array, or 0), exact where its magnitude may
-        reach ``floor`` (a number, or one per feature)."""
+        reach ``floor`` (a number, or one per feature); elsewhere within a 1e-4 relative
+        error, or (ruled out by the last full product) that product's value, an estimate
+        for screening."""
+        if self._reference is not None:
+            r0, product, error = self._reference
+            estimate = product - shift
+            bound = np.abs(estimate) + error + self.lengths * np.linalg.norm(r - r0)
+            exact = np.flatnonzero(bound >= floor)
+            if _PARTIAL * exact.size <= bound.size and self.X.flags.f_contiguous:
+                if exact.size:
+                    estimate[exact] = column_dots(self.X, exact, np.ascontiguousarray(r)) - (
+                        shift[exact] if np.ndim(shift) else 0.0
+                    )
+                return estimate
         top = np.abs(r).max()
         top = top if top > 0 else 1.0
         single = (r / top).astype(np.float32)
         unit = self.colmax * top
-        approx = (self.single.T @ single) * unit - shift
+        product = (self.single.T @ single) * unit
         # the bound, plus the absolute error of (rare) float32 subnormals
         error = (self.relative * np.linalg.norm(r) / top * self.norms + r.size * 1e-36) * unit
+        self._reference = (r.copy(), product, error)
+        approx = product - shift
         exact = np.flatnonzero(np.abs(approx) + error >= floor)
         if exact.size:
             approx[exact] = self.X[:, exact].T @ r - (shift[exact] if np.ndim(shift) else 0.0)

@@ -1,0 +1,80 @@
+"""The compiled changes of memory order of wide dense designs (``_engine._wide``) give
+numpy's results exactly, and the float32 copy's products keep their error bound."""
+
+import numpy as np
+import pytest
+from sklearn_lasso_tools._engine._wide import column_dots, gather_fortran, single_copy
+
+from sklearn_lasso_tools._engine.designs import take_rows
+from sklearn_lasso_tools._engine.weighted_lasso import _SinglePrecision
+
+
+@pytest.mark.parametrize("shape", [(7, 3), (37, 101), (160, 1000)])
+def test_gather_fortran_is_numpy_indexing_in_fortran_order(shape):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal(shape)
+    rows = rng.permutation(shape[0])[: max(1, shape[0] * 4 // 5)]
+    out = gather_fortran(X, rows)
+    assert out.flags.f_contiguous
+    np.testing.assert_array_equal(out, X[rows])
+    np.testing.assert_array_equal(take_rows(X, rows), X[rows])  # (the wide path's copy)
+
+
+def test_single_copy_is_the_scaled_float32_copy():
+    rng = np.random.default_rng(1)
+    Z = np.asfortranarray(rng.standard_normal((50, 70)) * rng.uniform(0.1, 10.0, 70))
+    Z[:, 3] = 0.0  # a zero column is scaled by one
+    single, colmax, norms = single_copy(Z)
+    expected_max = np.abs(Z).max(axis=0)
+    expected_max[3] = 1.0
+    assert single.dtype == np.float32 and single.flags.c_contiguous
+    np.testing.assert_array_equal(colmax, expected_max)
+    np.testing.assert_array_equal(single, (Z / expected_max).astype(np.float32))
+    np.testing.assert_allclose(norms, np.linalg.norm(single.astype(np.float64), axis=0))
+
+
+def test_single_precision_products_are_exact_where_they_may_reach_the_floor():
+    rng = np.random.default_rng(2)
+    X = np.asfortranarray(rng.standard_normal((40, 300)))
+    r = rng.standard_normal(40)
+    exact = X.T @ r
+    floor = np.quantile(np.abs(exact), 0.9)
+    approx = _SinglePrecision(X).rmatvec(r, 0.0, floor)
+    near = np.abs(exact) >= floor
+    np.testing.assert_allclose(approx[near], exact[near], rtol=1e-12)
+    np.testing.assert_allclose(approx, exact, rtol=1e-4, atol=1e-4 * np.abs(exact).max())
+
+
+@pytest.mark.parametrize("shifted", [False, True])
+def test_products_from_the_last_full_one_are_exact_where_they_may_reach_the_floor(shifted):
+    rng = np.random.default_rng(3)
+    X = np.asfortranarray(rng.standard_normal((60, 2000)))
+    single = _SinglePrecision(X)
+    r0 = rng.standard_normal(60)
+    shift = rng.standard_normal(2000) * 0.1 if shifted else 0.0
+    floor = np.quantile(np.abs(X.T @ r0 - shift), 0.99)
+    single.rmatvec(r0, shift, floor)
+    full = single._reference
+    for step in range(1, 6):  # residuals drifting from r0, as along a path
+        r = r0 + 1e-3 * step * rng.standard_normal(60)
+        exact = X.T @ r - shift
+        got = single.rmatvec(r, shift, floor)
+        assert single._reference is full  # (no full product needed for these)
+        near = np.abs(exact) >= floor
+        assert near.any()
+        np.testing.assert_allclose(got[near], exact[near], rtol=1e-12)
+        assert np.all(np.abs(got[~near]) < floor)  # (exact, or estimates bounded below it)
+    far = rng.standard_normal(60)  # a residual far from r0: a full product again
+    got = single.rmatvec(far, shift, floor)
+    assert single._reference is not full
+    exact = X.T @ far - shift
+    near = np.abs(exact) >= floor
+    np.testing.assert_allclose(got[near], exact[near], rtol=1e-12)
+
+
+def test_column_dots_read_the_columns_in_place():
+    rng = np.random.default_rng(4)
+    X = np.asfortranarray(rng.standard_normal((37, 50)))
+    r = rng.standard_normal(37)
+    columns = np.array([49, 0, 7, 7, 20])
+    np.testing.assert_allclose(column_dots(X, columns, r), X[:, columns].T @ r, rtol=1e-13)
