@@ -192,7 +192,9 @@ def take_rows(X, rows):
     time: no second copy of the rows for a change of order)."""
     if not isinstance(X, np.ndarray) or design_order((len(rows), X.shape[1])) == "C":
         return X[rows]
-    if X.dtype == np.float64 and X.flags.c_contiguous:  # (compiled: see _wide)
+    if X.dtype == np.float64 and X.flags.c_contiguous and len(rows) < X.shape[1]:
+        # compiled (see _wide): on wide designs 2.8 against 3.9 ms at 160 of 200 x 10,000
+        # rows; the row blocks below are faster on tall ones (23 against 35 ms at 50,000 x 200)
         return gather_fortran(X, np.asarray(rows, dtype=np.intp))
     out = np.empty((len(rows), X.shape[1]), dtype=X.dtype, order="F")
     if X.flags.c_contiguous:
