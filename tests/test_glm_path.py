@@ -41,6 +41,8 @@ def _paths(monkeypatch, X, y, task, **params):
     assert calls, "the compiled route did not run"
     with monkeypatch.context() as patch:
         patch.setattr(solvers, "_compiled_glm_applies", lambda family, prob: False)
+        # (GLMPath fits the fitted set alone, never the whole design in its place)
+        patch.setattr(solvers, "_WHOLE_DESIGN_SHARE", 2.0)
         python = l1_path(X, y, task=task, tol=TOL, **params)
     return compiled, python
 

@@ -27,6 +27,10 @@ __all__ = ["glm", "gaussian"]
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
 _WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
+# _screened fits the whole design once the fitted set holds this share of the features
+# (cheaper than copying most columns); _glm_path.GLMPath never does (it fits the fitted
+# set alone: its Gram matrix costs n k^2), so its test sets this above 1
+_WHOLE_DESIGN_SHARE = 0.5
 
 
 def _penalty(beta, alpha, l1_ratio, ridge=None):
@@ -323,8 +327,8 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
-    copy of the design is rebuilt only when a feature joins, and once it holds half the
-    features, the whole design is used.
+    copy of the design is rebuilt only when a feature joins, and once it holds
+    ``_WHOLE_DESIGN_SHARE`` of the features, the whole design is used.
     """
     grad = gradient(alphas[0] * l1_ratio)
     previous = alphas[0]
@@ -335,7 +339,7 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
         while True:
             if fitted is None or (strong & ~fitted).any():
                 fitted = strong if fitted is None else strong | fitted
-                if 2 * fitted.sum() >= fitted.size:
+                if fitted.sum() >= _WHOLE_DESIGN_SHARE * fitted.size:
                     fitted = np.ones_like(fitted)  # cheaper than copying most columns
                 sub = None  # (the old copy goes before the new one is made)
                 sub = prob.restrict(fitted)

@@ -4,6 +4,8 @@ The stop is glmnet's (deviance explained past 0.999, or a relative gain below 1e
 as a property of the path rather than of the grid's spacing (see ``Trace._diminished``).
 """
 
+import math
+
 import numpy as np
 
 __all__ = ["Trace"]
@@ -92,8 +94,9 @@ class Trace:
         grid of those points (glmnet's default, for the spacing ``l1_path`` gives) it is
         glmnet's rule: from the fifth point, stop once the deviance explained exceeds 0.999
         or gains less than a relative 1e-5 per step."""
-        where = np.log(self.alphas[0] / alpha) / self.stop_early
-        k = int(np.floor(where + 1e-9))  # (less rounding: glmnet's points are on them)
+        # (math, not numpy: a scalar's ufunc costs a microsecond, a path's points add up)
+        where = math.log(self.alphas[0] / alpha) / self.stop_early
+        k = math.floor(where + 1e-9)  # (less rounding: glmnet's points are on them)
         passed = k - self.reference
         if passed > 0:
             start = self.start
