@@ -19,10 +19,12 @@ ctypedef Py_ssize_t intp
 cdef intp TILE = 8
 
 
-def gather_fortran(const double[:, ::1] X, const intp[::1] rows):
-    """``X[rows]`` (``X`` C-ordered) as a new Fortran-ordered array."""
+def gather_fortran(const double[:, ::1] X, const intp[::1] rows, out=None):
+    """``X[rows]`` (``X`` C-ordered) as a Fortran-ordered array: ``out`` (of that shape),
+    or a new one."""
     cdef intp m = rows.shape[0], p = X.shape[1], i, j, block, start, stop
-    out = np.empty((m, p), order="F")
+    if out is None:
+        out = np.empty((m, p), order="F")
     cdef double[::1, :] o = out
     cdef const double *src
     with nogil:
