@@ -127,3 +127,18 @@ def test_folds_reusing_a_spare_fit_as_fresh_copies_do(task):
     scoring = "neg_mean_squared_error" if task == "regression" else "roc_auc"
     result = cross_validate_path(X, y, y, splits, task=task, alphas=alphas, scoring=scoring)
     assert np.isfinite(result.scores).all()
+
+
+def test_weighted_columns_are_numpys_shift_and_scale():
+    from sklearn_lasso_tools._engine._wide import weighted_columns
+
+    rng = np.random.default_rng(7)
+    X = np.asfortranarray(rng.standard_normal((45, 120)))
+    columns = np.array([3, 0, 77, 119, 50], dtype=np.intp)
+    m, root = rng.standard_normal(120), np.sqrt(rng.uniform(0.0, 0.25, 45))
+    expected = X[:, columns]
+    expected -= m[columns]
+    expected *= root[:, None]
+    out = weighted_columns(X, columns, m, root)
+    assert out.flags.f_contiguous
+    np.testing.assert_array_equal(out, expected)

@@ -94,3 +94,23 @@ def column_dots(const double[::1, :] X, const intp[::1] columns, const double[::
                 s0 += col[i] * r[i]
             o[j] = (s0 + s1) + (s2 + s3)
     return out
+
+
+def weighted_columns(
+    const double[::1, :] X, const intp[::1] columns, const double[::1] m, const double[::1] root
+):
+    """``(X[:, columns] - m[columns]) * root[:, None]`` (``X`` Fortran-ordered) in one pass,
+    Fortran-ordered, with numpy's roundings (a GLM step's working columns: numpy's copy,
+    shift and scale are three passes over them)."""
+    cdef intp n = X.shape[0], k = columns.shape[0], i, j
+    cdef double shift
+    cdef const double *col
+    out = np.empty((n, k), order="F")
+    cdef double[::1, :] o = out
+    with nogil:
+        for j in range(k):
+            col = &X[0, columns[j]]
+            shift = m[columns[j]]
+            for i in range(n):
+                o[i, j] = (col[i] - shift) * root[i]
+    return out
