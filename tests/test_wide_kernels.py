@@ -111,13 +111,19 @@ def test_folds_reusing_a_spare_fit_as_fresh_copies_do(task):
     y = eta + rng.standard_normal(60) if task == "regression" else (eta > 0).astype(np.intp)
     X_before = X.copy()
     alphas = np.geomspace(1.0, 0.02, 20) * (0.5 if task == "binary" else 1.0)
-    splits = [(np.flatnonzero(np.arange(60) % 3 != k), np.flatnonzero(np.arange(60) % 3 == k))
-              for k in range(3)]
-    fresh = [subset_path(X, y, train, task=task, alphas=alphas, sample_weight=None)
-             for train, _ in splits]
+    splits = [
+        (np.flatnonzero(np.arange(60) % 3 != k), np.flatnonzero(np.arange(60) % 3 == k))
+        for k in range(3)
+    ]
+    fresh = [
+        subset_path(X, y, train, task=task, alphas=alphas, sample_weight=None)
+        for train, _ in splits
+    ]
     with _reused_rows():
-        reused = [subset_path(X, y, train, task=task, alphas=alphas, sample_weight=None)
-                  for train, _ in splits]
+        reused = [
+            subset_path(X, y, train, task=task, alphas=alphas, sample_weight=None)
+            for train, _ in splits
+        ]
         assert _spare.rows is not None  # (kept for a next fold)
     assert _spare.rows is None  # (nothing kept past the block)
     for (c0, b0), (c1, b1) in zip(fresh, reused, strict=True):
