@@ -78,3 +78,73 @@ def test_column_dots_read_the_columns_in_place():
     r = rng.standard_normal(37)
     columns = np.array([49, 0, 7, 7, 20])
     np.testing.assert_allclose(column_dots(X, columns, r), X[:, columns].T @ r, rtol=1e-13)
+
+
+def test_take_rows_writes_into_a_fitting_spare_only():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((30, 200))
+    rows = rng.permutation(30)[:24]
+    spare = np.full((24, 200), np.nan, order="F")
+    out = take_rows(X, rows, spare)
+    assert out is spare
+    np.testing.assert_array_equal(out, X[rows])
+    for unfit in (np.empty((24, 200)), np.empty((23, 200), order="F")):  # order, shape
+        out = take_rows(X, rows, unfit)
+        assert out is not unfit
+        np.testing.assert_array_equal(out, X[rows])
+
+
+@pytest.mark.parametrize("task", ["regression", "binary"])
+def test_folds_reusing_a_spare_fit_as_fresh_copies_do(task):
+    """Wide folds gather their rows into the previous fold's copy: same paths, and the
+    rows of the caller's X untouched."""
+    from sklearn_lasso_tools._engine.cv import (
+        _reused_rows,
+        _spare,
+        cross_validate_path,
+        subset_path,
+    )
+
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((60, 400))
+    eta = X[:, :5] @ np.array([2.0, -1.5, 1.0, 1.0, -2.0])
+    y = eta + rng.standard_normal(60) if task == "regression" else (eta > 0).astype(np.intp)
+    X_before = X.copy()
+    alphas = np.geomspace(1.0, 0.02, 20) * (0.5 if task == "binary" else 1.0)
+    splits = [
+        (np.flatnonzero(np.arange(60) % 3 != k), np.flatnonzero(np.arange(60) % 3 == k))
+        for k in range(3)
+    ]
+    fresh = [
+        subset_path(X, y, train, task=task, alphas=alphas, sample_weight=None)
+        for train, _ in splits
+    ]
+    with _reused_rows():
+        reused = [
+            subset_path(X, y, train, task=task, alphas=alphas, sample_weight=None)
+            for train, _ in splits
+        ]
+        assert _spare.rows is not None  # (kept for a next fold)
+    assert _spare.rows is None  # (nothing kept past the block)
+    for (c0, b0), (c1, b1) in zip(fresh, reused, strict=True):
+        np.testing.assert_array_equal(c0, c1)
+        np.testing.assert_array_equal(b0, b1)
+    np.testing.assert_array_equal(X, X_before)
+    scoring = "neg_mean_squared_error" if task == "regression" else "roc_auc"
+    result = cross_validate_path(X, y, y, splits, task=task, alphas=alphas, scoring=scoring)
+    assert np.isfinite(result.scores).all()
+
+
+def test_weighted_columns_are_numpys_shift_and_scale():
+    from sklearn_lasso_tools._engine._wide import weighted_columns
+
+    rng = np.random.default_rng(7)
+    X = np.asfortranarray(rng.standard_normal((45, 120)))
+    columns = np.array([3, 0, 77, 119, 50], dtype=np.intp)
+    m, root = rng.standard_normal(120), np.sqrt(rng.uniform(0.0, 0.25, 45))
+    expected = X[:, columns]
+    expected -= m[columns]
+    expected *= root[:, None]
+    out = weighted_columns(X, columns, m, root)
+    assert out.flags.f_contiguous
+    np.testing.assert_array_equal(out, expected)

@@ -19,10 +19,12 @@ ctypedef Py_ssize_t intp
 cdef intp TILE = 8
 
 
-def gather_fortran(const double[:, ::1] X, const intp[::1] rows):
-    """``X[rows]`` (``X`` C-ordered) as a new Fortran-ordered array."""
+def gather_fortran(const double[:, ::1] X, const intp[::1] rows, out=None):
+    """``X[rows]`` (``X`` C-ordered) as a Fortran-ordered array: ``out`` (of that shape),
+    or a new one."""
     cdef intp m = rows.shape[0], p = X.shape[1], i, j, block, start, stop
-    out = np.empty((m, p), order="F")
+    if out is None:
+        out = np.empty((m, p), order="F")
     cdef double[::1, :] o = out
     cdef const double *src
     with nogil:
@@ -91,4 +93,24 @@ def column_dots(const double[::1, :] X, const intp[::1] columns, const double[::
             for i in range(end, n):
                 s0 += col[i] * r[i]
             o[j] = (s0 + s1) + (s2 + s3)
+    return out
+
+
+def weighted_columns(
+    const double[::1, :] X, const intp[::1] columns, const double[::1] m, const double[::1] root
+):
+    """``(X[:, columns] - m[columns]) * root[:, None]`` (``X`` Fortran-ordered) in one pass,
+    Fortran-ordered, with numpy's roundings (a GLM step's working columns: numpy's copy,
+    shift and scale are three passes over them)."""
+    cdef intp n = X.shape[0], k = columns.shape[0], i, j
+    cdef double shift
+    cdef const double *col
+    out = np.empty((n, k), order="F")
+    cdef double[::1, :] o = out
+    with nogil:
+        for j in range(k):
+            col = &X[0, columns[j]]
+            shift = m[columns[j]]
+            for i in range(n):
+                o[i, j] = (col[i] - shift) * root[i]
     return out

@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 from scipy.linalg.lapack import dposv
 
-from ._wide import column_dots, single_copy
+from ._wide import column_dots, single_copy, weighted_columns
 from .active_systems import ActiveSystems
 from .descent import coordinate_descent
 from .designs import dense_columns, sparse_rmatvec, take_columns
@@ -192,6 +192,10 @@ class WeightedLasso:
         root = np.sqrt(self.u)
         if prob.offset is not None:  # (a block of a sparse design)
             return (dense_columns(prob.X, index) - (m + prob.offset)[index]) * root[:, None]
+        if not self._plain and prob.X.flags.f_contiguous and np.ndim(m) == 1:
+            # (Fortran-ordered designs, wide ones: one compiled pass, the same numbers)
+            index = np.asarray(index, dtype=np.intp)
+            return weighted_columns(prob.X, index, np.ascontiguousarray(m, float), root)
         A = prob.X[:, index]  # a copy, worked on in place (it may be most of X)
         if not self._plain:  # (squared loss, unweighted: nothing to do)
             A -= m[index]
