@@ -7,7 +7,7 @@ import pytest
 from scipy.special import expit
 from sklearn.datasets import load_breast_cancer
 
-from sklearn_lasso_tools._engine import solvers
+from sklearn_lasso_tools._engine import small_paths, solvers
 from sklearn_lasso_tools._engine.designs import prepare
 from sklearn_lasso_tools._engine.families import BINOMIAL, POISSON
 from sklearn_lasso_tools._engine.path import l1_path
@@ -35,8 +35,8 @@ def _counts(seed):
 def _paths(monkeypatch, X, y, task, **params):
     calls = []
     with monkeypatch.context() as patch:
-        real = solvers.GLMPath
-        patch.setattr(solvers, "GLMPath", lambda *args: calls.append(1) or real(*args))
+        real = small_paths.GLMPath
+        patch.setattr(small_paths, "GLMPath", lambda *args: calls.append(1) or real(*args))
         compiled = l1_path(X, y, task=task, tol=TOL, **params)
     assert calls, "the compiled route did not run"
     with monkeypatch.context() as patch:

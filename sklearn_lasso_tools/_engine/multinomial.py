@@ -11,7 +11,7 @@ glmnet's threshold. What makes it cheap here:
   most steps cost two products with the design's columns, not a Gram matrix;
 - the linear predictors are stored a row per class, and a step's loss is computed from the
   other classes' log-sum-exp, fixed during the step;
-- on a few dense features (``solvers._compiled_applies``: digits' 64) each alpha's cycles
+- on a few dense features (``small_paths._compiled_applies``: digits' 64) each alpha's cycles
   run in compiled code (``_multinomial_cycle``), the same steps without the Python and numpy
   calls that cost several times their arithmetic (digits' path: 1.45 s -> 0.5 s CPU; a
   class's Gram matrix in single precision, as it only shapes the steps: 0.59 -> 0.51).
@@ -35,9 +35,9 @@ import numpy as np
 from ._multinomial_cycle import class_cycles
 from .curvature import Curvature
 from .families import MIN_HESSIAN
+from .small_paths import _compiled_applies
 from .solvers import (
     _MAX_NEWTON,
-    _compiled_applies,
     _GLMState,
     _line_search,
     _penalty,
@@ -233,7 +233,7 @@ class _KeptCurvatures:
 
 
 def _compiled_cycles(sub, YT, v, state, alpha, l1_ratio, tol, max_iter, trace):
-    """``_class_cycle`` on a few dense features (``solvers._compiled_applies``), every
+    """``_class_cycle`` on a few dense features (``small_paths._compiled_applies``), every
     step in compiled code (``_multinomial_cycle``): the Python route's calls cost several
     times a step's arithmetic there."""
     columns = sub.columns

@@ -14,13 +14,13 @@ from functools import partial
 
 import numpy as np
 
-from ._glm_path import GLMPath
-from ._gram_path import gram_path, weighted_solve
+from ._gram_path import weighted_solve
 from ._row_blocks import binomial_step
 from .curvature import Curvature
 from .families import Binomial
+from .small_paths import _compiled_applies, _compiled_gaussian, _compiled_glm, _compiled_glm_applies
 from .trace import Trace
-from .weighted_lasso import _FEW, WeightedLasso, _gram_pays, _SinglePrecision
+from .weighted_lasso import _FEW, WeightedLasso, _SinglePrecision
 
 __all__ = ["glm", "gaussian"]
 
@@ -71,21 +71,6 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gra
     return b, z_bar - x_bar @ b, epochs
 
 
-def _compiled_applies(prob):
-    """Whether ``weighted_solve`` solves ``prob``'s weighted problems: a dense design
-    (C order) of a few features (where ``WeightedLasso`` neither screens nor copies parts
-    of its Gram matrix) whose Gram matrix pays (see ``_gram_pays``), no ridge weights."""
-    X = prob.X
-    return (
-        prob.offset is None
-        and prob.ridge is None
-        and isinstance(X, np.ndarray)
-        and X.flags.c_contiguous
-        and X.shape[1] <= _FEW
-        and _gram_pays(*X.shape)
-    )
-
-
 def _line_search(objective_at, current, max_halvings=30):
     """The first of steps 1, 1/2, 1/4, ... that does not increase the objective.
 
@@ -132,31 +117,6 @@ def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, satur
             dev = max(yy - b @ Xy - b @ problem.correlations(b), 0.0) / n
         if trace.add(alpha, b, y_bar, dev, epochs):
             break
-    return trace
-
-
-def _compiled_gaussian(prob, gram, Xy, yy, y_bar, alphas, l1_ratio, tol, max_iter, trace):
-    """The loop of ``gaussian`` on a Gram matrix of a few features (no screening: see
-    ``WeightedLasso``), every point in compiled code (``_gram_path``): there, the Python
-    and numpy calls around each point cost several times its arithmetic. The points are
-    then added to ``trace`` in order, up to where it stops the path."""
-    n = prob.n_samples
-    betas, devs, epochs, ratios = gram_path(
-        np.ascontiguousarray(gram),
-        np.ascontiguousarray(Xy, dtype=np.float64),
-        float(yy),
-        np.ascontiguousarray(alphas, dtype=np.float64),
-        l1_ratio * n,
-        (1 - l1_ratio) * n,
-        int(max_iter),
-        float(tol),
-        bool(prob.positive),
-        float(n),
-    )
-    start = len(trace.alphas)
-    trace.extend(alphas, list(betas), y_bar, devs.tolist(), epochs.tolist())
-    kept = len(trace.alphas) - start  # (points past an early stop are not reported)
-    trace.unconverged.extend((alphas[i], float(ratios[i])) for i in np.flatnonzero(ratios[:kept]))
     return trace
 
 
@@ -259,36 +219,6 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     fits = _screened(prob, alphas, l1_ratio, state, gradient, newton)
     for alpha, epochs in zip(alphas, fits, strict=True):
         if trace.add(alpha, state.beta, state.intercept, 2 * (state.loss - saturated), epochs):
-            break
-    return trace
-
-
-def _compiled_glm_applies(family, prob):
-    """Whether ``GLMPath`` runs ``prob``'s path: binomial or Poisson on a design whose
-    every working set's Newton steps ``weighted_solve`` would solve, with neither kept
-    curvature nor predictions (both conditions hold for every subset of the columns when
-    they hold for all of them: n p^2 and p only shrink; not wide, as the Gram matrix pays)."""
-    return (
-        family.name in ("binomial", "poisson")
-        and _compiled_applies(prob)
-        and not Curvature.applies(prob)
-    )
-
-
-def _compiled_glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, state, saturated, trace):
-    """``glm``'s loop with every point fitted in compiled code (``_glm_path``): there, the
-    Python and numpy calls around each Newton step cost several times its arithmetic."""
-    path = GLMPath(
-        prob.X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(prob.v),
-        family.name == "poisson", float(state.intercept), float(state.loss), float(l1_ratio),
-        float(tol), float(tol * trace.null_dev), int(max_iter), bool(prob.positive),
-    )  # fmt: skip
-    for alpha in alphas:
-        epochs = path.fit(alpha)
-        if path.n_ratios or path.newton_failures:  # (rare: no objects made for none)
-            trace.unconverged.extend((alpha, ratio) for ratio in path.failures())
-            trace.newton_unconverged.extend([alpha] * path.newton_failures)
-        if trace.add(alpha, path.beta, path.intercept, 2 * (path.loss - saturated), epochs):
             break
     return trace
 
