@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv
 
 from .._validation import is_int
 from .designs import cross_products_for, take_rows
 from .families import family_for
+from .folds import KFolds
 from .path import l1_path
 from .scoring import SQUARED_ERROR_SCORING, score_path, score_squares
 from .threads import single_threaded_blas
@@ -104,11 +104,11 @@ def make_splitter(cv, family, y_codes, random_state):
     ``family``: the path's family (or its name)."""
     stratify = family_for(family).stratify
     if not is_int(cv):
+        from sklearn.model_selection import check_cv  # (see folds: not loaded for an int)
+
         return check_cv(cv, y_codes, classifier=stratify)
-    shuffle = {"shuffle": True, "random_state": random_state} if random_state is not None else {}
-    if not stratify:
-        return KFold(cv, **shuffle)
-    return StratifiedKFold(cv, **shuffle)
+    shuffle = random_state is not None
+    return KFolds(cv, stratify=stratify, shuffle=shuffle, random_state=random_state)
 
 
 def cross_validate_path(

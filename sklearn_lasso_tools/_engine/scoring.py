@@ -10,7 +10,6 @@ import numpy as np
 from scipy.special import expit, log_softmax, softmax, xlogy
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import get_scorer
 
 from .families import BINOMIAL, GAUSSIAN, MULTINOMIAL, POISSON, family_for
 
@@ -33,6 +32,8 @@ def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, 
             decision = _decision(X, coefs, intercepts)
             w = np.ones(len(y_codes)) if sample_weight is None else sample_weight
             return fast(decision, y_codes, w / w.sum())
+    from sklearn.metrics import get_scorer  # (the common scorers above do without it)
+
     scorer = get_scorer(scoring)
     kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     return np.array(

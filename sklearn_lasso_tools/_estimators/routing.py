@@ -2,7 +2,6 @@
 ``LassoCV``: passed directly when metadata routing is off, routed when it is on."""
 
 from sklearn import get_config
-from sklearn.model_selection import check_cv
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 
 __all__ = ["routing_enabled", "split_params", "splitter_router"]
@@ -21,6 +20,8 @@ def splitter_router(estimator, cv):
     ``split`` of the splitter ``cv`` stands for (none when ``cv`` is None)."""
     router = MetadataRouter(owner=type(estimator).__name__)
     if cv is not None:
+        from sklearn.model_selection import check_cv  # (loaded when routing asks)
+
         router.add(
             splitter=check_cv(cv), method_mapping=MethodMapping().add(caller="fit", callee="split")
         )
