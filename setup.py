@@ -18,8 +18,14 @@ setup(
                 extra_compile_args=flags,
             )
             for name in (
-                "_active_factor", "_core", "_csc", "_gram_path", "_glm_path", "_multinomial_cycle",
-                "_row_blocks", "_wide",
+                "_active_factor",
+                "_core",
+                "_csc",
+                "_gram_path",
+                "_glm_path",
+                "_multinomial_cycle",
+                "_row_blocks",
+                "_wide",
             )
         ],
         compiler_directives={"language_level": 3},
