@@ -18,7 +18,13 @@ setup(
                 extra_compile_args=flags,
             )
             for name in (
-                "_core", "_csc", "_gram_path", "_glm_path", "_multinomial_cycle", "_row_blocks",
+                "_active_factor",
+                "_core",
+                "_csc",
+                "_gram_path",
+                "_glm_path",
+                "_multinomial_cycle",
+                "_row_blocks",
                 "_wide",
             )
         ],

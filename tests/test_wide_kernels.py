@@ -148,3 +148,38 @@ def test_weighted_columns_are_numpys_shift_and_scale():
     out = weighted_columns(X, columns, m, root)
     assert out.flags.f_contiguous
     np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("n_features", [400, 4000])  # coefficients rescaled at once, by point
+def test_folds_writing_into_the_last_folds_coefficients_score_as_fresh_ones(n_features):
+    """Within a cross-validation, a fold's coefficients go into the array of the fold
+    scored before it: the same scores and supports as fresh arrays, nothing kept after."""
+    from sklearn_lasso_tools._engine.cv import _fit_and_score_fold, _spare, cross_validate_path
+
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((60, n_features))
+    y = X[:, :5] @ np.array([2.0, -1.5, 1.0, 1.0, -2.0]) + rng.standard_normal(60)
+    alphas = np.geomspace(1.0, 0.05, 20)
+    splits = [
+        (np.flatnonzero(np.arange(60) % 3 != k), np.flatnonzero(np.arange(60) % 3 == k))
+        for k in range(3)
+    ]
+    scoring = "neg_mean_squared_error"
+    result = cross_validate_path(X, y, y, splits, task="regression", alphas=alphas, scoring=scoring)
+    assert getattr(_spare, "coefs", None) is None
+    for k, (train, test) in enumerate(splits):
+        scores, support = _fit_and_score_fold(
+            X,
+            y,
+            y,
+            train,
+            test,
+            cross_products=None,
+            task="regression",
+            alphas=alphas,
+            scoring=scoring,
+            classes=None,
+            sample_weight=None,
+        )
+        np.testing.assert_array_equal(result.scores[:, k], scores)
+        np.testing.assert_array_equal(result.fold_support[k], support)

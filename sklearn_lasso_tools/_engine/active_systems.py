@@ -1,13 +1,15 @@
 """The active-set polish's linear systems along a path, kept from one solve to the next
 (wide dense squared loss, see ``_wls.WeightedLasso``): Gram entries of the features that
-have been active, and the Cholesky factor of the last active set, bordered for the next."""
+have been active, and the Cholesky factor of the last active set, bordered for the next.
+The store is kept here; each solve (ordering, bordering, the triangular solves) is one
+compiled call (``_active_factor``): a path makes thousands, each microseconds of work."""
 
 import numpy as np
-from scipy.linalg.lapack import dpotrf, dtrtrs
+
+from ._active_factor import bordered_solve
 
 __all__ = ["ActiveSystems"]
 
-_TINY = np.finfo(float).tiny
 _UNFACTORED = np.iinfo(np.intp).max  # the place in the factor of a feature not in it
 
 
@@ -30,8 +32,10 @@ class ActiveSystems:
         self._gram = np.empty((0, 0))
         self._xy = np.empty(0)
         self._rank = np.empty(0, dtype=np.intp)  # each slot's place in the factor
-        # the factored slots, their diagonal shifts and Jacobi scales, and the upper
+        # the factor: its size, its slots (in order), their diagonal shifts and Jacobi
+        # scales (the leading parts of buffers as long as the store's), and the upper
         # factor: the leading block of a column-major buffer (LAPACK reads it in place)
+        self._factored_size = 0
         self._factored = np.empty(0, dtype=np.intp)
         self._shift, self._root = np.empty(0), np.empty(0)
         self._upper = np.empty((0, 0), order="F")
@@ -39,59 +43,37 @@ class ActiveSystems:
     def solve(self, features, signs, l1, shift):
         """The minimizer with these signs on ``features``: the solution ``w`` of
         ``(G + diag(shift)) w = X'y - l1 signs`` (``shift``: a number, or one per
-        feature), or None when the system is singular (dependent columns)."""
+        feature), or None when the system is singular (dependent columns); the factor
+        is left as it was then."""
         slots = self._slots(features)
         shift = np.full(slots.size, shift) if np.isscalar(shift) else shift
-        # the factored slots first, in the factor's order (the others after, as given)
-        order = np.argsort(self._rank[slots], kind="stable")
-        slots, shift = slots[order], shift[order]
-        if not self._refactor(slots, shift):
-            return None
-        upper, lda = self._upper[:, : slots.size], self._upper.shape[0]
-        rhs = (self._xy[slots] - l1 * signs[order]) / self._root
-        half = dtrtrs(upper, rhs, trans=1, lda=lda)[0]
+        self._factor_room(slots.size)
         solution = np.empty(slots.size)
-        solution[order] = dtrtrs(upper, half, lda=lda)[0] / self._root
+        size = bordered_solve(
+            slots,
+            np.ascontiguousarray(signs, dtype=np.float64),
+            l1,
+            np.ascontiguousarray(shift, dtype=np.float64),
+            self._gram,
+            self._xy,
+            self._rank,
+            self._factored,
+            self._shift,
+            self._root,
+            self._upper,
+            self._factored_size,
+            _UNFACTORED,
+            solution,
+        )
+        if size < 0:
+            return None
+        self._factored_size = size
         return solution
-
-    def _refactor(self, slots, shift):
-        """Make the factor that of ``slots`` (with ``shift``), bordering the kept leading
-        part of the last one; False when the system is not positive definite."""
-        last = self._factored
-        size = min(slots.size, last.size)
-        same = (slots[:size] == last[:size]) & (shift[:size] == self._shift[:size])
-        kept = size if same.all() else int(np.argmin(same))
-        if kept == slots.size == last.size:
-            return True
-        new = slots[kept:]
-        rows = self._gram.take(new, axis=0)
-        corner = rows.take(new, axis=1)
-        corner.flat[:: new.size + 1] += shift[kept:]
-        root = np.sqrt(np.maximum(corner.diagonal(), _TINY))
-        corner /= np.multiply.outer(root, root)
-        upper = self._factor_room(slots.size)
-        if kept:
-            # (the transpose of a row-major block: column-major, as LAPACK takes it)
-            border = rows.take(last[:kept], axis=1).T
-            border /= np.multiply.outer(self._root[:kept], root)
-            border = dtrtrs(upper[:, :kept], border, trans=1, lda=upper.shape[0])[0]
-            corner -= border.T @ border
-        corner, info = dpotrf(corner)
-        if info != 0:
-            return False
-        if kept:
-            upper[:kept, kept : slots.size] = border
-        upper[kept : slots.size, kept : slots.size] = corner
-        self._rank[last] = _UNFACTORED
-        self._rank[slots] = np.arange(slots.size)
-        self._factored, self._shift = slots, shift
-        self._root = np.concatenate([self._root[:kept], root])
-        return True
 
     def _factor_room(self, size):
         """The factor's buffer, with room for ``size`` features (the factor kept)."""
         if size > self._upper.shape[0]:
-            kept = self._factored.size
+            kept = self._factored_size
             upper = np.empty((_grown(size), _grown(size)), order="F")
             upper[:kept, :kept] = self._upper[:kept, :kept]
             self._upper = upper
@@ -131,6 +113,15 @@ class ActiveSystems:
         rank = np.full(capacity, _UNFACTORED)
         rank[:kept] = self._rank[:kept]
         self._Z, self._gram, self._xy, self._rank = Z, gram, xy, rank
+        size = self._factored_size
+        factored = np.empty(capacity, dtype=np.intp)
+        shift, root = np.empty(capacity), np.empty(capacity)
+        factored[:size], shift[:size], root[:size] = (
+            self._factored[:size],
+            self._shift[:size],
+            self._root[:size],
+        )
+        self._factored, self._shift, self._root = factored, shift, root
 
 
 def _grown(size):

@@ -158,6 +158,7 @@ def l1_path(
     positive=False,
     copy_X=True,
     cross_products=None,
+    out=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -208,6 +209,10 @@ def l1_path(
     copy_X : bool, default=True
         If False, a dense ``X`` (float64) is overwritten: centred and scaled in place. For
         a caller's own copy (a fold's rows), which then is the design, not copied again.
+    out : ndarray, default=None
+        An array the coefficients may be written into (used when it is float64 of their
+        shape, C-ordered): a caller's spare, so that a wide path's coefficients do not
+        take fresh pages (a fold's, see ``cv``).
 
     Returns
     -------
@@ -271,7 +276,7 @@ def l1_path(
     _warn_unconverged(trace, tol, max_iter)
     if keep_last:
         trace.keep_last(len(alphas))
-    return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, family, penalty_factor)
+    return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, family, penalty_factor, out)
 
 
 # the early stop compares the path at the points of glmnet's default grid over its range
@@ -362,9 +367,14 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
 _AT_ONCE = 1 << 16
 
 
-def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
+def _to_caller_scale(prob, alphas, trace, family, penalty_factor, out=None):
     betas = trace.betas
-    coefs = np.zeros((len(betas),) + np.shape(betas[0])[:-1] + (prob.keep.size,))
+    shape = (len(betas),) + np.shape(betas[0])[:-1] + (prob.keep.size,)
+    if _fits(out, shape):
+        coefs = out
+        coefs.fill(0.0)
+    else:
+        coefs = np.zeros(shape)
     inverse = 1.0 / prob.scale[prob.keep]
     kept = np.flatnonzero(prob.keep)
     mean = prob.mean[prob.keep]
@@ -400,6 +410,17 @@ def _to_caller_scale(prob, alphas, trace, family, penalty_factor):
         scales,
         np.asarray(trace.n_iter),
         penalty_factor_used,
+    )
+
+
+def _fits(out, shape):
+    """Whether ``out`` can hold coefficients of this shape."""
+    return (
+        isinstance(out, np.ndarray)
+        and out.shape == shape
+        and out.dtype == np.float64
+        and out.flags.c_contiguous
+        and out.flags.writeable
     )
 
 
