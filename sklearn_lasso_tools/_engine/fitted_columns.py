@@ -49,4 +49,6 @@ class FittedColumns:
         self._kept = columns
         ridge = None if prob.ridge is None else prob.ridge[columns]
         X = self._buffer[:, : columns.size]
-        return _Problem(X, None, None, None, None, prob.v, prob.uniform, columns, ridge, prob.positive)
+        return _Problem(
+            X, None, None, None, None, prob.v, prob.uniform, columns, ridge, prob.positive
+        )
