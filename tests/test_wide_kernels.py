@@ -183,3 +183,25 @@ def test_folds_writing_into_the_last_folds_coefficients_score_as_fresh_ones(n_fe
         )
         np.testing.assert_array_equal(result.scores[:, k], scores)
         np.testing.assert_array_equal(result.fold_support[k], support)
+
+
+def test_fitted_columns_are_the_restricted_copies_as_the_set_grows():
+    """The fitted set's buffer holds the same columns in the same layout as a fresh
+    restriction, through growth, reallocation and a feature leaving."""
+    from sklearn_lasso_tools._engine.designs import prepare
+    from sklearn_lasso_tools._engine.fitted_columns import FittedColumns
+
+    rng = np.random.default_rng(8)
+    prob = prepare(rng.standard_normal((30, 400)))
+    assert prob.X.flags.f_contiguous
+    restricted = FittedColumns(prob)
+    mask = np.zeros(400, dtype=bool)
+    for step in range(12):
+        mask[rng.choice(400, size=3 + 4 * step, replace=False)] = True
+        if step == 9:
+            mask[np.flatnonzero(mask)[::3]] = False  # (not along a path)
+        sub, fresh = restricted.restrict(mask), prob.restrict(mask)
+        np.testing.assert_array_equal(sub.columns, fresh.columns)
+        assert sub.X.flags.f_contiguous
+        np.testing.assert_array_equal(sub.X, fresh.X)
+    assert restricted.restrict(np.ones(400, dtype=bool)) is prob

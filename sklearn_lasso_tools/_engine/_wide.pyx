@@ -11,6 +11,7 @@ of a Fortran-ordered design, read in place (numpy would copy them first)."""
 import numpy as np
 
 from libc.math cimport fabs, sqrt
+from libc.string cimport memcpy
 
 ctypedef Py_ssize_t intp
 
@@ -114,3 +115,25 @@ def weighted_columns(
             for i in range(n):
                 o[i, j] = (col[i] - shift) * root[i]
     return out
+
+
+def merge_columns(
+    double[::1, :] buffer, const intp[::1] kept, const intp[::1] columns, const double[::1, :] X
+):
+    """Write ``X[:, columns]`` into ``buffer``'s first columns, which hold ``X[:, kept]``
+    (``kept`` a sorted subset of the sorted ``columns``): kept columns move right to their
+    new places, the others are copied from ``X``, and the columns before the first new one
+    stay where they are."""
+    cdef intp n = X.shape[0], k = columns.shape[0], i, o = kept.shape[0] - 1
+    cdef size_t size = n * sizeof(double)
+    if n == 0:
+        return
+    with nogil:
+        for i in range(k - 1, -1, -1):
+            if o == i:
+                break  # (the rest are kept, in place)
+            if o >= 0 and kept[o] == columns[i]:
+                memcpy(&buffer[0, i], &buffer[0, o], size)
+                o -= 1
+            else:
+                memcpy(&buffer[0, i], &X[0, columns[i]], size)

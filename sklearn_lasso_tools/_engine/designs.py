@@ -83,14 +83,15 @@ class _Problem:
         )
 
     def matvec(self, beta):
-        nonzero = np.flatnonzero(beta)
         if self.offset is not None:  # only the nonzero coefficients' columns are read
+            nonzero = np.flatnonzero(beta)
             X, values = self.X, beta[nonzero]
             out = csc_matvec(X.data, X.indices, X.indptr, nonzero, values, X.shape[0])
             return out - self.offset[nonzero] @ values
-        if nonzero.size > beta.size // 4:
+        if np.count_nonzero(beta) > beta.size // 4:
             out = self.X @ beta
         else:  # few active features: touch only their columns
+            nonzero = np.flatnonzero(beta)
             out = self.X[:, nonzero] @ beta[nonzero]
         return out if self.offset is None else out - self.offset @ beta
 

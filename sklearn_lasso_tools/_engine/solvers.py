@@ -18,6 +18,7 @@ from ._gram_path import weighted_solve
 from ._row_blocks import binomial_step
 from .curvature import Curvature
 from .families import Binomial
+from .fitted_columns import FittedColumns
 from .small_paths import _compiled_applies, _compiled_gaussian, _compiled_glm, _compiled_glm_applies
 from .trace import Trace
 from .weighted_lasso import _FEW, WeightedLasso, _SinglePrecision
@@ -34,6 +35,8 @@ _WHOLE_DESIGN_SHARE = 0.5
 
 
 def _penalty(beta, alpha, l1_ratio, ridge=None):
+    if l1_ratio == 1.0:  # (the same number: the ridge part adds 0.0; twice per Newton step)
+        return alpha * (np.abs(beta).sum() + 0.0)
     squares = beta**2 if ridge is None else ridge * beta**2
     return alpha * (l1_ratio * np.abs(beta).sum() + 0.5 * (1 - l1_ratio) * squares.sum())
 
@@ -44,9 +47,12 @@ def _l2(prob, alpha, l1_ratio):
     return l2 if prob.ridge is None else l2 * prob.ridge
 
 
-def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gram=None):
+def _weighted_lasso(
+    prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gram=None, gradient=None
+):
     """Minimize ``sum_i W_i (z_i - c - x~_i b)^2 / 2 + alpha * penalty(b)`` from ``beta``;
-    ``gram`` may give ``(xbar_W, Gram matrix, X~' W (z - zbar_W))`` already computed.
+    ``gram`` may give ``(xbar_W, Gram matrix, X~' W (z - zbar_W))`` already computed, and
+    ``gradient`` the loss's ``(X~' r, sum r)`` at ``beta`` (``z``, ``W``: its Newton step's).
 
     Returns ``(b, c - xbar_W . b, epochs)``: the intercept is on the centred x~ scale.
     """
@@ -66,6 +72,12 @@ def _weighted_lasso(prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gra
             trace.failures.append((alpha, ratio))
         return b, z_bar - x_bar @ b, epochs
     problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=1.0)
+    if gradient is not None:
+        # the correlations at beta, which screen descent's first working set, from the
+        # gradient: with eta = c + X~ beta, W (z - zbar - X~ beta + xbar_W . beta) is
+        # v (Y - mu) plus a multiple of W, which centring on xbar_W cancels (no pass over X)
+        grad, grad_intercept = gradient
+        problem.start_at(b, -n * (grad - grad_intercept * x_bar))
     epochs, failures = problem.solve(b, l1, l2, tol=tol, max_iter=max_iter)
     trace.failures.extend((alpha, ratio) for ratio in failures)
     return b, z_bar - x_bar @ b, epochs
@@ -257,12 +269,12 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
-    copy of the design is rebuilt only when a feature joins, and once it holds
-    ``_WHOLE_DESIGN_SHARE`` of the features, the whole design is used.
+    copy of the design changes only when a feature joins (``FittedColumns``), and once it
+    holds ``_WHOLE_DESIGN_SHARE`` of the features, the whole design is used.
     """
     grad = gradient(alphas[0] * l1_ratio)
     previous = alphas[0]
-    fitted, sub = None, None
+    fitted, sub, restricted = None, None, FittedColumns(prob)
     for alpha in alphas:
         strong = state.active() | (grad >= l1_ratio * (2 * alpha - previous))
         epochs = 0
@@ -271,8 +283,7 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
                 fitted = strong if fitted is None else strong | fitted
                 if fitted.sum() >= _WHOLE_DESIGN_SHARE * fitted.size:
                     fitted = np.ones_like(fitted)  # cheaper than copying most columns
-                sub = None  # (the old copy goes before the new one is made)
-                sub = prob.restrict(fitted)
+                sub = restricted.restrict(fitted)  # (the last one is written over)
             epochs += fit(sub, alpha=alpha)
             # exact where a feature left out may violate the conditions (the fit met them
             # on the features fitted)
@@ -338,7 +349,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
             gram = (x_bar, matrix, Xy)
         W = v * h
         beta_new, intercept_new, n_iter = _weighted_lasso(
-            sub, z, W, beta, alpha, l1_ratio, inner_tol, max_iter, trace, gram
+            sub, z, W, beta, alpha, l1_ratio, inner_tol, max_iter, trace, gram, known
         )
         epochs += n_iter
         d_beta = beta_new - beta
@@ -421,8 +432,13 @@ def _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, positive, tol):
     penalty(beta)`` (``grad``: the loss's gradient) to within ``sqrt(tol)`` of the L1
     threshold: about the accuracy a duality gap of ``tol`` gives."""
     bound = alpha * l1_ratio
-    g = grad + alpha * (1 - l1_ratio) * beta
-    active = beta != 0
-    inactive = np.maximum((-g if positive else np.abs(g)) - bound, 0.0)
-    residual = np.where(active, np.abs(g + bound * np.sign(beta)), inactive)
-    return max(residual.max(initial=0.0), abs(grad_intercept)) <= np.sqrt(tol) * bound
+    limit = np.sqrt(tol) * bound
+    if not abs(grad_intercept) <= limit:  # (checked part by part: the same answer, and
+        return False  # a NaN fails as in one maximum)
+    g = grad if l1_ratio == 1.0 else grad + alpha * (1 - l1_ratio) * beta
+    active = np.flatnonzero(beta)
+    if not np.all(np.abs(g[active] + bound * np.sign(beta[active])) <= limit):
+        return False
+    pull = -g if positive else np.abs(g)
+    pull[active] = -np.inf
+    return bool(np.all(pull - bound <= limit))

@@ -86,6 +86,10 @@ class WeightedLasso:
         self._last = (b.copy(), correlation, floor, residual)
         return correlation
 
+    def start_at(self, b, correlation):
+        """Take ``correlation`` (exact) as the correlations at ``b``, known to the caller."""
+        self._last = (b.copy(), correlation, 0.0, None)
+
     def residual(self, b):
         """``t - (x~ - m) b`` (the last optimality check's or polish's, when that was at
         ``b``)."""
