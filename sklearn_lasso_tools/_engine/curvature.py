@@ -94,13 +94,24 @@ class Curvature:
         new = np.setdiff1d(np.arange(columns.size), old, assume_unique=True)
         mean = np.empty(columns.size)
         mean[old] = self.mean
-        mean[new] = (w @ sub.X)[new] / total
+        mean[new] = sub.rmatvec(w)[new] / total
         cross = sub.n_samples * _weighted_cross(sub.X, new, mean[new], w)
         matrix = np.empty((columns.size, columns.size))
         matrix[np.ix_(old, old)] = self.matrix
         matrix[:, new] = cross
         matrix[new, :] = cross.T
         self.mean, self.matrix = mean, matrix
+
+
+def _row_blocks(X):
+    """``(rows, X[rows])`` by blocks of ``_ROW_BLOCK`` rows (slices): views of an array,
+    copies of a design read in place (``InPlaceDesign.blocks``), standardized."""
+    if not isinstance(X, np.ndarray):
+        yield from X.blocks(_ROW_BLOCK)
+        return
+    for start in range(0, X.shape[0], _ROW_BLOCK):
+        rows = slice(start, start + _ROW_BLOCK)
+        yield rows, X[rows]
 
 
 def _weighted_gram(X, mean, w):
@@ -113,10 +124,9 @@ def _weighted_gram(X, mean, w):
     gram = np.zeros((X.shape[1], X.shape[1]))
     root = np.sqrt(w).astype(np.float32)
     block = np.empty((min(_ROW_BLOCK, X.shape[0]), X.shape[1]), dtype=np.float32)
-    for start in range(0, X.shape[0], _ROW_BLOCK):
-        rows = slice(start, start + _ROW_BLOCK)
+    for rows, rows_of_X in _row_blocks(X):
         part = block[: root[rows].size]
-        np.subtract(X[rows], mean, out=part, casting="same_kind")
+        np.subtract(rows_of_X, mean, out=part, casting="same_kind")
         part *= root[rows, None]
         gram += part.T @ part
     return gram
@@ -126,9 +136,7 @@ def _weighted_cross(X, new, mean_new, w):
     """``X' diag(w) (X[:, new] - mean_new)``, by blocks of rows (``new`` may be half the
     columns, when the working set becomes the whole design)."""
     cross = np.zeros((X.shape[1], new.size))
-    for start in range(0, X.shape[0], _ROW_BLOCK):
-        rows = slice(start, start + _ROW_BLOCK)
-        block = X[rows]
+    for rows, block in _row_blocks(X):
         part = block[:, new] - mean_new
         part *= w[rows, None]
         cross += block.T @ part

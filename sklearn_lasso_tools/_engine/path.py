@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._validation import check_penalty_factor
-from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
+from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare, reads_in_place, take_rows
 from .families import family_for
 from .solvers import gaussian, glm
 from .threads import single_threaded_blas
@@ -158,6 +158,7 @@ def l1_path(
     positive=False,
     copy_X=True,
     cross_products=None,
+    rows=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -208,6 +209,9 @@ def l1_path(
     copy_X : bool, default=True
         If False, a dense ``X`` (float64) is overwritten: centred and scaled in place. For
         a caller's own copy (a fold's rows), which then is the design, not copied again.
+    rows : ndarray of int, default=None
+        Fit on ``X[rows]`` (``y`` and ``sample_weight`` are then those rows' own): read
+        in place where the design is (see ``designs.reads_in_place``), else copied.
 
     Returns
     -------
@@ -215,6 +219,8 @@ def l1_path(
     """
     family = family_for(task)
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
+    if rows is not None and not reads_in_place(X, family, len(rows)):
+        X, rows, copy_X = take_rows(X, rows), None, False
     prob = _problem(
         X,
         y,
@@ -226,6 +232,7 @@ def l1_path(
         positive,
         copy_X,
         cross_products,
+        rows,
     )
     Y = family.targets(y, n_classes)
     problem = family.degenerate(prob.v, Y)
@@ -287,12 +294,16 @@ def _reference_step(alphas):
 
 
 def _problem(
-    X, y, family, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
-):
+    X, y, family, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products,
+    rows=None,
+):  # fmt: skip
     """The standardized problem; for squared loss with more samples than features and
     given alphas (a generated grid starts from X~' r), from the Gram matrix alone (of
-    ``cross_products``, or built a block of rows at a time): no centred copy of X."""
+    ``cross_products``, or built a block of rows at a time): no centred copy of X; for a
+    GLM on a large tall dense design, read in place (``rows``: which of its rows)."""
     params = {"scale": scale, "penalty_factor": penalty_factor, "positive": positive}
+    if reads_in_place(X, family, len(y)):
+        return prepare(X, sample_weight, rows=rows, in_place=True, **params)
     if not isinstance(alphas, (int, np.integer)) and not isinstance(X, RowSubset):
         if cross_products is None:
             cross_products = cross_products_for(X, y, family, sample_weight)

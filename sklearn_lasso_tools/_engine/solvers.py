@@ -15,9 +15,9 @@ from functools import partial
 import numpy as np
 
 from ._gram_path import weighted_solve
-from ._row_blocks import binomial_step
+from ._row_blocks import glm_step
 from .curvature import Curvature
-from .families import Binomial
+from .in_place import InPlaceDesign
 from .small_paths import _compiled_applies, _compiled_gaussian, _compiled_glm, _compiled_glm_applies
 from .trace import Trace
 from .weighted_lasso import _FEW, WeightedLasso, _SinglePrecision
@@ -144,21 +144,27 @@ def _full_step(family, X, eta, d_beta, d_intercept, v, Y):
     after it, in one pass over the rows of ``X`` by blocks (half the memory traffic of a
     product and then a transposed one, which is what a step on a tall design is bound by).
 
-    A large tall design is Fortran-ordered (see ``designs.design_order``): for the
-    logistic loss the pass is then compiled (``_row_blocks``); else two whole products,
-    as numpy's products on its blocks of rows would copy them.
+    A large tall design is read in place (``InPlaceDesign``) or Fortran-ordered (see
+    ``designs.design_order``): for the logistic and Poisson losses the pass is then
+    compiled (``_row_blocks``); else two whole products, as numpy's products on its
+    blocks of rows would copy them.
     """
-    if X.flags.f_contiguous and X.size:
-        if isinstance(family, Binomial) and X.dtype == np.float64:
-            d_eta, loss, grad, grad_intercept = binomial_step(
-                X, d_beta, float(d_intercept), eta, v, Y
-            )
-            return d_eta, loss, (grad, grad_intercept)
-        d_eta = X @ d_beta
-        d_eta += d_intercept
-        eta_new = eta + d_eta
-        residual = v * (family.mean(eta_new) - Y)
-        return d_eta, family.loss(v, Y, eta_new), (X.T @ residual, residual.sum())
+    compiled = family.name in ("binomial", "poisson")
+    if isinstance(X, InPlaceDesign) or (X.flags.f_contiguous and X.size):
+        if compiled and isinstance(X, InPlaceDesign):
+            parts = X.glm_step(family.name == "poisson", d_beta, float(d_intercept), eta, v, Y)
+        elif compiled and X.dtype == np.float64:
+            args = (d_beta, float(d_intercept), eta, v, Y, family.name == "poisson")
+            parts = glm_step(X, None, None, None, None, *args)
+        else:
+            d_eta = X.matvec(d_beta) if isinstance(X, InPlaceDesign) else X @ d_beta
+            d_eta += d_intercept
+            eta_new = eta + d_eta
+            residual = v * (family.mean(eta_new) - Y)
+            grad = X.rmatvec(residual) if isinstance(X, InPlaceDesign) else X.T @ residual
+            return d_eta, family.loss(v, Y, eta_new), (grad, residual.sum())
+        d_eta, loss, grad, grad_intercept = parts
+        return d_eta, loss, (grad, grad_intercept)
     n = X.shape[0]
     d_eta = np.empty(n)
     grad = np.zeros(X.shape[1])
