@@ -42,7 +42,7 @@ def test_glm_step_matches_numpy(n_rows, n_features, order, family):
     v = rng.uniform(0.1, 2.0, n_rows)
 
     poisson = family == "poisson"
-    d_eta, loss, grad, grad_intercept = glm_step(
+    d_eta, loss, grad, grad_intercept, mu = glm_step(
         X, None, None, None, None, d_beta, 0.25, eta, v, Y, poisson
     )
 
@@ -54,6 +54,7 @@ def test_glm_step_matches_numpy(n_rows, n_features, order, family):
     np.testing.assert_allclose(loss, v @ (losses - Y * new), rtol=1e-13)
     np.testing.assert_allclose(grad, X.T @ residual, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(grad_intercept, residual.sum(), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(mu, mean, rtol=1e-13, atol=1e-300)
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
@@ -72,7 +73,7 @@ def test_products_on_rows_and_columns_read_in_place(order, spread):
     np.testing.assert_allclose(forward, standardized @ beta, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(backward, standardized.T @ r, rtol=1e-10, atol=1e-10)
     v, Y = np.full(rows.size, 1 / rows.size), (rng.random(rows.size) < 0.5) * 1.0
-    d_eta, _, grad, _ = glm_step(X, rows, cols, shift, scale, beta, 0.0, np.zeros(rows.size),
+    d_eta, _, grad, _, _ = glm_step(X, rows, cols, shift, scale, beta, 0.0, np.zeros(rows.size),
                                  v, Y, False)  # fmt: skip
     np.testing.assert_allclose(d_eta, standardized @ beta, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(grad, standardized.T @ (v * (expit(d_eta) - Y)), atol=1e-12)

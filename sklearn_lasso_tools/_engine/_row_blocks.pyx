@@ -177,11 +177,11 @@ def glm_step(
     const double[::1] Y,
     bint poisson,
 ):
-    """``(d_eta, loss, grad, grad_intercept)`` of a step ``d_beta``, ``d_intercept``
+    """``(d_eta, loss, grad, grad_intercept, mu)`` of a step ``d_beta``, ``d_intercept``
     from ``eta`` on ``X~`` (see the module): ``d_eta = X~ d_beta + d_intercept``, and at
     ``eta + d_eta`` the loss ``sum_i v_i (log(1 + exp(eta_i)) - Y_i eta_i)`` (logistic)
-    or ``sum_i v_i (exp(eta_i) - Y_i eta_i)`` (Poisson; infinite past ``_MAX_ETA``) and
-    the gradient ``X~' r``, ``sum r``, ``r = v (mu - Y)``, ``mu`` the mean."""
+    or ``sum_i v_i (exp(eta_i) - Y_i eta_i)`` (Poisson; infinite past ``_MAX_ETA``), the
+    gradient ``X~' r``, ``sum r``, ``r = v (mu - Y)``, and ``mu``, the mean."""
     keep = []
     cdef bint fold = _folds(shift, scale)
     cdef const double[::1] d_beta
@@ -199,9 +199,9 @@ def glm_step(
     cdef bint row_major
     cdef double e, mu, t, loss = 0.0, grad_intercept = 0.0
     cdef const double *A
-    d_eta_array = np.empty(n)
+    d_eta_array, mean_array = np.empty(n), np.empty(n)
     grad_array = np.zeros(k)
-    cdef double[::1] d_eta = d_eta_array, grad = grad_array
+    cdef double[::1] d_eta = d_eta_array, grad = grad_array, mean = mean_array
     cdef double[::1] r = np.empty(block)
     cdef double *scratch = <double *>malloc(block * max(k, 1) * sizeof(double))
     if scratch == NULL:
@@ -231,6 +231,7 @@ def glm_step(
                         mu = 1.0 / (1.0 + e) if t >= 0 else e / (1.0 + e)
                         # log(1 + exp(t)) = max(t, 0) + log(1 + exp(-|t|))
                         loss += v[start + i] * ((t if t > 0 else 0.0) + log1p(e) - Y[start + i] * t)
+                    mean[start + i] = mu
                     r[i] = v[start + i] * (mu - Y[start + i])
                     grad_intercept += r[i]
                 if k:
@@ -240,7 +241,7 @@ def glm_step(
         free(scratch)
     if fold:
         grad_array = scale * (grad_array - shift * grad_intercept)
-    return d_eta_array, loss, grad_array, grad_intercept
+    return d_eta_array, loss, grad_array, grad_intercept, mean_array
 
 
 def products(X, rows, cols, shift, scale, beta, r):
