@@ -24,7 +24,7 @@ from scipy.linalg.cython_blas cimport dgemv
 
 import numpy as np
 
-cdef int _BLOCK_CELLS = 65536  # cells per block of rows (512 kB: within a core's cache)
+cdef int _BLOCK_CELLS = 16384  # cells per block of rows (128 kB: in a core's L2 cache, with room)
 # the products fold the standardization into their vectors where each column's mean is
 # at most this many of its standard deviations (three digits of sixteen lost at most)
 cdef double _FOLDED_SPREAD = 1e3
