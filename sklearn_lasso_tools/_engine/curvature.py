@@ -43,6 +43,7 @@ class Curvature:
         self.mean = None
         self.matrix = None
         self.rebuild = True
+        self.centre = None  # (columns, means) of the last Gram matrix, to centre the next
 
     @staticmethod
     def applies(sub):
@@ -64,6 +65,8 @@ class Curvature:
             drift = self.v @ np.abs(h - self.h) / (self.v @ self.h)
             if drift <= self.drift:
                 return self.h, True
+        if self.mean is not None:
+            self.centre = (self.columns, self.mean)
         self.h, self.columns, self.mean, self.matrix = h, None, None, None
         return h, False
 
@@ -79,12 +82,24 @@ class Curvature:
         w = self.v * self.h
         total = w.sum()
         if self.columns is None or not np.isin(self.columns, columns).all():
-            self.mean = sub.rmatvec(w) / total
-            self.matrix = sub.n_samples * _weighted_gram(sub.X, self.mean, w)
+            self.mean, matrix = _weighted_gram(sub.X, w, self._centre_on(columns))
+            self.matrix = sub.n_samples * matrix
         else:
             self._extend(sub, w, total)
         self.columns = columns
         return self.mean, self.matrix
+
+    def _centre_on(self, columns):
+        """Where the next Gram matrix's products are centred: the last one's means (the
+        weights drift little), zero (the standardized features' mean) where unknown."""
+        centre = np.zeros(columns.size)
+        if self.centre is not None:
+            known, means = self.centre
+            where = np.searchsorted(columns, known)
+            inside = where < columns.size
+            inside[inside] = columns[where[inside]] == known[inside]
+            centre[where[inside]] = means[inside]
+        return centre
 
     def _extend(self, sub, w, total):
         """Add the new features' rows and columns: ``X' diag(w) (x_j - m_j)`` (the
@@ -94,8 +109,10 @@ class Curvature:
         new = np.setdiff1d(np.arange(columns.size), old, assume_unique=True)
         mean = np.empty(columns.size)
         mean[old] = self.mean
-        mean[new] = (w @ sub.X)[new] / total
-        cross = sub.n_samples * _weighted_cross(sub.X, new, mean[new], w)
+        sums, cross = _weighted_cross(sub.X, new, w)
+        mean[new] = sums[new] / total
+        # X' diag(w) (x_j - m_j) = X' diag(w) x_j - (X' w) m_j
+        cross = sub.n_samples * (cross - np.multiply.outer(sums, mean[new]))
         matrix = np.empty((columns.size, columns.size))
         matrix[np.ix_(old, old)] = self.matrix
         matrix[:, new] = cross
@@ -103,33 +120,51 @@ class Curvature:
         self.mean, self.matrix = mean, matrix
 
 
-def _weighted_gram(X, mean, w):
-    """``sum_i w_i (x_i - mean)(x_i - mean)'``, by blocks of rows: no weighted copy of the
-    whole design (it would be the largest array of a tall fit).
+def _row_blocks(X):
+    """``(rows, X[rows])`` by blocks of ``_ROW_BLOCK`` rows (slices): views of an array,
+    copies of a design read in place (``InPlaceDesign.blocks``), standardized."""
+    if not isinstance(X, np.ndarray):
+        yield from X.blocks(_ROW_BLOCK)
+        return
+    for start in range(0, X.shape[0], _ROW_BLOCK):
+        rows = slice(start, start + _ROW_BLOCK)
+        yield rows, X[rows]
+
+
+def _weighted_gram(X, w, centre):
+    """``(m, G)``: ``m`` the ``w``-weighted means and ``G = sum_i w_i (x_i - m)(x_i -
+    m)'``, in one pass by blocks of rows: no weighted copy of the whole design (it would be
+    the largest array of a tall fit), and no pass of its own for the means (the products
+    are centred on ``c = centre``, near ``m``, and corrected: ``G = sum_i w_i (x_i - c)
+    (x_i - c)' - W (m - c)(m - c)'``, ``W = sum_i w_i``).
 
     Each block's product is in single precision (summed in double): two thirds of the
     time, and the curvature it gives is an approximation anyway (kept while the weights
     drift by up to a percent; the gradient, and so where Newton stops, stays exact)."""
     gram = np.zeros((X.shape[1], X.shape[1]))
+    sums = np.zeros(X.shape[1])
     root = np.sqrt(w).astype(np.float32)
     block = np.empty((min(_ROW_BLOCK, X.shape[0]), X.shape[1]), dtype=np.float32)
-    for start in range(0, X.shape[0], _ROW_BLOCK):
-        rows = slice(start, start + _ROW_BLOCK)
+    for rows, rows_of_X in _row_blocks(X):
+        sums += w[rows] @ rows_of_X
         part = block[: root[rows].size]
-        np.subtract(X[rows], mean, out=part, casting="same_kind")
+        np.subtract(rows_of_X, centre, out=part, casting="same_kind")
         part *= root[rows, None]
         gram += part.T @ part
-    return gram
+    total = w.sum()
+    mean = sums / total
+    shift = mean - centre
+    gram -= total * np.multiply.outer(shift, shift)
+    return mean, gram
 
 
-def _weighted_cross(X, new, mean_new, w):
-    """``X' diag(w) (X[:, new] - mean_new)``, by blocks of rows (``new`` may be half the
+def _weighted_cross(X, new, w):
+    """``(X' w, X' diag(w) X[:, new])``, by blocks of rows (``new`` may be half the
     columns, when the working set becomes the whole design)."""
     cross = np.zeros((X.shape[1], new.size))
-    for start in range(0, X.shape[0], _ROW_BLOCK):
-        rows = slice(start, start + _ROW_BLOCK)
-        block = X[rows]
-        part = block[:, new] - mean_new
-        part *= w[rows, None]
+    sums = np.zeros(X.shape[1])
+    for rows, block in _row_blocks(X):
+        sums += w[rows] @ block
+        part = block[:, new] * w[rows, None]
         cross += block.T @ part
-    return cross
+    return sums, cross

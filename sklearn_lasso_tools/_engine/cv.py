@@ -15,7 +15,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 
 from .._validation import is_int
-from .designs import cross_products_for, take_rows
+from .designs import cross_products_for, reads_in_place, take_rows
 from .families import family_for
 from .folds import KFolds
 from .path import l1_path
@@ -259,6 +259,9 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
     smaller alphas, as glmnet's folds do. ``design``, a ``RowSubset`` of these rows, stands
     for ``X[rows]`` when given.
     """
+    fold_rows = None
+    if design is None and reads_in_place(X, task, len(rows)):
+        design, fold_rows = X, rows  # (the fit reads its rows where they are: no copy)
     reuse = design is None and getattr(_spare, "enabled", False)
     coefs_spare = None
     if getattr(_spare, "enabled", False):  # (given back by the fold that scored them)
@@ -279,6 +282,7 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
         keep_last=True,  # (no padded copy afterwards: wide paths are large)
         copy_X=False,  # a copy of its own (rows: indices): standardized in place
         out=coefs_spare,
+        rows=fold_rows,  # (or the rows of X read in place)
         **path_params,
     )
     wide = isinstance(design, np.ndarray) and design.shape[0] < design.shape[1]

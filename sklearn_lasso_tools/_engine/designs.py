@@ -11,6 +11,7 @@ from scipy import sparse
 from ._csc import csc_dense_columns, csc_matvec, csc_rmatvec, csc_take_columns
 from ._wide import gather_fortran
 from .families import family_for
+from .in_place import InPlaceDesign, weighted_moments
 from .threads import single_threaded_blas
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "dense_columns",
     "design_order",
     "prepare",
+    "reads_in_place",
     "sparse_rmatvec",
     "take_columns",
     "take_rows",
@@ -32,6 +34,7 @@ _BLOCK_COLUMNS = 256  # columns per block of take_rows
 _BLOCK_CELLS = 1 << 16  # cells per block of rows of take_rows (512 kB: in cache)
 _FORTRAN_CELLS = 1_000_000  # tall designs from this size on are Fortran-ordered, when
 _FORTRAN_FEATURES = 64  # ... they have more features than this (see design_order)
+_IN_PLACE_ROWS_PER_FEATURE = 4  # tall GLM designs read in place have this many rows a feature
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class _Problem:
     """Standardized design: dense and centred, sparse with an implicit offset, or (for
     squared loss with more samples than features) only its Gram matrix."""
 
-    X: object  # ndarray (centred, scaled), CSC matrix or ColumnBlock (scaled only), None
+    X: object  # ndarray (centred, scaled), InPlaceDesign, CSC matrix or ColumnBlock
+    # (scaled only), None
     offset: np.ndarray | None  # column means of sparse X (None when X is centred)
     mean: np.ndarray  # caller-scale column means, all features
     scale: np.ndarray  # caller-scale column divisors (std * penalty factor), all features
@@ -70,7 +74,9 @@ class _Problem:
         if mask.all():
             return self
         columns = np.flatnonzero(mask)
-        if self.offset is not None:
+        if isinstance(self.X, InPlaceDesign):
+            X = self.X.restrict(columns)
+        elif self.offset is not None:
             X = take_columns(self.X, columns)
         elif self.X.flags.c_contiguous:
             X = np.take(self.X, columns, axis=1)  # twice as fast as indexing, on C order
@@ -83,6 +89,8 @@ class _Problem:
         )
 
     def matvec(self, beta):
+        if isinstance(self.X, InPlaceDesign):
+            return self.X.matvec(beta)
         if self.offset is not None:  # only the nonzero coefficients' columns are read
             nonzero = np.flatnonzero(beta)
             X, values = self.X, beta[nonzero]
@@ -97,6 +105,8 @@ class _Problem:
 
     def rmatvec(self, r):
         """X~' r for a residual-like ``r`` (already weighted)."""
+        if isinstance(self.X, InPlaceDesign):
+            return self.X.rmatvec(r)
         if self.offset is None:
             return self.X.T @ r
         return sparse_rmatvec(self.X, r) - self.offset * r.sum()
@@ -137,10 +147,27 @@ def dense_columns(X, columns):
     return csc_dense_columns(X.data, X.indices, X.indptr, columns, X.shape[0])
 
 
-def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=False, copy_X=True):
-    """Standardize ``X`` with weighted means and population standard deviations, and fold
-    the penalty factors (already checked by ``check_penalty_factor``) into the columns.
-    With ``copy_X=False`` a dense ``X`` (float64) is centred and scaled in place."""
+def prepare(
+    X,
+    sample_weight=None,
+    *,
+    scale=True,
+    penalty_factor=None,
+    positive=False,
+    copy_X=True,
+    rows=None,
+    in_place=False,
+):
+    """Standardize ``X`` (or ``X[rows]``: ``rows`` are indices, ``sample_weight`` the
+    rows' own) with weighted means and population standard deviations, and fold the
+    penalty factors (already checked by ``check_penalty_factor``) into the columns.
+    With ``copy_X=False`` a dense ``X`` (float64) is centred and scaled in place; with
+    ``in_place`` (see ``reads_in_place``) it is read in place, never written or copied:
+    the design is then an ``InPlaceDesign``."""
+    if in_place:
+        return _in_place(X, rows, sample_weight, scale, penalty_factor, positive)
+    if rows is not None:
+        X, copy_X = take_rows(X, rows), False
     n_samples, n_features = X.shape
     uniform = sample_weight is None
     v = np.full(n_samples, 1.0 / n_samples) if uniform else sample_weight / sample_weight.sum()
@@ -170,6 +197,34 @@ def prepare(X, sample_weight=None, *, scale=True, penalty_factor=None, positive=
         Xk = np.asarray(Xk, order=order)  # (a selection of columns may not keep it)
         offset = None
     return _Problem(Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
+
+
+def _in_place(X, rows, sample_weight, scale, penalty_factor, positive):
+    """``prepare``'s problem with the design read in place."""
+    n_samples = X.shape[0] if rows is None else len(rows)
+    uniform = sample_weight is None
+    v = np.full(n_samples, 1.0 / n_samples) if uniform else sample_weight / sample_weight.sum()
+    mean, var = weighted_moments(X, rows, v)
+    keep, col_scale, ridge = _column_scales(mean, var, scale, penalty_factor)
+    columns = np.flatnonzero(keep)
+    design = InPlaceDesign(X, rows, columns, mean[keep], 1.0 / col_scale[keep])
+    return _Problem(design, None, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
+
+
+def reads_in_place(X, task, n_rows=None):
+    """Whether a fit of ``task`` (a family, or its name) on the dense ``X`` (or ``n_rows``
+    of its rows) reads it in place (``InPlaceDesign``): a single-response GLM (binomial,
+    Poisson) on a large tall design, float64 in C or Fortran order. Its Newton steps are
+    passes over the rows (``_row_blocks``), which standardize each block on the way."""
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or family_for(task).solver != "glm":
+        return False
+    n, p = X.shape[0] if n_rows is None else n_rows, X.shape[1]
+    return (
+        X.dtype == np.float64
+        and (X.flags.c_contiguous or X.flags.f_contiguous)
+        and n >= _IN_PLACE_ROWS_PER_FEATURE * p
+        and design_order((n, p)) == "F"
+    )
 
 
 def design_order(shape):

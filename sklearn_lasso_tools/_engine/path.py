@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._validation import check_penalty_factor
-from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare
+from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare, reads_in_place, take_rows
 from .families import family_for
 from .solvers import gaussian, glm
 from .threads import single_threaded_blas
@@ -159,6 +159,7 @@ def l1_path(
     copy_X=True,
     cross_products=None,
     out=None,
+    rows=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -213,6 +214,9 @@ def l1_path(
         An array the coefficients may be written into (used when it is float64 of their
         shape, C-ordered): a caller's spare, so that a wide path's coefficients do not
         take fresh pages (a fold's, see ``cv``).
+    rows : ndarray of int, default=None
+        Fit on ``X[rows]`` (``y`` and ``sample_weight`` are then those rows' own): read
+        in place where the design is (see ``designs.reads_in_place``), else copied.
 
     Returns
     -------
@@ -220,6 +224,8 @@ def l1_path(
     """
     family = family_for(task)
     penalty_factor = check_penalty_factor(penalty_factor, X.shape[1])
+    if rows is not None and not reads_in_place(X, family, len(rows)):
+        X, rows, copy_X = take_rows(X, rows), None, False
     prob = _problem(
         X,
         y,
@@ -231,6 +237,7 @@ def l1_path(
         positive,
         copy_X,
         cross_products,
+        rows,
     )
     Y = family.targets(y, n_classes)
     problem = family.degenerate(prob.v, Y)
@@ -292,12 +299,16 @@ def _reference_step(alphas):
 
 
 def _problem(
-    X, y, family, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
-):
+    X, y, family, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products,
+    rows=None,
+):  # fmt: skip
     """The standardized problem; for squared loss with more samples than features and
     given alphas (a generated grid starts from X~' r), from the Gram matrix alone (of
-    ``cross_products``, or built a block of rows at a time): no centred copy of X."""
+    ``cross_products``, or built a block of rows at a time): no centred copy of X; for a
+    GLM on a large tall dense design, read in place (``rows``: which of its rows)."""
     params = {"scale": scale, "penalty_factor": penalty_factor, "positive": positive}
+    if reads_in_place(X, family, len(y)):
+        return prepare(X, sample_weight, rows=rows, in_place=True, **params)
     if not isinstance(alphas, (int, np.integer)) and not isinstance(X, RowSubset):
         if cross_products is None:
             cross_products = cross_products_for(X, y, family, sample_weight)

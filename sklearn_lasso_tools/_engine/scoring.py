@@ -17,6 +17,7 @@ __all__ = ["SQUARED_ERROR_SCORING", "score_path", "score_squares"]
 
 SQUARED_ERROR_SCORING = ("neg_mean_squared_error", "r2")  # scored from moments, see _cv
 _EPS = np.finfo(np.float64).eps  # scikit-learn's clipping of probabilities in log_loss
+_RANKED_ALPHAS = 8  # alphas ranked at once by _roc_auc
 
 
 def score_path(scoring, task, coefs, intercepts, classes, X, y_codes, y_labels, sample_weight=None):
@@ -62,9 +63,10 @@ def _decision(X, coefs, intercepts):
     if used.size < n_features // 2:
         X, flat = X[:, used], flat[:, used]
     decision = np.asarray(X @ flat.T)
-    if coefs.ndim == 2:
-        return decision + intercepts
-    return decision.reshape(-1, coefs.shape[0], coefs.shape[1]) + intercepts
+    if coefs.ndim == 3:
+        decision = decision.reshape(-1, coefs.shape[0], coefs.shape[1])
+    decision += intercepts  # (in place: a tall CV's held-out decisions are megabytes)
+    return decision
 
 
 def _roc_auc(decision, y, w):
@@ -72,8 +74,13 @@ def _roc_auc(decision, y, w):
     n_pos, n_neg = positive.sum(), (~positive).sum()
     if n_pos == 0 or n_neg == 0:  # undefined: NaN, as scikit-learn's roc_auc_score
         return np.full(decision.shape[1:], np.nan)
-    ranks = rankdata(decision, axis=0)  # average ranks for ties, as the trapezoid rule
-    return (ranks[positive].sum(axis=0) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+    # average ranks for ties, as the trapezoid rule; a few alphas at a time (the ranking's
+    # temporaries, each as large as its input, would be the largest arrays of a tall CV)
+    rank_sums = np.empty(decision.shape[1:])
+    for start in range(0, decision.shape[1], _RANKED_ALPHAS):
+        part = slice(start, start + _RANKED_ALPHAS)
+        rank_sums[part] = rankdata(decision[:, part], axis=0)[positive].sum(axis=0)
+    return (rank_sums - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 def _binary_log_loss(decision, y, w):

@@ -15,10 +15,10 @@ from functools import partial
 import numpy as np
 
 from ._gram_path import weighted_solve
-from ._row_blocks import binomial_step
+from ._row_blocks import glm_step
 from .curvature import Curvature
-from .families import Binomial
 from .fitted_columns import FittedColumns
+from .in_place import InPlaceDesign
 from .small_paths import _compiled_applies, _compiled_gaussian, _compiled_glm, _compiled_glm_applies
 from .trace import Trace
 from .weighted_lasso import _FEW, WeightedLasso, _SinglePrecision
@@ -152,25 +152,32 @@ _ROW_BLOCK = 1024  # rows of a tall design read twice while in cache (1.6 MB at 
 
 
 def _full_step(family, X, eta, d_beta, d_intercept, v, Y):
-    """A full Newton step's ``d_eta``, and the loss and its gradient ``(X' r, sum r)``
-    after it, in one pass over the rows of ``X`` by blocks (half the memory traffic of a
-    product and then a transposed one, which is what a step on a tall design is bound by).
+    """A full Newton step's ``d_eta``, and the loss, its gradient ``(X' r, sum r)`` and
+    the mean (None where not computed on the way) after it, in one pass over the rows of
+    ``X`` by blocks (half the memory traffic of a product and then a transposed one,
+    which is what a step on a tall design is bound by).
 
-    A large tall design is Fortran-ordered (see ``designs.design_order``): for the
-    logistic loss the pass is then compiled (``_row_blocks``); else two whole products,
-    as numpy's products on its blocks of rows would copy them.
+    A large tall design is read in place (``InPlaceDesign``) or Fortran-ordered (see
+    ``designs.design_order``): for the logistic and Poisson losses the pass is then
+    compiled (``_row_blocks``); else two whole products, as numpy's products on its
+    blocks of rows would copy them.
     """
-    if X.flags.f_contiguous and X.size:
-        if isinstance(family, Binomial) and X.dtype == np.float64:
-            d_eta, loss, grad, grad_intercept = binomial_step(
-                X, d_beta, float(d_intercept), eta, v, Y
-            )
-            return d_eta, loss, (grad, grad_intercept)
-        d_eta = X @ d_beta
-        d_eta += d_intercept
-        eta_new = eta + d_eta
-        residual = v * (family.mean(eta_new) - Y)
-        return d_eta, family.loss(v, Y, eta_new), (X.T @ residual, residual.sum())
+    compiled = family.name in ("binomial", "poisson")
+    if isinstance(X, InPlaceDesign) or (X.flags.f_contiguous and X.size):
+        if compiled and isinstance(X, InPlaceDesign):
+            parts = X.glm_step(family.name == "poisson", d_beta, float(d_intercept), eta, v, Y)
+        elif compiled and X.dtype == np.float64:
+            args = (d_beta, float(d_intercept), eta, v, Y, family.name == "poisson")
+            parts = glm_step(X, None, None, None, None, *args)
+        else:
+            d_eta = X.matvec(d_beta) if isinstance(X, InPlaceDesign) else X @ d_beta
+            d_eta += d_intercept
+            eta_new = eta + d_eta
+            residual = v * (family.mean(eta_new) - Y)
+            grad = X.rmatvec(residual) if isinstance(X, InPlaceDesign) else X.T @ residual
+            return d_eta, family.loss(v, Y, eta_new), (grad, residual.sum()), None
+        d_eta, loss, grad, grad_intercept, mean = parts
+        return d_eta, loss, (grad, grad_intercept), mean
     n = X.shape[0]
     d_eta = np.empty(n)
     grad = np.zeros(X.shape[1])
@@ -186,7 +193,7 @@ def _full_step(family, X, eta, d_beta, d_intercept, v, Y):
         residual = v[rows] * (family.mean(eta_new) - Y[rows])
         grad += block.T @ residual
         grad_intercept += residual.sum()
-    return d_eta, loss, (grad, grad_intercept)
+    return d_eta, loss, (grad, grad_intercept), None
 
 
 def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
@@ -321,9 +328,10 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
     if start is not None:
         beta, intercept, eta, objective = start
         known = None
+    mean = None  # the mean at eta, when the last step's pass gave it
     for iteration in range(_MAX_NEWTON):
         trace.failures = []
-        mu = family.mean(eta)
+        mu = family.mean(eta) if mean is None else mean
         h, z = family.working(Y, eta, mu)
         gram, kept = None, False
         if curvature is not None or wide:
@@ -353,11 +361,11 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
         )
         epochs += n_iter
         d_beta = beta_new - beta
-        full_step = None
+        full_step = mean = None
         if curvature is None:
             d_eta = intercept_new - intercept + sub.matvec(d_beta)
         else:  # the loss and gradient after a full step come with d_eta, in one pass
-            d_eta, loss, known = _full_step(
+            d_eta, loss, known, mean = _full_step(
                 family, sub.X, eta, d_beta, intercept_new - intercept, v, Y
             )
             full_step = loss + _penalty(beta_new, alpha, l1_ratio, sub.ridge)
@@ -371,7 +379,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
 
         step, objective = _line_search(trial, objective)
         if curvature is None or step != 1.0:
-            known = None  # the gradient is not known at the new eta
+            known = mean = None  # the gradient and mean are not known at the new eta
         beta = beta + step * d_beta
         intercept = intercept + step * (intercept_new - intercept)
         eta = eta + step * d_eta

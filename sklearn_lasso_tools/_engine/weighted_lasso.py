@@ -196,11 +196,14 @@ class WeightedLasso:
         root = np.sqrt(self.u)
         if prob.offset is not None:  # (a block of a sparse design)
             return (dense_columns(prob.X, index) - (m + prob.offset)[index]) * root[:, None]
-        if not self._plain and prob.X.flags.f_contiguous and np.ndim(m) == 1:
+        if not isinstance(prob.X, np.ndarray):  # (a design read in place)
+            A = prob.X.columns(index)
+        elif not self._plain and prob.X.flags.f_contiguous and np.ndim(m) == 1:
             # (Fortran-ordered designs, wide ones: one compiled pass, the same numbers)
             index = np.asarray(index, dtype=np.intp)
             return weighted_columns(prob.X, index, np.ascontiguousarray(m, float), root)
-        A = prob.X[:, index]  # a copy, worked on in place (it may be most of X)
+        else:
+            A = prob.X[:, index]  # a copy, worked on in place (it may be most of X)
         if not self._plain:  # (squared loss, unweighted: nothing to do)
             A -= m[index]
             A *= root[:, None]

@@ -1,0 +1,101 @@
+"""A dense design read in place, standardization folded in: ``X~ = (X[rows][:, cols] -
+shift) * scale`` of the caller's ``X`` (float64, C- or Fortran-ordered), never copied whole.
+
+Tall dense GLM fits (binomial, Poisson) spend their time in passes over the rows of the
+design (``_row_blocks``), which standardize each block of rows into a scratch buffer in
+the core's cache on the way: a standardized copy of ``X``, a fold's copy of its rows, or
+a strong set's copy of its columns then buys nothing but memory (each was as large as a
+fraction of ``X``). Strong sets of a few columns are still copied (``restrict``): their
+passes then read those columns alone, and they are small. Pure numerics.
+"""
+
+import numpy as np
+
+from ._row_blocks import fill_block, glm_step, products
+
+__all__ = ["InPlaceDesign", "weighted_moments"]
+
+# a strong set of at most this share of X's columns is copied (read many times, and small)
+_COPIED_SHARE = 1 / 8
+_MOMENT_ROWS = 4096  # rows per block of weighted_moments
+
+
+class InPlaceDesign:
+    """``X~ = (X[rows][:, cols] - shift) * scale`` (``rows`` None: all; ``cols``: indices
+    into ``X``'s columns, ``shift`` and ``scale`` one per column of ``X~``), read in place.
+    What ``designs._Problem`` holds in place of a standardized copy."""
+
+    __slots__ = ("X", "rows", "cols", "shift", "scale", "shape")
+
+    def __init__(self, X, rows, cols, shift, scale):
+        self.X, self.rows, self.cols = X, rows, np.asarray(cols, dtype=np.intp)
+        self.shift = np.ascontiguousarray(shift, dtype=np.float64)
+        self.scale = np.ascontiguousarray(scale, dtype=np.float64)
+        self.shape = (X.shape[0] if rows is None else len(rows), self.cols.size)
+
+    def _parts(self):
+        return self.X, self.rows, self.cols, self.shift, self.scale
+
+    def restrict(self, columns):
+        """``X~[:, columns]``: in place, or (a few columns) a standardized copy in
+        Fortran order (as ``designs.prepare`` makes them)."""
+        columns = np.asarray(columns, dtype=np.intp)
+        if columns.size <= _COPIED_SHARE * self.X.shape[1]:
+            return self.columns(columns)
+        return InPlaceDesign(
+            self.X, self.rows, self.cols[columns], self.shift[columns], self.scale[columns]
+        )
+
+    def columns(self, columns):
+        """A standardized copy of ``X~[:, columns]``, Fortran-ordered."""
+        columns = np.asarray(columns, dtype=np.intp)
+        cols = self.cols[columns]
+        A = self.X[:, cols] if self.rows is None else self.X[np.ix_(self.rows, cols)]
+        A = np.asfortranarray(A)
+        A -= self.shift[columns]
+        A *= self.scale[columns]
+        return A
+
+    def matvec(self, beta):
+        """``X~ beta``, reading only the columns of nonzero coefficients."""
+        nonzero = np.flatnonzero(beta)
+        if nonzero.size == beta.size:
+            return products(*self._parts(), beta, None)[0]
+        sub = InPlaceDesign(
+            self.X, self.rows, self.cols[nonzero], self.shift[nonzero], self.scale[nonzero]
+        )
+        return products(*sub._parts(), beta[nonzero], None)[0]
+
+    def rmatvec(self, r):
+        """``X~' r``."""
+        return products(*self._parts(), None, r)[1]
+
+    def glm_step(self, poisson, d_beta, d_intercept, eta, v, Y):
+        """``_row_blocks.glm_step`` on this design."""
+        return glm_step(*self._parts(), d_beta, d_intercept, eta, v, Y, poisson)
+
+    def blocks(self, size):
+        """``(rows, block)`` pairs: ``X~[rows]`` (a slice) as C-ordered copies of at most
+        ``size`` rows, written into one buffer (each is gone when the next comes)."""
+        n = self.shape[0]
+        buffer = np.empty((min(size, n), self.shape[1]))
+        for start in range(0, n, size):
+            block = buffer[: min(size, n - start)]
+            fill_block(*self._parts(), start, block)
+            yield slice(start, start + size), block
+
+
+def weighted_moments(X, rows, v):
+    """The ``v``-weighted column means and variances of ``X[rows]`` (``rows`` None: all),
+    a block of rows at a time (the variances about the means, in a second pass: no
+    cancellation), without a copy of ``X``."""
+    p = X.shape[1]
+    columns = np.arange(p)
+    mean, var = np.zeros(p), np.zeros(p)
+    design = InPlaceDesign(X, rows, columns, np.zeros(p), np.ones(p))
+    for rows_block, block in design.blocks(_MOMENT_ROWS):
+        mean += v[rows_block] @ block
+    design = InPlaceDesign(X, rows, columns, mean, np.ones(p))
+    for rows_block, block in design.blocks(_MOMENT_ROWS):
+        var += np.einsum("i,ij,ij->j", v[rows_block], block, block)
+    return mean, var
