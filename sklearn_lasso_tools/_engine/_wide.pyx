@@ -137,3 +137,60 @@ def merge_columns(
                 o -= 1
             else:
                 memcpy(&buffer[0, i], &X[0, columns[i]], size)
+
+
+def centred_variances(const double[::1, :] X, const double[::1] mean, const double[::1] v):
+    """``sum_i v_i (x_ij - mean_j)^2`` per column (``X`` Fortran-ordered, read only): the
+    sums and roundings of numpy's ``einsum("i,ij,ij->j", v, X - mean, X - mean)``, without
+    writing the centred copy first."""
+    cdef intp n = X.shape[0], p = X.shape[1], i, j
+    cdef double c, s
+    out = np.empty(p)
+    cdef double[::1] o = out
+    with nogil:
+        for j in range(p):
+            s = 0.0
+            for i in range(n):
+                c = X[i, j] - mean[j]
+                s += v[i] * c * c
+            o[j] = s
+    return out
+
+
+def standardize_single(double[::1, :] X, const double[::1] mean, const double[::1] inv, out=None):
+    """Centre and scale ``X`` (Fortran-ordered) in place, ``(x - mean) * inv`` per column,
+    and make ``single_copy``'s float32 copy of the result in the same pass (a tile of
+    columns at a time, while in cache): ``(copy, colmax, norms)``, the numbers of
+    ``single_copy`` after numpy's ``X -= mean; X *= inv``. ``out``: a C-ordered float32
+    array of ``X``'s shape the copy is written into (else a new one)."""
+    cdef intp n = X.shape[0], p = X.shape[1], i, j, block, start, stop
+    cdef double top, a, x
+    if out is None:
+        out = np.empty((n, p), dtype=np.float32)
+    colmax = np.empty(p)
+    norms = np.empty(p)
+    cdef float[:, ::1] o = out
+    cdef double[::1] cm = colmax, nm = norms
+    cdef float f
+    with nogil:
+        for block in range((p + TILE - 1) // TILE):
+            start = block * TILE
+            stop = min(start + TILE, p)
+            for j in range(start, stop):
+                top = 0.0
+                for i in range(n):
+                    x = (X[i, j] - mean[j]) * inv[j]
+                    X[i, j] = x
+                    a = fabs(x)
+                    if a > top:
+                        top = a
+                cm[j] = top if top > 0.0 else 1.0
+                nm[j] = 0.0
+            for i in range(n):
+                for j in range(start, stop):
+                    f = <float>(X[i, j] / cm[j])
+                    o[i, j] = f
+                    nm[j] += <double>f * <double>f
+            for j in range(start, stop):
+                nm[j] = sqrt(nm[j])
+    return out, colmax, norms

@@ -159,6 +159,7 @@ def l1_path(
     copy_X=True,
     cross_products=None,
     out=None,
+    single_out=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -213,6 +214,10 @@ def l1_path(
         An array the coefficients may be written into (used when it is float64 of their
         shape, C-ordered): a caller's spare, so that a wide path's coefficients do not
         take fresh pages (a fold's, see ``cv``).
+    single_out : ndarray, default=None
+        A C-ordered float32 array the float32 copy of a wide dense design may be written
+        into (used when it has at least its rows and as many columns): a caller's spare,
+        as ``out``.
 
     Returns
     -------
@@ -231,6 +236,7 @@ def l1_path(
         positive,
         copy_X,
         cross_products,
+        single_out,
     )
     Y = family.targets(y, n_classes)
     problem = family.degenerate(prob.v, Y)
@@ -292,7 +298,17 @@ def _reference_step(alphas):
 
 
 def _problem(
-    X, y, family, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products
+    X,
+    y,
+    family,
+    alphas,
+    sample_weight,
+    scale,
+    penalty_factor,
+    positive,
+    copy_X,
+    cross_products,
+    single_out=None,
 ):
     """The standardized problem; for squared loss with more samples than features and
     given alphas (a generated grid starts from X~' r), from the Gram matrix alone (of
@@ -306,7 +322,9 @@ def _problem(
             X = X if whole is None else whole
     if isinstance(X, RowSubset):
         return X.prepare(len(y), sample_weight, **params)
-    return prepare(X, sample_weight, copy_X=copy_X, **params)
+    # (the multinomial solver screens in float64: no float32 copy)
+    single = family.solver != "multinomial"
+    return prepare(X, sample_weight, copy_X=copy_X, single=single, single_out=single_out, **params)
 
 
 def _warn_unconverged(trace, tol, max_iter):
