@@ -3,9 +3,15 @@ numpy's results exactly, and the float32 copy's products keep their error bound.
 
 import numpy as np
 import pytest
-from sklearn_lasso_tools._engine._wide import column_dots, gather_fortran, single_copy
+from sklearn_lasso_tools._engine._wide import (
+    centred_variances,
+    column_dots,
+    gather_fortran,
+    single_copy,
+    standardize_single,
+)
 
-from sklearn_lasso_tools._engine.designs import take_rows
+from sklearn_lasso_tools._engine.designs import prepare, take_rows
 from sklearn_lasso_tools._engine.weighted_lasso import _SinglePrecision
 
 
@@ -31,6 +37,45 @@ def test_single_copy_is_the_scaled_float32_copy():
     np.testing.assert_array_equal(colmax, expected_max)
     np.testing.assert_array_equal(single, (Z / expected_max).astype(np.float32))
     np.testing.assert_allclose(norms, np.linalg.norm(single.astype(np.float64), axis=0))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fused_standardization_is_numpys_passes_bitwise(weighted):
+    rng = np.random.default_rng(5)
+    X = np.asfortranarray(rng.standard_normal((41, 300)) * rng.uniform(0.1, 10.0, 300) + 3.0)
+    v = rng.uniform(0.5, 2.0, 41) if weighted else np.ones(41)
+    v /= v.sum()
+    mean = v @ X
+    centred = X - mean
+    np.testing.assert_array_equal(
+        centred_variances(X, mean, v), np.einsum("i,ij,ij->j", v, centred, centred)
+    )
+    inv = 1.0 / rng.uniform(0.5, 2.0, 300)
+    scaled = centred * inv
+    expected = single_copy(np.asfortranarray(scaled))
+    spare = np.full((45, 300), np.nan, dtype=np.float32)
+    Z = X.copy(order="F")
+    got = standardize_single(Z, mean, inv, spare[:41])
+    np.testing.assert_array_equal(Z, scaled)
+    assert got[0].base is spare
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_prepare_with_its_float32_copy_is_prepare_without(weighted):
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((30, 200)) * rng.uniform(0.1, 10.0, 200) + 1.0
+    w = rng.uniform(0.5, 2.0, 30) if weighted else None
+    plain, fused = prepare(X, w), prepare(X, w, single=True)
+    assert plain.single is None
+    np.testing.assert_array_equal(fused.X, plain.X)
+    np.testing.assert_array_equal(fused.mean, plain.mean)
+    np.testing.assert_array_equal(fused.scale, plain.scale)
+    for a, b in zip(fused.single, single_copy(plain.X), strict=True):
+        np.testing.assert_array_equal(a, b)
+    X[:, 7] = 2.0  # a constant feature is dropped: no copy made with the design
+    assert prepare(X, w, single=True).single is None
 
 
 def test_single_precision_products_are_exact_where_they_may_reach_the_floor():

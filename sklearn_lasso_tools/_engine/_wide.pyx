@@ -137,3 +137,75 @@ def merge_columns(
                 o -= 1
             else:
                 memcpy(&buffer[0, i], &X[0, columns[i]], size)
+
+
+def centred_variances(const double[::1, :] X, const double[::1] mean, const double[::1] v):
+    """``sum_i v_i (x_ij - mean_j)^2`` per column (``X`` Fortran-ordered, read only): the
+    sums and roundings of numpy's ``einsum("i,ij,ij->j", v, X - mean, X - mean)``, without
+    writing the centred copy first. Four columns at a time: each column's sum is still
+    taken in row order, and the four are independent additions the processor overlaps."""
+    cdef intp n = X.shape[0], p = X.shape[1], i, j, end = p - p % 4
+    cdef double c0, c1, c2, c3, s0, s1, s2, s3, m0, m1, m2, m3, w
+    out = np.empty(p)
+    cdef double[::1] o = out
+    with nogil:
+        for j in range(0, end, 4):
+            s0 = s1 = s2 = s3 = 0.0
+            m0, m1, m2, m3 = mean[j], mean[j + 1], mean[j + 2], mean[j + 3]
+            for i in range(n):
+                w = v[i]
+                c0 = X[i, j] - m0
+                c1 = X[i, j + 1] - m1
+                c2 = X[i, j + 2] - m2
+                c3 = X[i, j + 3] - m3
+                s0 += w * c0 * c0
+                s1 += w * c1 * c1
+                s2 += w * c2 * c2
+                s3 += w * c3 * c3
+            o[j], o[j + 1], o[j + 2], o[j + 3] = s0, s1, s2, s3
+        for j in range(end, p):
+            s0 = 0.0
+            for i in range(n):
+                c0 = X[i, j] - mean[j]
+                s0 += v[i] * c0 * c0
+            o[j] = s0
+    return out
+
+
+def standardize_single(double[::1, :] X, const double[::1] mean, const double[::1] inv, out=None):
+    """Centre and scale ``X`` (Fortran-ordered) in place, ``(x - mean) * inv`` per column,
+    and make ``single_copy``'s float32 copy of the result in the same pass (a tile of
+    columns at a time, while in cache): ``(copy, colmax, norms)``, the numbers of
+    ``single_copy`` after numpy's ``X -= mean; X *= inv``. ``out``: a C-ordered float32
+    array of ``X``'s shape the copy is written into (else a new one)."""
+    cdef intp n = X.shape[0], p = X.shape[1], i, j, block, start, stop
+    cdef double top, a, x
+    if out is None:
+        out = np.empty((n, p), dtype=np.float32)
+    colmax = np.empty(p)
+    norms = np.empty(p)
+    cdef float[:, ::1] o = out
+    cdef double[::1] cm = colmax, nm = norms
+    cdef float f
+    with nogil:
+        for block in range((p + TILE - 1) // TILE):
+            start = block * TILE
+            stop = min(start + TILE, p)
+            for j in range(start, stop):
+                top = 0.0
+                for i in range(n):
+                    x = (X[i, j] - mean[j]) * inv[j]
+                    X[i, j] = x
+                    a = fabs(x)
+                    if a > top:
+                        top = a
+                cm[j] = top if top > 0.0 else 1.0
+                nm[j] = 0.0
+            for i in range(n):
+                for j in range(start, stop):
+                    f = <float>(X[i, j] / cm[j])
+                    o[i, j] = f
+                    nm[j] += <double>f * <double>f
+            for j in range(start, stop):
+                nm[j] = sqrt(nm[j])
+    return out, colmax, norms

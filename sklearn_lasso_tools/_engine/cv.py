@@ -239,17 +239,18 @@ def fold_statistics(scores, splits, sample_weight):
 # against the gather's 3 (160 of 200 x 10,000 rows; transparent huge pages compacted on a
 # loaded machine). So are its coefficients, once the fold has scored them (filling a
 # fresh 100 x 10,000 array cost 13 ms, against 2 in a reused one). Nothing is kept past
-# the block, nor in other threads.
+# the block, nor in other threads. And so is the float32 copy of a wide fold's design
+# (half its rows' size; see designs.prepare).
 _spare = threading.local()
 
 
 @contextmanager
 def _reused_rows():
-    _spare.rows, _spare.coefs, _spare.enabled = None, None, True
+    _spare.rows, _spare.coefs, _spare.single, _spare.enabled = None, None, None, True
     try:
         yield
     finally:
-        _spare.rows, _spare.coefs, _spare.enabled = None, None, False
+        _spare.rows, _spare.coefs, _spare.single, _spare.enabled = None, None, None, False
 
 
 def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_params):
@@ -263,7 +264,7 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
     if design is None and reads_in_place(X, task, len(rows)):
         design, fold_rows = X, rows  # (the fit reads its rows where they are: no copy)
     reuse = design is None and getattr(_spare, "enabled", False)
-    coefs_spare = None
+    coefs_spare = single_spare = None
     if getattr(_spare, "enabled", False):  # (given back by the fold that scored them)
         coefs_spare, _spare.coefs = _spare.coefs, None
     if design is None:
@@ -271,6 +272,14 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
         if reuse:
             spare, _spare.rows = _spare.rows, None
         design = take_rows(X, rows, spare)
+    wide = isinstance(design, np.ndarray) and design.shape[0] < design.shape[1]
+    if reuse and wide:
+        single_spare = _spare.single
+        if single_spare is None or single_spare.shape[0] < len(rows):
+            # (a few rows more than this fold's: the next fold may have one more)
+            extra = max(1, len(rows) // 64)
+            single_spare = np.empty((len(rows) + extra, X.shape[1]), dtype=np.float32)
+        _spare.single = single_spare
     path = l1_path(
         design,
         y[rows],
@@ -283,9 +292,9 @@ def subset_path(X, y, rows, *, task, alphas, sample_weight, design=None, **path_
         copy_X=False,  # a copy of its own (rows: indices): standardized in place
         out=coefs_spare,
         rows=fold_rows,  # (or the rows of X read in place)
+        single_out=single_spare,
         **path_params,
     )
-    wide = isinstance(design, np.ndarray) and design.shape[0] < design.shape[1]
     if reuse and wide and design.flags.f_contiguous:
         _spare.rows = design  # (wide: tall folds' rows are not gathered into a spare)
     return path.coefs, path.intercepts

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import sparse
 
 from ._csc import csc_dense_columns, csc_matvec, csc_rmatvec, csc_take_columns
-from ._wide import gather_fortran
+from ._wide import centred_variances, gather_fortran, standardize_single
 from .families import family_for
 from .in_place import InPlaceDesign, weighted_moments
 from .threads import single_threaded_blas
@@ -55,6 +55,7 @@ class _Problem:
     positive: bool = False
     gram: np.ndarray | None = None  # X~' diag(n v) X~, given instead of X (see RowSubset)
     xy: np.ndarray | None = None  # X~' diag(n v) y, with the Gram matrix
+    single: tuple | None = None  # X's float32 copy, made with it (see _SinglePrecision)
 
     @property
     def n_samples(self):
@@ -157,13 +158,19 @@ def prepare(
     copy_X=True,
     rows=None,
     in_place=False,
+    single=False,
+    single_out=None,
 ):
     """Standardize ``X`` (or ``X[rows]``: ``rows`` are indices, ``sample_weight`` the
     rows' own) with weighted means and population standard deviations, and fold the
     penalty factors (already checked by ``check_penalty_factor``) into the columns.
     With ``copy_X=False`` a dense ``X`` (float64) is centred and scaled in place; with
     ``in_place`` (see ``reads_in_place``) it is read in place, never written or copied:
-    the design is then an ``InPlaceDesign``."""
+    the design is then an ``InPlaceDesign``.
+
+    ``single``: a wide dense design also gets the float32 copy its paths screen with
+    (``_SinglePrecision``), written in the pass that centres and scales it (into
+    ``single_out`` when that is a C-ordered float32 array with at least its rows)."""
     if in_place:
         return _in_place(X, rows, sample_weight, scale, penalty_factor, positive)
     if rows is not None:
@@ -171,6 +178,7 @@ def prepare(
     n_samples, n_features = X.shape
     uniform = sample_weight is None
     v = np.full(n_samples, 1.0 / n_samples) if uniform else sample_weight / sample_weight.sum()
+    fused = False
     if sparse.issparse(X):
         X = sparse.csc_array(X, dtype=np.float64)
         mean = X.T @ v
@@ -181,22 +189,51 @@ def prepare(
         order = design_order(X.shape)
         centred = np.array(X, dtype=np.float64, order=order, copy=copy_X or None)
         mean = v @ centred
-        centred -= mean
-        var = np.einsum("i,ij,ij->j", v, centred, centred)
+        # wide, for a path: centring, scaling and the float32 copy in one pass, after the
+        # variances (the same numbers as the passes below: one read of X, not four)
+        fused = single and n_samples < n_features and centred.flags.f_contiguous
+        if fused:
+            var = centred_variances(centred, mean, v)
+        else:
+            centred -= mean
+            var = np.einsum("i,ij,ij->j", v, centred, centred)
     keep, col_scale, ridge = _column_scales(mean, var, scale, penalty_factor)
     inv = 1.0 / col_scale[keep]
+    copy = None
     if sparse.issparse(X):
         Xk = sparse.csc_array(X[:, keep] @ sparse.diags_array(inv))
         Xk.sort_indices()
         Xk.indices = Xk.indices.astype(np.int32, copy=False)
         Xk.indptr = Xk.indptr.astype(np.int32, copy=False)
         offset = mean[keep] * inv
+    elif fused and keep.all():
+        Xk, offset = centred, None
+        copy = standardize_single(Xk, mean, inv, _single_buffer(single_out, Xk.shape))
     else:
+        if fused:
+            centred -= mean
         Xk = centred if keep.all() else centred[:, keep]
         Xk *= inv
         Xk = np.asarray(Xk, order=order)  # (a selection of columns may not keep it)
         offset = None
-    return _Problem(Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive))
+    return _Problem(
+        Xk, offset, mean, col_scale, keep, v, uniform, None, ridge, bool(positive), single=copy
+    )
+
+
+def _single_buffer(spare, shape):
+    """The first rows of ``spare`` when it can hold a C-ordered float32 array of ``shape``
+    (a view, contiguous), else None."""
+    fits = (
+        isinstance(spare, np.ndarray)
+        and spare.dtype == np.float32
+        and spare.flags.c_contiguous
+        and spare.flags.writeable
+        and spare.ndim == 2
+        and spare.shape[0] >= shape[0]
+        and spare.shape[1] == shape[1]
+    )
+    return spare[: shape[0]] if fits else None
 
 
 def _in_place(X, rows, sample_weight, scale, penalty_factor, positive):

@@ -160,6 +160,7 @@ def l1_path(
     cross_products=None,
     out=None,
     rows=None,
+    single_out=None,
 ):
     """Fit the elastic-net path of a linear model with warm starts.
 
@@ -217,6 +218,10 @@ def l1_path(
     rows : ndarray of int, default=None
         Fit on ``X[rows]`` (``y`` and ``sample_weight`` are then those rows' own): read
         in place where the design is (see ``designs.reads_in_place``), else copied.
+    single_out : ndarray, default=None
+        A C-ordered float32 array the float32 copy of a wide dense design may be written
+        into (used when it has at least its rows and as many columns): a caller's spare,
+        as ``out``.
 
     Returns
     -------
@@ -238,6 +243,7 @@ def l1_path(
         copy_X,
         cross_products,
         rows,
+        single_out,
     )
     Y = family.targets(y, n_classes)
     problem = family.degenerate(prob.v, Y)
@@ -300,7 +306,7 @@ def _reference_step(alphas):
 
 def _problem(
     X, y, family, alphas, sample_weight, scale, penalty_factor, positive, copy_X, cross_products,
-    rows=None,
+    rows=None, single_out=None,
 ):  # fmt: skip
     """The standardized problem; for squared loss with more samples than features and
     given alphas (a generated grid starts from X~' r), from the Gram matrix alone (of
@@ -317,7 +323,9 @@ def _problem(
             X = X if whole is None else whole
     if isinstance(X, RowSubset):
         return X.prepare(len(y), sample_weight, **params)
-    return prepare(X, sample_weight, copy_X=copy_X, **params)
+    # (the multinomial solver screens in float64: no float32 copy)
+    single = family.solver != "multinomial"
+    return prepare(X, sample_weight, copy_X=copy_X, single=single, single_out=single_out, **params)
 
 
 def _warn_unconverged(trace, tol, max_iter):

@@ -211,7 +211,7 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     # (see _glm_newton); dense ones take X' r over every feature first in float32 (see
     # _SinglePrecision)
     wide = prob.n_samples < prob.n_features
-    single = _SinglePrecision(prob.X) if wide and prob.offset is None else None
+    single = _SinglePrecision(prob.X, prob.single) if wide and prob.offset is None else None
 
     def gradient(floor):
         known = state.gradient_on(None)

@@ -62,7 +62,7 @@ class WeightedLasso:
         # keeps the Gram entries of the features that have been active
         self._single, self._systems = None, None
         if along_path and self.screen is not None and gram is None and prob.offset is None:
-            self._single = _SinglePrecision(prob.X)
+            self._single = _SinglePrecision(prob.X, prob.single)
             self._systems = ActiveSystems(self._columns, t * np.sqrt(u), prob.n_features)
 
     def correlations(self, b, floor=0.0):
@@ -253,12 +253,15 @@ class _SinglePrecision:
     the last full product's ``r0`` rules out most features, and only the others are
     computed, exactly, from their float64 columns."""
 
-    def __init__(self, X):
+    def __init__(self, X, copy=None):
+        """``copy``: ``(single, colmax, norms)`` of ``X``, when made with it (``prepare``)."""
         self.X = X
-        # C order (X' r is fastest so), made from X (Fortran-ordered when wide) a tile of
-        # columns at a time, in compiled code (see _wide)
-        Z = X if X.dtype == np.float64 and X.flags.f_contiguous else np.asfortranarray(X, float)
-        self.single, self.colmax, self.norms = single_copy(Z)
+        if copy is None:
+            # C order (X' r is fastest so), made from X (Fortran-ordered when wide) a tile
+            # of columns at a time, in compiled code (see _wide)
+            Z = X if X.dtype == np.float64 and X.flags.f_contiguous else np.asfortranarray(X, float)
+            copy = single_copy(Z)
+        self.single, self.colmax, self.norms = copy
         # rounding of n products and their sum, and of both factors (Higham's bound, x2)
         self.relative = 2 * (X.shape[0] + 2) * np.finfo(np.float32).eps
         self.lengths = self.norms * self.colmax * (1 + 1e-6)  # ||x_j||, rounded up
