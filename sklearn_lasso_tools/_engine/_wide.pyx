@@ -39,38 +39,48 @@ def gather_fortran(const double[:, ::1] X, const intp[::1] rows, out=None):
     return out
 
 
+cdef void _single_tile(
+    const double[::1, :] Z, intp start, intp stop, double[::1] cm, float[:, ::1] o,
+    double[::1] nm,
+) noexcept nogil:
+    """Columns ``start:stop`` of ``Z`` (``cm``: their largest magnitudes, already set)
+    into the float32 copy ``o``, each divided by its magnitude, with the copy's norms."""
+    cdef intp i, j, n = Z.shape[0]
+    cdef float f
+    for j in range(start, stop):
+        nm[j] = 0.0
+    for i in range(n):
+        for j in range(start, stop):
+            f = <float>(Z[i, j] / cm[j])
+            o[i, j] = f
+            nm[j] += <double>f * <double>f
+    for j in range(start, stop):
+        nm[j] = sqrt(nm[j])
+
+
 def single_copy(const double[::1, :] Z):
     """A float32 copy of ``Z`` (Fortran-ordered) in C order, each column divided by its
     largest magnitude (1 for a zero column): ``(copy, those magnitudes, the copy's
     column norms)``."""
     cdef intp n = Z.shape[0], p = Z.shape[1], i, j, block, start, stop
-    cdef double top, a, s
+    cdef double top, a
     single = np.empty((n, p), dtype=np.float32)
     colmax = np.empty(p)
     norms = np.empty(p)
     cdef float[:, ::1] o = single
     cdef double[::1] cm = colmax, nm = norms
-    cdef float f
     with nogil:
-        for j in range(p):
-            top = 0.0
-            for i in range(n):
-                a = fabs(Z[i, j])
-                if a > top:
-                    top = a
-            cm[j] = top if top > 0.0 else 1.0
         for block in range((p + TILE - 1) // TILE):
             start = block * TILE
             stop = min(start + TILE, p)
             for j in range(start, stop):
-                nm[j] = 0.0
-            for i in range(n):
-                for j in range(start, stop):
-                    f = <float>(Z[i, j] / cm[j])
-                    o[i, j] = f
-                    nm[j] += <double>f * <double>f
-        for j in range(p):
-            nm[j] = sqrt(nm[j])
+                top = 0.0
+                for i in range(n):
+                    a = fabs(Z[i, j])
+                    if a > top:
+                        top = a
+                cm[j] = top if top > 0.0 else 1.0
+            _single_tile(Z, start, stop, cm, o, nm)
     return single, colmax, norms
 
 
@@ -186,7 +196,6 @@ def standardize_single(double[::1, :] X, const double[::1] mean, const double[::
     norms = np.empty(p)
     cdef float[:, ::1] o = out
     cdef double[::1] cm = colmax, nm = norms
-    cdef float f
     with nogil:
         for block in range((p + TILE - 1) // TILE):
             start = block * TILE
@@ -200,12 +209,5 @@ def standardize_single(double[::1, :] X, const double[::1] mean, const double[::
                     if a > top:
                         top = a
                 cm[j] = top if top > 0.0 else 1.0
-                nm[j] = 0.0
-            for i in range(n):
-                for j in range(start, stop):
-                    f = <float>(X[i, j] / cm[j])
-                    o[i, j] = f
-                    nm[j] += <double>f * <double>f
-            for j in range(start, stop):
-                nm[j] = sqrt(nm[j])
+            _single_tile(X, start, stop, cm, o, nm)
     return out, colmax, norms
