@@ -36,15 +36,21 @@ templates_path = ["_templates"]
 
 # API reference
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+# a class's own methods and those of this package's mixins (report_tables...), not what it
+# inherits from scikit-learn (see _skip_member)
+autodoc_default_options = {"members": True, "inherited-members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_validation_checks = set()
 
 
 def _skip_member(app, what, name, obj, skip, options):
-    """Hide scikit-learn's generated metadata-routing setters (``set_fit_request``...)."""
+    """Hide scikit-learn's generated metadata-routing setters (``set_fit_request``...) and
+    the methods a class inherits from scikit-learn (``get_params``...), documented there."""
     if name.startswith("set_") and name.endswith("_request"):
+        return True
+    module = getattr(getattr(obj, "fget", obj), "__module__", None)  # (a property's getter)
+    if what == "class" and module and not module.startswith("sklearn_lasso_tools"):
         return True
     return None
 

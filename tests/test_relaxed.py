@@ -34,13 +34,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_lasso_tools import L1Selector, SelectThenRefit
 from sklearn_lasso_tools._engine.path import l1_path
-from sklearn_lasso_tools._engine.relax import (
-    blend,
-    cross_validate_relaxed,
-    refit_linear,
-    refit_path,
-    relaxed_rules,
-)
+from sklearn_lasso_tools._engine.refit import refit_linear
+from sklearn_lasso_tools._engine.relax import blend, refit_path
+from sklearn_lasso_tools._engine.relaxed_cv import cross_validate_relaxed, relaxed_rules
 
 sys.path.insert(0, os.path.dirname(__file__))
 import _glmnet  # noqa: E402

@@ -74,7 +74,7 @@ class Family:
         Whether the loss is squared error: paths and folds may then come from Gram matrices
         (``designs.CrossProducts``), and the relaxed refit is least squares.
     supports_relax : bool
-        Whether ``relax.refit_linear`` has a refit for it (glmnet's ``relax=TRUE``).
+        Whether ``refit.refit_linear`` has a refit for it (glmnet's ``relax=TRUE``).
     """
 
     name = task = solver = default_scoring = None

@@ -12,19 +12,20 @@ the working set's design, and ``b`` may be constrained to be non-negative
 those whose correlation with the residual is near the threshold), then the optimality
 conditions are checked on every feature and violators join the set (Tibshirani et al.'s
 strong rules with KKT checks). On the working set, descent is polished: once its active
-set settles, the active linear system gives the exact solution. Along a path on a wide
-dense design, the polish's systems are kept from one solve to the next (``_active_systems``).
+set settles, the active linear system gives the exact solution (``polish``). Along a path
+on a wide dense design, the polish's systems are kept from one solve to the next
+(``active_systems``).
 """
 
 from functools import partial
 
 import numpy as np
-from scipy.linalg.lapack import dposv
 
 from ._wide import column_dots, single_copy, weighted_columns
 from .active_systems import ActiveSystems
 from .descent import coordinate_descent
-from .designs import dense_columns, sparse_rmatvec, take_columns
+from .designs import dense_columns, take_columns
+from .polish import polish, residual_correlation, solve_active
 
 __all__ = ["WeightedLasso"]
 
@@ -34,14 +35,12 @@ _DENSE_BLOCK = 2_000_000  # working sets of sparse designs up to this size are d
 _DENSE_RATIO = 4  # ... when they hold at least 1 / _DENSE_RATIO of their cells
 _FEW = 64
 _WHOLE_SET = 4  # on a Gram matrix, no working set past 1 / _WHOLE_SET features active
-_REPAIRS = 5  # active sets the polish tries
 _PARTIAL = 8  # X' r on some features, from a past full one, while they are at most 1 / _PARTIAL
 _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on glmnet's grid
-_TINY = np.finfo(float).tiny
 
 
 class WeightedLasso:
-    """One weighted problem on a standardized design ``prob`` (see ``_design.prepare``).
+    """One weighted problem on a standardized design ``prob`` (see ``designs.prepare``).
 
     ``gram`` and ``Xy`` may carry the full ``u``-weighted Gram matrix and correlations when
     they are reused across many solves (squared loss with n_samples > n_features).
@@ -155,12 +154,12 @@ class WeightedLasso:
         design, y, l2 = self._restrict(index, l2)
         positive = self.prob.positive
         rows = y.size
-        solve = partial(_solve_active, l1=l1, l2=l2, y=y, design=design)
+        solve = partial(solve_active, l1=l1, l2=l2, y=y, design=design)
         if self._systems is not None:
             solve = partial(self._solve_kept, index, shift, l1, y, design)
         # warm start; the budget never exceeds max_iter epochs (max_iter bounds the work)
         budget = rows * min(_FIRST_EPOCHS, max_iter)
-        if _polish(b, l1, y, design, positive, budget, solve):
+        if polish(b, l1, y, design, positive, budget, solve):
             return 0, None
         epochs, rounds = 0, _FIRST_EPOCHS
         while epochs < max_iter:
@@ -169,18 +168,18 @@ class WeightedLasso:
                 b, l1, l2, y, max_iter=rounds, tol=tol, positive=positive, **design
             )
             epochs += n_iter
-            if gap <= abs_tol or _polish(b, l1, y, design, positive, rows * n_iter, solve):
+            if gap <= abs_tol or polish(b, l1, y, design, positive, rows * n_iter, solve):
                 return epochs, None
             rounds *= 2
         return epochs, gap / abs_tol
 
     def _solve_kept(self, index, shift, l1, y, design, active, signs):
-        """``_solve_active`` from the kept systems (``index``: the working set's features;
+        """``solve_active`` from the kept systems (``index``: the working set's features;
         ``shift``: the ridge weight, or theirs)."""
         shift = shift if np.isscalar(shift) else shift[active]
         solution = self._systems.solve(index[active], signs, l1, shift)
         if "X" not in design or not self._plain:
-            return solution, _correlation(active, y, design)
+            return solution, residual_correlation(active, y, design)
         X, features = design["X"], index[active]
 
         def correlation(w):  # its residual kept: the next check's, if w is the solution
@@ -313,99 +312,3 @@ def _gram_pays(n_samples, n_features):
     """Whether building the Gram matrix (n p^2 / 2) costs less than the epochs it saves
     (each n p without it, p^2 with it), assuming about ``_EXPECTED_EPOCHS``."""
     return n_samples * n_features / 2 < _EXPECTED_EPOCHS * (n_samples - n_features)
-
-
-def _polish(b, l1, y, design, positive, budget, solve):
-    """Replace ``b`` by the exact minimizer with its active set and signs, if that meets
-    the optimality conditions; a few times, features whose sign flips leave the active
-    set and features that violate the conditions join it (as in LARS). Skipped when it
-    would cost more than ``budget``, the work of the descent just run (in sample-feature
-    products: one per row and working feature per epoch, or one per active and working
-    feature on a Gram matrix). ``solve(active, signs)`` is ``_solve_active``'s.
-
-    Called once or more per solve, thousands of times along a path: small-array numpy
-    overhead matters here."""
-    active = b.nonzero()[0]
-    n_active = active.size
-    if n_active == 0:
-        return False
-    if design.get("gram") is None:
-        if y.size * n_active**2 > budget * b.size:
-            return False  # building the active system costs more than the round did
-    elif _REPAIRS * n_active**3 / 3 > budget / y.size * n_active * b.size:
-        # solving it (up to _REPAIRS times) costs more than the round did: a Gram epoch
-        # reads a row of the working set's Gram matrix per active feature
-        return False
-    signs = np.sign(b[active])
-    for _ in range(_REPAIRS):
-        solution, correlation = solve(active, signs)
-        if solution is None:
-            return False
-        flipped = np.sign(solution) != signs
-        if flipped.any():
-            active, signs = active[~flipped], signs[~flipped]
-            if not active.size:
-                return False
-            continue
-        pull = correlation(solution)
-        pull[active] = 0.0
-        if not positive:
-            pull_sign, pull = np.sign(pull), np.abs(pull)
-        joining = (pull > l1 * (1 + 1e-9)).nonzero()[0]
-        if not joining.size:
-            b[:] = 0.0
-            b[active] = solution
-            return True
-        active = np.concatenate([active, joining])
-        signs = np.concatenate([signs, np.ones(joining.size) if positive else pull_sign[joining]])
-    return False
-
-
-def _solve_active(active, signs, l1, l2, y, design):
-    """The minimizer on the ``active`` columns with these signs (None when their system
-    is singular), and the function giving every column's correlation with its residual."""
-    system, Xy_active, correlation = _active_system(active, y, design)  # a fresh matrix
-    if l2:
-        system.flat[:: active.size + 1] += l2
-    # Jacobi scaling keeps the solve accurate when penalty factors rescale columns widely
-    root = np.sqrt(np.maximum(system.diagonal(), _TINY))
-    system /= np.multiply.outer(root, root)
-    # Cholesky through LAPACK directly: numpy's solve costs several times more per call
-    _, solution, info = dposv(system, (Xy_active - l1 * signs) / root, overwrite_a=True)
-    if info != 0:
-        return None, None  # not positive definite: the active columns are dependent
-    return solution / root, correlation
-
-
-def _active_system(active, y, design):
-    """The active columns' Gram matrix (a new array) and correlations with ``y``, and a
-    function giving every column's correlation with the residual of a solution on the
-    active set (``active``: column indices)."""
-    if design.get("gram") is not None:
-        rows = design["gram"].take(active, axis=0)
-        correlation = _correlation(active, y, design, rows)
-        return rows.take(active, axis=1), design["Xy"][active], correlation
-    if design.get("X") is not None:
-        X_active = design["X"][:, active]
-        correlation = _correlation(active, y, design, X_active)
-        return X_active.T @ X_active, X_active.T @ y, correlation
-    X, mean, weights = design["sparse_X"], design["X_mean"], design["sample_weight"]
-    Z_active = dense_columns(X, active) - mean[active]
-
-    def correlation(w):
-        r = weights * (y - Z_active @ w)
-        return sparse_rmatvec(X, r) - mean * r.sum()
-
-    weighted = Z_active * weights[:, None]
-    return weighted.T @ Z_active, weighted.T @ y, correlation
-
-
-def _correlation(active, y, design, block=None):
-    """The function giving every column's correlation with the residual of a solution on
-    the ``active`` columns of a dense design or Gram matrix (``block``: their Gram rows or
-    design columns, when already taken; else taken when it is called)."""
-    if design.get("gram") is not None:
-        gram, Xy = design["gram"], design["Xy"]
-        return lambda w: Xy - w @ (gram.take(active, axis=0) if block is None else block)
-    X = design["X"]
-    return lambda w: X.T @ (y - (X[:, active] if block is None else block) @ w)

@@ -14,7 +14,9 @@ from .._compat import (
 from .._engine.cv import make_splitter
 from .._engine.families import family_for
 from .._engine.path import l1_path
-from .._engine.relax import REFIT_L2, blend, cross_validate_relaxed, refit_linear
+from .._engine.refit import REFIT_L2, refit_linear
+from .._engine.relax import blend
+from .._engine.relaxed_cv import cross_validate_relaxed
 from .._engine.scoring import PathPointClassifier, PathPointRegressor
 from .._validation import (
     Rule,

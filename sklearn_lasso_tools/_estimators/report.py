@@ -1,17 +1,17 @@
-"""LassoPathReport: the whole regularization path, cross-validated, with tables."""
+"""LassoPathReport: the whole regularization path, cross-validated; its parameters and fit.
 
-import warnings
+What a fitted report offers is in its mixins: the rules' choices (``report_rules``), its
+tables (``report_tables``), its chart and notebook display (``report_display``), and
+stability selection, which its fit calls (``report_stability``)."""
+
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, _fit_context
 from .._engine.cv import (
-    budget_rule,
     cross_validate_path,
     held_out_blocks,
     make_splitter,
@@ -27,7 +27,6 @@ from .._progress import progress_bar
 from .._validation import (
     Rule,
     check_alphas,
-    check_rule,
     engine_params,
     engine_task,
     feature_names,
@@ -36,13 +35,15 @@ from .._validation import (
 )
 from ._base import PATH_CONSTRAINTS
 from .report_display import ReportDisplay
+from .report_rules import ReportRules
+from .report_stability import ReportStability
 from .report_tables import ReportTables
 from .routing import split_params, splitter_router
 
 __all__ = ["LassoPathReport"]
 
 
-class LassoPathReport(ReportTables, ReportDisplay, BaseEstimator):
+class LassoPathReport(ReportRules, ReportTables, ReportDisplay, ReportStability, BaseEstimator):
     """The L1 (or elastic-net) regularization path of a linear model, cross-validated.
 
     Fits every strength of a descending grid with warm starts (glmnet's algorithm), then
@@ -368,127 +369,6 @@ class LassoPathReport(ReportTables, ReportDisplay, BaseEstimator):
             {"feature": names[first], "other": names[second], "corr": corr}
         )
         self._correlated_candidates = candidates
-
-    def _fit_stability(self, X, y_enc, etask, classes, weights, params, owner):
-        """Complementary pairs stability selection on the fitted grid (see ``_stability``)."""
-        # (loaded here: a fit without n_bootstrap does not pay for the module)
-        from .._engine.stability import complementary_pairs, select_stable, stability_path
-
-        if classes is not None and np.bincount(y_enc).min() < 2:
-            raise ValueError(
-                f"The 'n_bootstrap' parameter of {owner} asks for stability selection, which "
-                "splits every class in two halves; each class needs at least 2 samples, got "
-                f"{np.bincount(y_enc).min()}."
-            )
-        if X.shape[0] < 4:
-            raise ValueError(
-                f"The 'n_bootstrap' parameter of {owner} asks for stability selection on "
-                f"halves of the samples; that needs at least 4 samples, got {X.shape[0]}."
-            )
-        # None draws the same half-samples on every fit (a fixed seed, not the global
-        # RNG): results change only when random_state asks
-        rng = check_random_state(0 if self.random_state is None else self.random_state)
-        pairs = complementary_pairs(
-            X.shape[0], self.n_bootstrap, rng, strata=None if classes is None else y_enc
-        )
-        result = stability_path(
-            X,
-            y_enc,
-            pairs,
-            task=etask,
-            alphas=self.alphas_,
-            sample_weight=weights,
-            n_jobs=self.n_jobs,
-            **params,
-        )
-        names = self.feature_names_
-        chosen = select_stable(result, self.stability_threshold, self.pfer)
-        if not chosen.within_pfer:
-            warnings.warn(
-                f"Even at the largest alpha, half-samples select {chosen.q:.3g} features on "
-                f"average, more than pfer={self.pfer} allows with stability_threshold="
-                f"{self.stability_threshold} and {len(names)} features; the stability region "
-                "is the first alpha alone and its bound exceeds pfer.",
-                UserWarning,
-                stacklevel=5,  # past _fit_path, fit and _fit_context, to the caller
-            )
-        self.stability_result_ = result
-        self.stability_path_ = pd.DataFrame(
-            result.frequency,
-            index=pd.Index(self.alphas_, name="alpha"),
-            columns=pd.Index(names, name="feature"),
-        )
-        self.stability_q_ = result.q
-        self.stability_alpha_ = float(self.alphas_[chosen.end])
-        self.stability_max_ = pd.Series(
-            chosen.max_frequency, index=pd.Index(names, name="feature"), name="stability"
-        )
-        stable = self.stability_max_[chosen.stable]
-        self.stable_features_ = stable.sort_values(ascending=False, kind="stable").index.to_numpy()
-        self.stability_bound_ = chosen.mb_bound
-        self.stability_bound_unimodal_ = chosen.unimodal_bound
-
-    def rule_index(self, rule, *, stacklevel=2):
-        """The grid position (index into ``alphas_``) a rule picks.
-
-        Parameters
-        ----------
-        rule : {"min", "1se"} or int
-            ``"min"``: ``alpha_min_``; ``"1se"``: ``alpha_1se_``; an int k >= 1: the
-            largest alpha within one standard error of the best that keeps at most k
-            features (if none does, the best-scoring alpha that keeps at most k, with a
-            ``UserWarning``).
-        stacklevel : int, default=2
-            Where that warning points (2: the caller of this method).
-
-        Returns
-        -------
-        int
-        """
-        check_is_fitted(self, "cv_mean_")
-        rule = check_rule(rule, type(self).__name__)
-        if rule == Rule.MIN:
-            return self.cv_result_.index_min
-        if rule == Rule.ONE_SE:
-            return self.cv_result_.index_1se
-        index, within = budget_rule(self.cv_mean_, self.cv_se_, self.n_nonzero_, rule)
-        if not within:
-            warnings.warn(
-                f"No alpha within one standard error of the best CV score keeps at most "
-                f"{rule} features (alpha_1se_ keeps "
-                f"{self.n_nonzero_[self.cv_result_.index_1se]}); using the best-scoring "
-                f"alpha that does: alpha={self.alphas_[index]:.4g} with "
-                f"{self.n_nonzero_[index]} features.",
-                UserWarning,
-                stacklevel=stacklevel,
-            )
-        return index
-
-    def selector(self, rule="1se"):
-        """An unfitted :class:`L1Selector` at the strength this rule chose.
-
-        Parameters
-        ----------
-        rule : {"min", "1se"} or int, default="1se"
-            As for :meth:`selected_features`.
-
-        Returns
-        -------
-        L1Selector
-        """
-        from .selector import L1Selector
-
-        alpha = float(self.alphas_[self.rule_index(rule, stacklevel=3)])
-        return L1Selector(
-            alpha,
-            scale=self.scale,
-            task=self.task,
-            l1_ratio=self.l1_ratio,
-            tol=self.tol,
-            max_iter=self.max_iter,
-            penalty_factor=self.penalty_factor,
-            positive=self.positive,
-        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

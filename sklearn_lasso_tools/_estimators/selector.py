@@ -2,7 +2,6 @@
 
 import warnings
 from numbers import Integral, Real
-from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -10,9 +9,6 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, _fit_context
-from .._engine.designs import UNPENALIZED
-from .._engine.families import family_for
-from .._engine.path import l1_path
 from .._engine.support import support
 from .._validation import (
     alpha_from_C,
@@ -25,6 +21,7 @@ from .._validation import (
     fit_inputs,
 )
 from ._base import PATH_CONSTRAINTS, PATH_PARAMETERS
+from .point import Point, PointFits
 from .report import LassoPathReport
 from .routing import split_params, splitter_router
 
@@ -250,18 +247,20 @@ class L1Selector(SelectorMixin, BaseEstimator):
         if classes is not None:
             self.classes_ = classes
         weight_sum = X.shape[0] if weights is None else float(weights.sum())
-        solve = _Solve(X, y_enc, engine_task(task, classes), weights, engine_params(self, classes))
+        fits = PointFits(
+            X, y_enc, engine_task(task, classes), weights, engine_params(self, classes)
+        )
         self.path_ = None
         if fixed:
-            point = solve.at(
+            point = fits.at(
                 self.alpha if self.alpha is not None else alpha_from_C(self.C, weight_sum)
             )
         else:
             self.path_ = self._path_report(*given, task, sample_weight, split)
             if self.stability is not None:
-                point = self._by_stability(solve)
+                point = self._by_stability(fits)
             elif self.n_features is not None:
-                point = self._by_count(solve)
+                point = self._by_count(fits)
             else:
                 point = self._by_cv()
         self.alpha_ = float(point.alpha)
@@ -316,15 +315,15 @@ class L1Selector(SelectorMixin, BaseEstimator):
 
     def _by_cv(self):
         index = self.path_.rule_index(self.rule, stacklevel=5)  # to the caller of fit
-        return _Point.of(self.path_.linear_path_, index)
+        return Point.of(self.path_.linear_path_, index)
 
-    def _by_stability(self, solve):
+    def _by_stability(self, fits):
         """The L1 fit at the end of the stability region, on the stable features alone."""
         report = self.path_
         mask = np.isin(report.feature_names_, report.stable_features_)
-        return solve.at(report.stability_alpha_, columns=np.flatnonzero(mask))
+        return fits.at(report.stability_alpha_, columns=np.flatnonzero(mask))
 
-    def _by_count(self, solve):
+    def _by_count(self, fits):
         """The strength on the path that keeps exactly ``n_features``, refined by bisection
         between grid points when the path jumps over that count."""
         path, target = self.path_, self.n_features
@@ -336,14 +335,14 @@ class L1Selector(SelectorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=4,
             )
-            return _Point.of(path.linear_path_, -1)
+            return Point.of(path.linear_path_, -1)
         i = reached[0]
-        best = _Point.of(path.linear_path_, i)
+        best = Point.of(path.linear_path_, i)
         if path.n_nonzero_[i] == target or i == 0:
             return best
         high, low = path.alphas_[i - 1], path.alphas_[i]
         for _ in range(_BISECTION_STEPS):
-            middle = solve.at(np.sqrt(high * low))
+            middle = fits.at(np.sqrt(high * low))
             count = _n_selected(middle.coef)
             if count == target:
                 return middle
@@ -372,60 +371,3 @@ class L1Selector(SelectorMixin, BaseEstimator):
 
 def _n_selected(coef):
     return int(support(coef).sum())
-
-
-class _Solve:
-    """Single-strength fits on one validated dataset."""
-
-    def __init__(self, X, y, task, weights, params):
-        self.X, self.y, self.task, self.weights, self.params = X, y, task, weights, params
-
-    def at(self, alpha, columns=None):
-        """The fit at ``alpha``; with ``columns``, on those features alone (the others'
-        coefficients are zero; no columns is the intercept-only model)."""
-        if columns is None:
-            return self._fit(self.X, alpha, self.params)
-        if len(columns) == 0:
-            return _Point(alpha, *self._null_model())
-        # the same penalty on these features as in the full problem: the engine rescales
-        # penalty factors to average one over the features it is given, so the strength
-        # absorbs their average here (zero when all of them are unpenalized)
-        params, strength = dict(self.params), alpha
-        factor = params["penalty_factor"]
-        if factor is not None:
-            mean = factor[columns].mean()
-            params["penalty_factor"] = factor[columns] if mean > 0 else None
-            strength = alpha * max(mean, UNPENALIZED)
-        point = self._fit(self.X[:, columns], strength, params)
-        coef = np.zeros(point.coef.shape[:-1] + (self.X.shape[1],))
-        coef[..., columns] = point.coef
-        return point._replace(alpha=alpha, coef=coef)
-
-    def _fit(self, X, alpha, params):
-        path = l1_path(
-            X, self.y, task=self.task, alphas=[alpha], sample_weight=self.weights, **params
-        )
-        return _Point.of(path, 0)
-
-    def _null_model(self):
-        """Zero coefficients and the intercept-only fit: ``(coef, intercept, n_iter)``."""
-        family = family_for(self.task)
-        Y = family.targets(self.y, self.params["n_classes"])
-        v = np.ones(len(Y)) if self.weights is None else self.weights
-        intercept = family.null_intercept(v / v.sum(), Y)
-        return np.zeros(np.shape(intercept) + (self.X.shape[1],)), intercept, 0
-
-
-class _Point(NamedTuple):
-    """One strength and the model fitted at it."""
-
-    alpha: float
-    coef: np.ndarray
-    intercept: object
-    n_iter: int
-
-    @classmethod
-    def of(cls, path, index):
-        return cls(
-            path.alphas[index], path.coefs[index], path.intercepts[index], path.n_iter[index]
-        )
