@@ -23,7 +23,7 @@ breast cancer).
 
 from libc.math cimport exp, fabs, isfinite, log1p, sqrt, INFINITY
 from libc.string cimport memset
-from scipy.linalg.cython_blas cimport dgemm, dgemv
+from scipy.linalg.cython_blas cimport dgemv, dsyrk
 
 import numpy as np
 
@@ -55,11 +55,11 @@ cdef class GLMPath:
     cdef readonly double intercept, loss
     cdef readonly int newton_failures  # Newton runs of the last point that did not converge
     cdef readonly object beta
-    cdef double[::1] b_all, grad, eta, W, z, d_eta, sub, b, x_bar, A, G, H, Xy, work, ratios
-    cdef double[::1] copy  # the fitted columns (n x k, C order), when not all of them
+    cdef double[::1] b_all, grad, eta, W, z, d_eta, roots, sub, b, x_bar, A, G, H, Xy, work, ratios
+    cdef double[::1] copy  # the fitted columns (n x k, Fortran order)
     cdef double[::1] mu  # the mean at eta, when known (from the line search's loss)
     cdef bint mu_known
-    cdef const double* fitted_X  # the fitted columns: X, or copy
+    cdef const double* fitted_X  # the fitted columns: copy
     cdef int[::1] strong, fitted, columns, index
     cdef readonly int n_ratios  # entries of failures()
 
@@ -76,6 +76,7 @@ cdef class GLMPath:
         self.b_all = self.beta
         self.eta = np.full(n, float(intercept))
         self.W, self.z, self.d_eta = np.empty(n), np.empty(n), np.empty(n)
+        self.roots = np.empty(n)
         self.mu, self.mu_known = np.empty(n), False
         self.grad, self.sub, self.b, self.x_bar = np.empty(p), np.empty(p), np.empty(p), np.empty(p)
         self.Xy, self.ratios = np.empty(p), np.empty(p + 1)
@@ -147,15 +148,19 @@ cdef class GLMPath:
         return epochs
 
     cdef void _take_fitted(self) noexcept nogil:
-        """Point ``fitted_X`` at the fitted columns: a copy (as ``_Problem.restrict``
-        makes) unless they are all of them."""
+        """Copy the fitted columns to ``fitted_X`` in Fortran order (a column a feature):
+        the Newton steps' products then read them contiguously, and so does the build
+        of their weighted design (``_weighted_lasso``). The fitted set changes at a few
+        points of a path, the steps read it at every one."""
         cdef int i, j, n = self.n, p = self.p, k = self.k
-        if k == p or p == 0:
-            self.fitted_X = &self.X[0, 0] if p > 0 else NULL
+        cdef double* column
+        if p == 0:
+            self.fitted_X = NULL
             return
-        for i in range(n):
-            for j in range(k):
-                self.copy[<size_t>i * k + j] = self.X[i, self.columns[j]]
+        for j in range(k):
+            column = &self.copy[<size_t>j * n]
+            for i in range(n):
+                column[i] = self.X[i, self.columns[j]]
         self.fitted_X = &self.copy[0]
 
     cdef void _means(self) noexcept nogil:
@@ -231,7 +236,7 @@ cdef class GLMPath:
         cdef const double* Xk = self.fitted_X
         cdef int one = 1
         cdef double zero = 0.0, plus = 1.0
-        cdef char trans_t = b"T"
+        cdef char trans = b"N"
         cdef double* W = &self.W[0]
         cdef double* z = &self.z[0]
         cdef double* eta = &self.eta[0]
@@ -270,7 +275,7 @@ cdef class GLMPath:
                 d_beta[j] = d_beta[j] - sub[j]
             shift = intercept_new - self.intercept
             if k > 0:  # X_k d_beta through BLAS (a row's dot product is a serial chain)
-                dgemv(&trans_t, &k, &n, &plus, Xk, &k, d_beta, &one, &zero, d_eta, &one)
+                dgemv(&trans, &n, &k, &plus, Xk, &n, d_beta, &one, &zero, d_eta, &one)
             else:
                 memset(d_eta, 0, n * sizeof(double))
             for i in range(n):
@@ -317,41 +322,46 @@ cdef class GLMPath:
         from ``self.b``: the weighted means ``x_bar``, the Gram matrix of ``sqrt(n W) (X -
         x_bar)`` and its correlations with ``sqrt(n W) (z - z_bar)``, then ``_solve``."""
         cdef int i, j, one = 1, n = self.n, k = self.k
-        cdef double root, yy = 0.0, zero = 0.0, plus = 1.0
-        cdef char trans = b"N", trans_t = b"T"
+        cdef double yy = 0.0, zero = 0.0, plus = 1.0
+        cdef char trans = b"N", trans_t = b"T", upper = b"U"
         cdef double* x_bar = &self.x_bar[0]
         cdef double* A = &self.A[0]
         cdef double* G = &self.G[0]
         cdef double* H = &self.H[0]
         cdef double* Xy = &self.Xy[0]
+        cdef double* root = &self.roots[0]
         cdef int k1 = k + 1
-        cdef const double* row
-        cdef double* a
+        cdef double* column
+        cdef const double* feature
         cdef const double* W = &self.W[0]
         cdef const double* z = &self.z[0]
         if k == 0:
             return 0
         # (X_k' W through BLAS: its kernels are wider than this module's loops)
-        dgemv(&trans, &k, &n, &plus, self.fitted_X, &k, W, &one, &zero, x_bar, &one)
+        dgemv(&trans_t, &n, &k, &plus, self.fitted_X, &n, W, &one, &zero, x_bar, &one)
         for j in range(k):
             x_bar[j] /= sw
         for i in range(n):
-            root = sqrt(n * W[i])
-            row = self.fitted_X + <size_t>i * k
-            a = A + <size_t>i * k1
-            for j in range(k):
-                a[j] = (row[j] - x_bar[j]) * root
-            a[k] = (z[i] - z_bar) * root
-        # A in C order is A' in Fortran order ((k + 1) x n), its last row y: H = (A')(A')'
-        # holds G, Xy and yy. The whole product costs less than dsyrk's half at these
-        # sizes (OpenBLAS: 21 against 31 us at 569 x 30), and Xy's row in it less than a
-        # dgemv apart (6.8 -> 6.5 ms of breast cancer's path)
-        dgemm(&trans, &trans_t, &k1, &k1, &n, &plus, A, &k1, A, &k1, &zero, H, &k1)
+            root[i] = sqrt(n * W[i])
+        # A = sqrt(n W) [X_k - x_bar, z - z_bar] in Fortran order (n x (k + 1), a column
+        # a feature): dsyrk's transposed product reads it without the copies dgemm's
+        # kernels make of both operands (OpenBLAS, 569 x 31: about two thirds of dgemm's
+        # time on A' and A), and computes half of H
+        for j in range(k):
+            column = A + <size_t>j * n
+            feature = self.fitted_X + <size_t>j * n
+            for i in range(n):
+                column[i] = (feature[i] - x_bar[j]) * root[i]
+        for i in range(n):
+            A[<size_t>k * n + i] = (z[i] - z_bar) * root[i]
+        # H = A'A, its upper triangle in Fortran order: H[i, j] (i <= j) at j k1 + i; its
+        # last column holds Xy and yy
+        dsyrk(&upper, &trans_t, &k1, &n, &plus, A, &n, &zero, H, &k1)
         for i in range(k):  # (G exactly symmetric: H's upper triangle both ways)
             for j in range(i, k):
-                G[i * k + j] = H[i * k1 + j]
-                G[j * k + i] = H[i * k1 + j]
-            Xy[i] = H[i * k1 + k]
+                G[i * k + j] = H[j * k1 + i]
+                G[j * k + i] = H[j * k1 + i]
+            Xy[i] = H[k * k1 + i]
         yy = H[k * k1 + k]
         return _solve(
             k, &self.b[0], alpha * self.l1_ratio * n, alpha * (1 - self.l1_ratio) * n, G,
