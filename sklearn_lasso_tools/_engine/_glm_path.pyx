@@ -21,9 +21,9 @@ set stays itself where ``_screened`` takes the whole design in its place. The pa
 breast cancer).
 """
 
-from libc.math cimport exp, fabs, isfinite, log1p, sqrt, INFINITY
+from libc.math cimport exp, fabs, isfinite, log, log1p, sqrt, INFINITY
 from libc.string cimport memset
-from scipy.linalg.cython_blas cimport dgemm, dgemv
+from scipy.linalg.cython_blas cimport dgemv, dsyrk
 
 import numpy as np
 
@@ -35,6 +35,7 @@ cdef int _MAX_HALVINGS = 30  # as solvers._line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
 cdef double _LN2 = 0.6931471805599453
+cdef int _PRODUCT = 512  # samples whose 1 + exp(-|eta|) are multiplied before a logarithm
 
 
 cdef class GLMPath:
@@ -49,17 +50,17 @@ cdef class GLMPath:
 
     cdef const double[:, ::1] X
     cdef const double[::1] Y, v
-    cdef bint poisson, positive, started
+    cdef bint poisson, positive, started, uniform
     cdef double l1_ratio, tol, threshold, previous
     cdef int max_iter, n, p, k
     cdef readonly double intercept, loss
     cdef readonly int newton_failures  # Newton runs of the last point that did not converge
     cdef readonly object beta
-    cdef double[::1] b_all, grad, eta, W, z, d_eta, sub, b, x_bar, A, G, H, Xy, work, ratios
-    cdef double[::1] copy  # the fitted columns (n x k, C order), when not all of them
+    cdef double[::1] b_all, grad, eta, W, z, d_eta, roots, sub, b, x_bar, A, G, H, Xy, work, ratios
+    cdef double[::1] copy  # the fitted columns (n x k, Fortran order)
     cdef double[::1] mu  # the mean at eta, when known (from the line search's loss)
     cdef bint mu_known
-    cdef const double* fitted_X  # the fitted columns: X, or copy
+    cdef const double* fitted_X  # the fitted columns: copy
     cdef int[::1] strong, fitted, columns, index
     cdef readonly int n_ratios  # entries of failures()
 
@@ -69,6 +70,7 @@ cdef class GLMPath:
         self.n, self.p = X.shape[0], X.shape[1]
         n, p = self.n, self.p
         self.poisson, self.positive = poisson, positive
+        self.uniform = n > 0 and bool(np.all(np.asarray(v) == v[0]))
         self.intercept, self.loss = intercept, loss
         self.l1_ratio, self.tol, self.threshold = l1_ratio, tol, threshold
         self.max_iter = max_iter
@@ -76,6 +78,7 @@ cdef class GLMPath:
         self.b_all = self.beta
         self.eta = np.full(n, float(intercept))
         self.W, self.z, self.d_eta = np.empty(n), np.empty(n), np.empty(n)
+        self.roots = np.empty(n)
         self.mu, self.mu_known = np.empty(n), False
         self.grad, self.sub, self.b, self.x_bar = np.empty(p), np.empty(p), np.empty(p), np.empty(p)
         self.Xy, self.ratios = np.empty(p), np.empty(p + 1)
@@ -147,15 +150,19 @@ cdef class GLMPath:
         return epochs
 
     cdef void _take_fitted(self) noexcept nogil:
-        """Point ``fitted_X`` at the fitted columns: a copy (as ``_Problem.restrict``
-        makes) unless they are all of them."""
+        """Copy the fitted columns to ``fitted_X`` in Fortran order (a column a feature):
+        the Newton steps' products then read them contiguously, and so does the build
+        of their weighted design (``_weighted_lasso``). The fitted set changes at a few
+        points of a path, the steps read it at every one."""
         cdef int i, j, n = self.n, p = self.p, k = self.k
-        if k == p or p == 0:
-            self.fitted_X = &self.X[0, 0] if p > 0 else NULL
+        cdef double* column
+        if p == 0:
+            self.fitted_X = NULL
             return
-        for i in range(n):
-            for j in range(k):
-                self.copy[<size_t>i * k + j] = self.X[i, self.columns[j]]
+        for j in range(k):
+            column = &self.copy[<size_t>j * n]
+            for i in range(n):
+                column[i] = self.X[i, self.columns[j]]
         self.fitted_X = &self.copy[0]
 
     cdef void _means(self) noexcept nogil:
@@ -204,6 +211,8 @@ cdef class GLMPath:
         cdef double e, x, total = 0.0
         cdef double* mu = &self.mu[0]
         self.mu_known = False
+        if self.uniform and not self.poisson:
+            return self._logistic_loss_at(t)
         for i in range(self.n):
             e = self.eta[i] + t * self.d_eta[i]
             if self.poisson:
@@ -219,6 +228,33 @@ cdef class GLMPath:
                                       - self.Y[i] * e)
         return total
 
+    cdef double _logistic_loss_at(self, double t) noexcept nogil:
+        """``_loss_at`` for the logistic loss when the sample weights are all equal: the
+        sum of the ``log1p(x_i)`` (``x_i = exp(-|eta_i|)``) is the logarithm of the product
+        of the ``1 + x_i``, one logarithm for _PRODUCT samples instead of one each (the
+        ``log1p`` calls were half the line search's time). Each factor is at most 2, so a
+        product of _PRODUCT stays finite; its rounding adds a few ulps of the sum per
+        sample, as the sum's own additions do."""
+        cdef int i, start = 0, stop, n = self.n
+        cdef double e, x, linear = 0.0, logs = 0.0
+        cdef double factors[4]  # (four products: four chains of multiplications)
+        cdef double* mu = &self.mu[0]
+        cdef const double* eta = &self.eta[0]
+        cdef const double* d_eta = &self.d_eta[0]
+        cdef const double* Y = &self.Y[0]
+        while start < n:
+            stop = min(start + _PRODUCT, n)
+            factors[0] = factors[1] = factors[2] = factors[3] = 1.0
+            for i in range(start, stop):
+                e = eta[i] + t * d_eta[i]
+                x = exp(-fabs(e))
+                mu[i] = 1.0 / (1.0 + x) if e >= 0 else x / (1.0 + x)
+                factors[i & 3] *= 1.0 + x
+                linear += (e if e > 0 else 0.0) - Y[i] * e
+            logs += log((factors[0] * factors[1]) * (factors[2] * factors[3]))
+            start = stop
+        return self.v[0] * (linear + logs)
+
     cdef int _newton(self, double alpha) noexcept nogil:
         """``_glm_newton`` on the fitted features (no kept curvature, no prediction)."""
         cdef int i, j, iteration, halving, n = self.n, k = self.k, epochs = 0
@@ -231,7 +267,7 @@ cdef class GLMPath:
         cdef const double* Xk = self.fitted_X
         cdef int one = 1
         cdef double zero = 0.0, plus = 1.0
-        cdef char trans_t = b"T"
+        cdef char trans = b"N"
         cdef double* W = &self.W[0]
         cdef double* z = &self.z[0]
         cdef double* eta = &self.eta[0]
@@ -270,7 +306,7 @@ cdef class GLMPath:
                 d_beta[j] = d_beta[j] - sub[j]
             shift = intercept_new - self.intercept
             if k > 0:  # X_k d_beta through BLAS (a row's dot product is a serial chain)
-                dgemv(&trans_t, &k, &n, &plus, Xk, &k, d_beta, &one, &zero, d_eta, &one)
+                dgemv(&trans, &n, &k, &plus, Xk, &n, d_beta, &one, &zero, d_eta, &one)
             else:
                 memset(d_eta, 0, n * sizeof(double))
             for i in range(n):
@@ -317,41 +353,46 @@ cdef class GLMPath:
         from ``self.b``: the weighted means ``x_bar``, the Gram matrix of ``sqrt(n W) (X -
         x_bar)`` and its correlations with ``sqrt(n W) (z - z_bar)``, then ``_solve``."""
         cdef int i, j, one = 1, n = self.n, k = self.k
-        cdef double root, yy = 0.0, zero = 0.0, plus = 1.0
-        cdef char trans = b"N", trans_t = b"T"
+        cdef double yy = 0.0, zero = 0.0, plus = 1.0
+        cdef char trans = b"N", trans_t = b"T", upper = b"U"
         cdef double* x_bar = &self.x_bar[0]
         cdef double* A = &self.A[0]
         cdef double* G = &self.G[0]
         cdef double* H = &self.H[0]
         cdef double* Xy = &self.Xy[0]
+        cdef double* root = &self.roots[0]
         cdef int k1 = k + 1
-        cdef const double* row
-        cdef double* a
+        cdef double* column
+        cdef const double* feature
         cdef const double* W = &self.W[0]
         cdef const double* z = &self.z[0]
         if k == 0:
             return 0
         # (X_k' W through BLAS: its kernels are wider than this module's loops)
-        dgemv(&trans, &k, &n, &plus, self.fitted_X, &k, W, &one, &zero, x_bar, &one)
+        dgemv(&trans_t, &n, &k, &plus, self.fitted_X, &n, W, &one, &zero, x_bar, &one)
         for j in range(k):
             x_bar[j] /= sw
         for i in range(n):
-            root = sqrt(n * W[i])
-            row = self.fitted_X + <size_t>i * k
-            a = A + <size_t>i * k1
-            for j in range(k):
-                a[j] = (row[j] - x_bar[j]) * root
-            a[k] = (z[i] - z_bar) * root
-        # A in C order is A' in Fortran order ((k + 1) x n), its last row y: H = (A')(A')'
-        # holds G, Xy and yy. The whole product costs less than dsyrk's half at these
-        # sizes (OpenBLAS: 21 against 31 us at 569 x 30), and Xy's row in it less than a
-        # dgemv apart (6.8 -> 6.5 ms of breast cancer's path)
-        dgemm(&trans, &trans_t, &k1, &k1, &n, &plus, A, &k1, A, &k1, &zero, H, &k1)
+            root[i] = sqrt(n * W[i])
+        # A = sqrt(n W) [X_k - x_bar, z - z_bar] in Fortran order (n x (k + 1), a column
+        # a feature): dsyrk's transposed product reads it without the copies dgemm's
+        # kernels make of both operands (OpenBLAS, 569 x 31: about two thirds of dgemm's
+        # time on A' and A), and computes half of H
+        for j in range(k):
+            column = A + <size_t>j * n
+            feature = self.fitted_X + <size_t>j * n
+            for i in range(n):
+                column[i] = (feature[i] - x_bar[j]) * root[i]
+        for i in range(n):
+            A[<size_t>k * n + i] = (z[i] - z_bar) * root[i]
+        # H = A'A, its upper triangle in Fortran order: H[i, j] (i <= j) at j k1 + i; its
+        # last column holds Xy and yy
+        dsyrk(&upper, &trans_t, &k1, &n, &plus, A, &n, &zero, H, &k1)
         for i in range(k):  # (G exactly symmetric: H's upper triangle both ways)
             for j in range(i, k):
-                G[i * k + j] = H[i * k1 + j]
-                G[j * k + i] = H[i * k1 + j]
-            Xy[i] = H[i * k1 + k]
+                G[i * k + j] = H[j * k1 + i]
+                G[j * k + i] = H[j * k1 + i]
+            Xy[i] = H[k * k1 + i]
         yy = H[k * k1 + k]
         return _solve(
             k, &self.b[0], alpha * self.l1_ratio * n, alpha * (1 - self.l1_ratio) * n, G,
