@@ -14,6 +14,7 @@ from functools import partial
 
 import numpy as np
 
+from . import wide_newton
 from ._gram_path import weighted_solve
 from ._row_blocks import glm_step
 from .curvature import Curvature
@@ -249,6 +250,7 @@ class _GLMState:
         self.gradient = None  # (features or None for all, X' r, sum r) at eta, when known
         self.curvature = curvature
         self.predicted = None  # the alpha of the last prediction from the path's points
+        self.wide = None  # the compiled wide Newton's buffers (see wide_newton)
 
     def gradient_on(self, subset):
         """The known ``(X' r, sum r)`` on the features ``subset`` (None: all), or None."""
@@ -328,6 +330,10 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
     if start is not None:
         beta, intercept, eta, objective = start
         known = None
+    if wide and curvature is None and wide_newton.applies(family, sub):  # (compiled)
+        start = (beta, intercept, eta, objective)
+        args = (alpha, l1_ratio, tol, max_iter, trace, start, known)
+        return wide_newton.newton(sub, family, Y, v, state, *args)
     mean = None  # the mean at eta, when the last step's pass gave it
     for iteration in range(_MAX_NEWTON):
         trace.failures = []
