@@ -101,6 +101,44 @@ cdef class WideNewton:
         )
         return epochs
 
+    def predict(self, const double[::1, :] X, const double[::1] last, const double[::1] first,
+                double t, double shift, const double[::1] eta, double alpha, double[::1] guess,
+                double[::1] eta_out):
+        """``solvers._predicted``'s arithmetic: the point ``guess`` on the line through
+        ``first`` and ``last`` (the path's last two points on the columns) at ``t``, the
+        coefficients that would change sign at zero, and the linear predictor there,
+        ``eta + X (guess - last) + shift``, into ``eta_out``. Returns the objective there
+        (the loss at ``eta_out`` plus the penalty at ``guess``)."""
+        cdef int i, j, n = self.n, k = X.shape[1], one = 1
+        cdef double g, plus = 1.0, zero = 0.0, value
+        cdef char trans_n = b"N"
+        cdef double* d = &self.d_eta[0]
+        self._reserve(k)
+        with nogil:
+            for j in range(k):
+                g = last[j] + t * (last[j] - first[j])
+                guess[j] = g if _sign(g) == _sign(last[j]) else 0.0
+                self.d_beta[j] = guess[j] - last[j]
+            if k > 0:  # (d_eta is the loss's direction: t = 1 below)
+                dgemv(&trans_n, &n, &k, &plus, &X[0, 0], &n, &self.d_beta[0], &one, &zero, d,
+                      &one)
+            else:
+                memset(d, 0, n * sizeof(double))
+            for i in range(n):
+                d[i] = d[i] + shift
+            value = self._loss_at(&eta[0], 1.0)
+            for i in range(n):
+                eta_out[i] = eta[i] + d[i]
+            if k > 0:
+                value += _penalty(k, &guess[0], &guess[0], 0.0, alpha, self.l1_ratio)
+        return value
+
+    def penalty(self, const double[::1] beta, double alpha):
+        """``solvers._penalty`` at ``beta`` (no ridge weights)."""
+        if beta.shape[0] == 0:
+            return 0.0
+        return _penalty(beta.shape[0], &beta[0], &beta[0], 0.0, alpha, self.l1_ratio)
+
     cdef int _newton(self, const double* X, int k, double* beta, double* eta, double alpha,
                      double* grad, double* ratios, int* n_failures) noexcept nogil:
         cdef int i, j, iteration, halving, n = self.n, one = 1, epochs = 0
@@ -336,6 +374,10 @@ cdef inline double _mean(double e, bint poisson) noexcept nogil:
     if poisson:
         return exp(min(e, _MAX_ETA))
     return 1.0 / (1.0 + exp(-e))
+
+
+cdef inline double _sign(double x) noexcept nogil:
+    return (x > 0) - (x < 0)
 
 
 cdef double _penalty(int k, const double* b, const double* d, double t, double alpha,

@@ -316,7 +316,10 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
     needs anyway. On ``wide`` designs, where descent is most of the work, Newton starts
     from the path's prediction (``_predicted``) and stops on the optimality conditions,
     checked before each step: mostly after one rough step (its weighted Lasso solved to
-    ``_WIDE_SLACK`` times tol), else the next ones are tenfold finer each."""
+    ``_WIDE_SLACK`` times tol), else the next ones are tenfold finer each (in compiled
+    code on dense designs: ``wide_newton``)."""
+    if wide and wide_newton.applies(family, sub) and not Curvature.applies(sub):
+        return wide_newton.newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
@@ -330,10 +333,6 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
     if start is not None:
         beta, intercept, eta, objective = start
         known = None
-    if wide and curvature is None and wide_newton.applies(family, sub):  # (compiled)
-        start = (beta, intercept, eta, objective)
-        args = (alpha, l1_ratio, tol, max_iter, trace, start, known)
-        return wide_newton.newton(sub, family, Y, v, state, *args)
     mean = None  # the mean at eta, when the last step's pass gave it
     for iteration in range(_MAX_NEWTON):
         trace.failures = []
