@@ -26,6 +26,7 @@ setup(
                 "_multinomial_cycle",
                 "_row_blocks",
                 "_wide",
+                "_wide_newton",
             )
         ],
         compiler_directives={"language_level": 3},

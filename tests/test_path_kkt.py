@@ -363,18 +363,21 @@ def test_wide_binary_path_meets_kkt_from_its_predictions(
     tol, weighted, l1_ratio, positive, fmt, monkeypatch
 ):
     from sklearn_lasso_tools._engine import solvers as _solvers
+    from sklearn_lasso_tools._engine import wide_newton
 
     X, y = _wide_binary() if fmt == "dense" else _wide_sparse_binary()
     weights = np.random.default_rng(3).uniform(0.2, 3.0, len(y)) if weighted else None
     used = []
-    predicted = _solvers._predicted
+    # (a dense design's Newton steps, its prediction with them, run in compiled code)
+    module = wide_newton if fmt == "dense" else _solvers
+    predicted = module._predicted
 
     def spy(*args):
         out = predicted(*args)
         used.append(out is not None)
         return out
 
-    monkeypatch.setattr(_solvers, "_predicted", spy)
+    monkeypatch.setattr(module, "_predicted", spy)
     params = {
         "task": "binary",
         "alphas": 50,

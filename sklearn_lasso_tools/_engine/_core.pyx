@@ -143,74 +143,86 @@ def dense_descent(
     n_iter : int
         Epochs run.
     """
-    cdef int n = X.shape[0], p = X.shape[1]
-    cdef int one = 1, i, j, k, it, n_iter = 0, n_kept = 0
-    cdef double plus = 1.0, minus = -1.0
-    cdef double abs_tol, gap, z, wj, new, delta, d_max, w_max, scale, radius
-    cdef char notrans = b"N"
+    cdef int n = X.shape[0], p = X.shape[1], n_iter = 0
+    cdef double abs_tol, gap
     if p == 0 or n == 0:
         return 0.0, tol * float(np.dot(y, y)), 0
     cdef double[::1] r_view = np.empty(n)
     cdef double[::1] g_view = np.empty(p)
     cdef double[::1] sq_view = np.empty(p)
     cdef int[::1] kept_view = np.empty(p, dtype=np.intc)
-    cdef double* r = &r_view[0]
-    cdef double* g = &g_view[0]
-    cdef double* sq = &sq_view[0]
-    cdef int* kept = &kept_view[0]
-    cdef double* Xp = <double*>&X[0, 0]
-    cdef double* yp = <double*>&y[0]
-    cdef double* wp = &w[0]
     with nogil:
-        dcopy(&n, yp, &one, r, &one)
-        dgemv(&notrans, &n, &p, &minus, Xp, &n, wp, &one, &plus, r, &one)
-        abs_tol = tol * ddot(&n, yp, &one, yp, &one)
-        for j in range(p):
-            sq[j] = ddot(&n, Xp + <size_t>j * n, &one, Xp + <size_t>j * n, &one)
-            if sq[j] > 0:
-                kept[n_kept] = j
-                n_kept += 1
-            else:
-                wp[j] = 0.0  # a zero column: w_j only adds penalty (r is unchanged)
-        gap = _dense_gap(n, p, l1, l2, Xp, yp, wp, r, g, positive)
-        it = 0
-        while gap > abs_tol and it < max_iter:
-            if l1 > 0:  # screen with the gap just computed
-                scale = _dual_scale(p, g, l1, positive)
-                radius = _radius(gap, l1)
-                k = 0
-                for i in range(n_kept):
-                    j = kept[i]
-                    if _safe_to_drop(g[j], scale, radius, sq[j], l2, positive):
-                        if wp[j] != 0.0:
-                            daxpy(&n, &wp[j], Xp + <size_t>j * n, &one, r, &one)
-                            wp[j] = 0.0
-                    else:
-                        kept[k] = j
-                        k += 1
-                n_kept = k
-            while it < max_iter:
-                d_max = 0.0
-                w_max = 0.0
-                for i in range(n_kept):
-                    j = kept[i]
-                    wj = wp[j]
-                    z = ddot(&n, Xp + <size_t>j * n, &one, r, &one) + sq[j] * wj
-                    new = _coordinate(z, l1, sq[j] + l2, positive)
-                    if new != wj:
-                        delta = wj - new
-                        daxpy(&n, &delta, Xp + <size_t>j * n, &one, r, &one)
-                        wp[j] = new
-                        if fabs(delta) > d_max:
-                            d_max = fabs(delta)
-                    if fabs(new) > w_max:
-                        w_max = fabs(new)
-                it += 1
-                if d_max <= tol * w_max or it == max_iter:
-                    break
-            gap = _dense_gap(n, p, l1, l2, Xp, yp, wp, r, g, positive)
-        n_iter = it
+        gap = dense_cd(
+            n, p, &w[0], l1, l2, &X[0, 0], &y[0], max_iter, tol, positive, &r_view[0],
+            &g_view[0], &sq_view[0], &kept_view[0], &abs_tol, &n_iter,
+        )
     return gap, abs_tol, n_iter
+
+
+cdef double dense_cd(
+    int n, int p, double* wp, double l1, double l2, const double* X, const double* y,
+    int max_iter, double tol, bint positive, double* r, double* g, double* sq, int* kept,
+    double* abs_tol_out, int* epochs,
+) noexcept nogil:
+    """`dense_descent`'s loop on raw buffers (``r``: n doubles, left holding the residual
+    ``y - X w``; ``g``, ``sq``: p doubles; ``kept``: p ints; n, p > 0); returns the gap and
+    writes ``tol ||y||^2`` and the epochs run (see ``_core.pxd``)."""
+    cdef int one = 1, i, j, k, it, n_kept = 0
+    cdef double plus = 1.0, minus = -1.0
+    cdef double abs_tol, gap, z, wj, new, delta, d_max, w_max, scale, radius
+    cdef char notrans = b"N"
+    cdef double* Xp = <double*>X
+    cdef double* yp = <double*>y
+    dcopy(&n, yp, &one, r, &one)
+    dgemv(&notrans, &n, &p, &minus, Xp, &n, wp, &one, &plus, r, &one)
+    abs_tol = tol * ddot(&n, yp, &one, yp, &one)
+    for j in range(p):
+        sq[j] = ddot(&n, Xp + <size_t>j * n, &one, Xp + <size_t>j * n, &one)
+        if sq[j] > 0:
+            kept[n_kept] = j
+            n_kept += 1
+        else:
+            wp[j] = 0.0  # a zero column: w_j only adds penalty (r is unchanged)
+    gap = _dense_gap(n, p, l1, l2, Xp, yp, wp, r, g, positive)
+    it = 0
+    while gap > abs_tol and it < max_iter:
+        if l1 > 0:  # screen with the gap just computed
+            scale = _dual_scale(p, g, l1, positive)
+            radius = _radius(gap, l1)
+            k = 0
+            for i in range(n_kept):
+                j = kept[i]
+                if _safe_to_drop(g[j], scale, radius, sq[j], l2, positive):
+                    if wp[j] != 0.0:
+                        daxpy(&n, &wp[j], Xp + <size_t>j * n, &one, r, &one)
+                        wp[j] = 0.0
+                else:
+                    kept[k] = j
+                    k += 1
+            n_kept = k
+        while it < max_iter:
+            d_max = 0.0
+            w_max = 0.0
+            for i in range(n_kept):
+                j = kept[i]
+                wj = wp[j]
+                z = ddot(&n, Xp + <size_t>j * n, &one, r, &one) + sq[j] * wj
+                new = _coordinate(z, l1, sq[j] + l2, positive)
+                if new != wj:
+                    delta = wj - new
+                    daxpy(&n, &delta, Xp + <size_t>j * n, &one, r, &one)
+                    wp[j] = new
+                    if fabs(delta) > d_max:
+                        d_max = fabs(delta)
+                if fabs(new) > w_max:
+                    w_max = fabs(new)
+            it += 1
+            if d_max <= tol * w_max or it == max_iter:
+                break
+        gap = _dense_gap(n, p, l1, l2, Xp, yp, wp, r, g, positive)
+    abs_tol_out[0] = abs_tol
+    epochs[0] = it
+    return gap
 
 
 cdef double _dense_gap(

@@ -14,6 +14,7 @@ from functools import partial
 
 import numpy as np
 
+from . import wide_newton
 from ._gram_path import weighted_solve
 from ._row_blocks import glm_step
 from .curvature import Curvature
@@ -249,6 +250,7 @@ class _GLMState:
         self.gradient = None  # (features or None for all, X' r, sum r) at eta, when known
         self.curvature = curvature
         self.predicted = None  # the alpha of the last prediction from the path's points
+        self.wide = None  # the compiled wide Newton's buffers (see wide_newton)
 
     def gradient_on(self, subset):
         """The known ``(X' r, sum r)`` on the features ``subset`` (None: all), or None."""
@@ -314,7 +316,10 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
     needs anyway. On ``wide`` designs, where descent is most of the work, Newton starts
     from the path's prediction (``_predicted``) and stops on the optimality conditions,
     checked before each step: mostly after one rough step (its weighted Lasso solved to
-    ``_WIDE_SLACK`` times tol), else the next ones are tenfold finer each."""
+    ``_WIDE_SLACK`` times tol), else the next ones are tenfold finer each (in compiled
+    code on dense designs: ``wide_newton``)."""
+    if wide and wide_newton.applies(family, sub) and not Curvature.applies(sub):
+        return wide_newton.newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace)
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
