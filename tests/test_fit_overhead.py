@@ -1,16 +1,20 @@
 """The shortcuts around the solvers that keep a small fit's fixed costs down: the path
 rescaled in one go (against the point-by-point loop of wide paths), the target's kind
-worked out directly (against ``type_of_target``), and one BLAS limit for nested blocks."""
+worked out directly (against ``type_of_target``), the AUC's rank sums (against scipy's
+``rankdata``), and one BLAS limit for nested blocks."""
 
 import warnings
 
 import numpy as np
 import pytest
+from scipy.stats import rankdata
+from sklearn.metrics import roc_auc_score
 from sklearn.utils.multiclass import type_of_target
 from threadpoolctl import threadpool_info
 
 from sklearn_lasso_tools._engine import path as path_module
 from sklearn_lasso_tools._engine.path import l1_path
+from sklearn_lasso_tools._engine.scoring import _positive_rank_sums, _roc_auc
 from sklearn_lasso_tools._engine.threads import single_threaded_blas
 from sklearn_lasso_tools._validation import _target_kind
 
@@ -81,6 +85,43 @@ def test_target_kind_refuses_non_finite_in_type_of_target_words(bad):
         type_of_target(y, input_name="y", raise_unknown=True)
     with pytest.raises(ValueError, match=str(expected.value).split("(")[0]):
         _target_kind(y)
+
+
+def _decisions():
+    rng = np.random.default_rng(1)
+    for n, k in [(2, 1), (7, 3), (60, 9), (300, 4)]:
+        d = rng.standard_normal((n, k))
+        yield d
+        yield np.round(d, 0)  # many ties
+        d = np.round(d, 1)
+        d[:, 0] = 0.0  # a column of one value (an empty model)
+        d[0, -1], d[-1, -1] = np.inf, -np.inf
+        yield d
+        d = d.copy()
+        d[n // 2, k // 2] = np.nan
+        yield d
+
+
+@pytest.mark.parametrize("decision", list(_decisions()), ids=lambda d: str(d.shape))
+def test_rank_sums_are_rankdatas(decision):
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        positive = rng.random(len(decision)) < 0.5
+        positive[rng.integers(len(decision))] = True  # (an AUC needs one of each class)
+        np.testing.assert_array_equal(  # exactly: the ranks are halves of integers
+            _positive_rank_sums(decision, positive),
+            rankdata(decision, axis=0)[positive].sum(axis=0),
+        )
+
+
+def test_roc_auc_of_a_path_is_roc_auc_score(monkeypatch):
+    rng = np.random.default_rng(3)
+    decision = np.round(rng.standard_normal((50, 7)), 1)
+    y = (rng.random(50) < 0.4).astype(int)
+    expected = [roc_auc_score(y, column) for column in decision.T]
+    np.testing.assert_allclose(_roc_auc(decision, y, None), expected, rtol=1e-15)
+    monkeypatch.setattr("sklearn_lasso_tools._engine.scoring._RANKED_VALUES", 100)
+    np.testing.assert_allclose(_roc_auc(decision, y, None), expected, rtol=1e-15)  # in blocks
 
 
 def _blas_threads():
