@@ -124,3 +124,19 @@ def test_compiled_glm_path_dispatch():
     assert not solvers._compiled_glm_applies(BINOMIAL, prepare(rng.standard_normal((300, 80))))
     assert not solvers._compiled_glm_applies(BINOMIAL, prepare(rng.standard_normal((5000, 30))))
     assert not solvers._compiled_glm_applies(BINOMIAL, prepare(rng.standard_normal((30, 40))))
+
+
+@pytest.mark.parametrize("task, family", [("binary", BINOMIAL), ("poisson", POISSON)])
+def test_a_family_without_a_compiled_loss_runs_in_numpy(monkeypatch, task, family):
+    """``Family.compiled_loss`` is the one switch to the compiled Newton kernels: without
+    it, the same family runs its Newton steps in numpy, to the same path."""
+    X, y = _binary(1) if task == "binary" else _counts(2)
+    compiled = l1_path(X, y, task=task, tol=TOL)
+    with monkeypatch.context() as patch:
+        patch.setattr(type(family), "compiled_loss", None)
+        patch.setattr(small_paths, "GLMPath", None)  # (would fail if called)
+        assert not solvers._compiled_glm_applies(family, prepare(X))
+        python = l1_path(X, y, task=task, tol=TOL)
+    np.testing.assert_allclose(python.alphas, compiled.alphas, rtol=1e-14)
+    scale = np.abs(python.coefs).max()
+    np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-9 * scale)

@@ -75,6 +75,9 @@ class Family:
         (``designs.CrossProducts``), and the relaxed refit is least squares.
     supports_relax : bool
         Whether ``refit.refit_linear`` has a refit for it (glmnet's ``relax=TRUE``).
+    compiled_loss : {"logistic", "poisson"} or None
+        The loss the compiled Newton kernels (``_glm_path``, ``_wide_newton``,
+        ``_row_blocks``) evaluate for it; None: its Newton steps run in numpy.
     """
 
     name = task = solver = default_scoring = None
@@ -82,6 +85,7 @@ class Family:
     saturates = True
     has_classes = stratify = squared_loss = False
     supports_relax = True
+    compiled_loss = None
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -174,6 +178,7 @@ class Binomial(Family):
     name, task, solver = "binomial", "binary", "glm"
     default_scoring = "roc_auc"
     has_predict_proba = has_classes = stratify = True
+    compiled_loss = "logistic"
 
     def targets(self, y, n_classes=None):
         return (np.asarray(y) == 1).astype(np.float64)
@@ -246,6 +251,7 @@ class Poisson(Family):
     name, task, solver = "poisson", "poisson", "glm"
     default_scoring = "neg_mean_poisson_deviance"
     supports_relax = False
+    compiled_loss = "poisson"
 
     def degenerate(self, v, Y):
         if v @ Y <= 0:

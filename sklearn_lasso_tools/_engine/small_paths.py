@@ -60,7 +60,7 @@ def _compiled_glm_applies(family, prob):
     curvature nor predictions (both conditions hold for every subset of the columns when
     they hold for all of them: n p^2 and p only shrink; not wide, as the Gram matrix pays)."""
     return (
-        family.name in ("binomial", "poisson")
+        family.compiled_loss is not None
         and _compiled_applies(prob)
         and not Curvature.applies(prob)
     )
@@ -71,7 +71,7 @@ def _compiled_glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, state, satur
     Python and numpy calls around each Newton step cost several times its arithmetic."""
     path = GLMPath(
         prob.X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(prob.v),
-        family.name == "poisson", float(state.intercept), float(state.loss), float(l1_ratio),
+        family.compiled_loss == "poisson", float(state.intercept), float(state.loss), float(l1_ratio),
         float(tol), float(tol * trace.null_dev), int(max_iter), bool(prob.positive),
     )  # fmt: skip
     for alpha in alphas:

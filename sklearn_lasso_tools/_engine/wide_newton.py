@@ -16,7 +16,7 @@ def applies(family, sub):
     design), without penalty factors."""
     X = sub.X
     return (
-        family.name in ("binomial", "poisson")
+        family.compiled_loss is not None
         and sub.ridge is None
         and sub.offset is None
         and isinstance(X, np.ndarray)
@@ -32,7 +32,7 @@ def newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     if state.wide is None:  # (one per path: its buffers)
         state.wide = WideNewton(
             np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(v, dtype=np.float64),
-            family.name == "poisson", float(l1_ratio), float(tol), float(tol * trace.null_dev),
+            family.compiled_loss == "poisson", float(l1_ratio), float(tol), float(tol * trace.null_dev),
             int(max_iter), bool(sub.positive),
         )  # fmt: skip
     wide, columns = state.wide, sub.columns
