@@ -60,18 +60,17 @@ def _compiled_glm_applies(family, prob):
     curvature nor predictions (both conditions hold for every subset of the columns when
     they hold for all of them: n p^2 and p only shrink; not wide, as the Gram matrix pays)."""
     return (
-        family.compiled_loss is not None
-        and _compiled_applies(prob)
-        and not Curvature.applies(prob)
+        family.compiled_loss is not None and _compiled_applies(prob) and not Curvature.applies(prob)
     )
 
 
 def _compiled_glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, state, saturated, trace):
     """``glm``'s loop with every point fitted in compiled code (``_glm_path``): there, the
     Python and numpy calls around each Newton step cost several times its arithmetic."""
+    poisson = family.compiled_loss == "poisson"
     path = GLMPath(
         prob.X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(prob.v),
-        family.compiled_loss == "poisson", float(state.intercept), float(state.loss), float(l1_ratio),
+        poisson, float(state.intercept), float(state.loss), float(l1_ratio),
         float(tol), float(tol * trace.null_dev), int(max_iter), bool(prob.positive),
     )  # fmt: skip
     for alpha in alphas:

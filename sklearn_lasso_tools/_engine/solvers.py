@@ -163,12 +163,12 @@ def _full_step(family, X, eta, d_beta, d_intercept, v, Y):
     compiled (``_row_blocks``); else two whole products, as numpy's products on its
     blocks of rows would copy them.
     """
-    compiled = family.compiled_loss is not None
+    compiled, poisson = family.compiled_loss is not None, family.compiled_loss == "poisson"
     if isinstance(X, InPlaceDesign) or (X.flags.f_contiguous and X.size):
         if compiled and isinstance(X, InPlaceDesign):
-            parts = X.glm_step(family.compiled_loss == "poisson", d_beta, float(d_intercept), eta, v, Y)
+            parts = X.glm_step(poisson, d_beta, float(d_intercept), eta, v, Y)
         elif compiled and X.dtype == np.float64:
-            args = (d_beta, float(d_intercept), eta, v, Y, family.compiled_loss == "poisson")
+            args = (d_beta, float(d_intercept), eta, v, Y, poisson)
             parts = glm_step(X, None, None, None, None, *args)
         else:
             d_eta = X.matvec(d_beta) if isinstance(X, InPlaceDesign) else X @ d_beta

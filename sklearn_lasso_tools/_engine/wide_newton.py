@@ -32,8 +32,8 @@ def newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace):
     if state.wide is None:  # (one per path: its buffers)
         state.wide = WideNewton(
             np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(v, dtype=np.float64),
-            family.compiled_loss == "poisson", float(l1_ratio), float(tol), float(tol * trace.null_dev),
-            int(max_iter), bool(sub.positive),
+            family.compiled_loss == "poisson", float(l1_ratio), float(tol),
+            float(tol * trace.null_dev), int(max_iter), bool(sub.positive),
         )  # fmt: skip
     wide, columns = state.wide, sub.columns
     beta = state.beta[columns]  # (a copy: updated in place)
