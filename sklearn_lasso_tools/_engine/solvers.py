@@ -28,6 +28,7 @@ __all__ = ["glm", "gaussian"]
 
 _MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
+_CORRECTED_SLACK = 0.01  # ... a first step with its model corrected (Curvature.model_error)
 _WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
 # _screened fits the whole design once the fitted set holds this share of the features
 # (cheaper than copying most columns); _glm_path.GLMPath never does (it fits the fitted
@@ -338,7 +339,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
         trace.failures = []
         mu = family.mean(eta) if mean is None else mean
         h, z = family.working(Y, eta, mu)
-        gram, kept = None, False
+        gram, kept, error = None, False, None
         if curvature is not None or wide:
             if known is None:
                 residual = v * (mu - Y)
@@ -351,16 +352,24 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
             slack = max(_WIDE_SLACK / 10**iteration, 1.0)
         else:
             slack = _FIRST_STEP_SLACK if iteration == 0 else 1.0
-        exact, inner_tol = slack == 1.0, tol * slack
         if curvature is not None:
             h, kept = curvature.weights(h)
             if kept:  # the working response of the kept curvature
                 z = eta + (Y - mu) / h
             x_bar, matrix = curvature.gram(sub)
             # X~' W (z - zbar) from the gradient: eta = c + X~ beta, so no pass over X
-            Xy = matrix @ beta - sub.n_samples * (grad - grad_intercept * x_bar)
+            centred = sub.n_samples * (grad - grad_intercept * x_bar)
+            Xy = matrix @ beta - centred
+            if iteration == 0:
+                error = curvature.model_error(columns)
+            if error is not None:  # mostly the last step, so solved exactly
+                Xy -= error[0]
+                slack = _CORRECTED_SLACK
             gram = (x_bar, matrix, Xy)
+        exact, inner_tol = slack == 1.0, tol * slack
         W = v * h
+        if error is not None:  # (the intercept's: its gradient is sum W (eta - z) there)
+            z = z - error[1] / W.sum()
         beta_new, intercept_new, n_iter = _weighted_lasso(
             sub, z, W, beta, alpha, l1_ratio, inner_tol, max_iter, trace, gram, known
         )
@@ -374,6 +383,8 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
                 family, sub.X, eta, d_beta, intercept_new - intercept, v, Y
             )
             full_step = loss + _penalty(beta_new, alpha, l1_ratio, sub.ridge)
+            if iteration == 0:  # (what the next alpha's first step corrects its model by)
+                curvature.observe(columns, known, centred + matrix @ d_beta, error, sub.n_samples)
 
         def trial(t, beta=beta, eta=eta, d_beta=d_beta, d_eta=d_eta, full_step=full_step):
             if t == 1.0 and full_step is not None:
