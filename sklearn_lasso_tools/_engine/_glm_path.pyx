@@ -21,20 +21,20 @@ set stays itself where ``_screened`` takes the whole design in its place. The pa
 breast cancer).
 """
 
-from libc.math cimport exp, fabs, isfinite, log, log1p, sqrt, INFINITY
+from libc.math cimport exp, fabs, log, sqrt, INFINITY
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemv, dsyrk
 
 import numpy as np
 
 from ._gram_path cimport _solve
+from ._proximal_newton cimport loss_at, newton_converged, penalty
 
 cdef int _MAX_NEWTON = 500  # as solvers._MAX_NEWTON
 cdef double _FIRST_STEP_SLACK = 100.0  # as solvers._FIRST_STEP_SLACK
 cdef int _MAX_HALVINGS = 30  # as solvers._line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
-cdef double _LN2 = 0.6931471805599453
 cdef int _PRODUCT = 512  # samples whose 1 + exp(-|eta|) are multiplied before a logarithm
 
 
@@ -193,40 +193,15 @@ cdef class GLMPath:
         for i in range(p):
             self.grad[i] = fabs(self.grad[i])
 
-    cdef double _penalty(self, double* b, double* d, double t, double alpha) noexcept nogil:
-        """``solvers._penalty`` at ``b + t d`` (``d``: NULL for ``b``)."""
-        cdef int j
-        cdef double value, l1 = 0.0, l2 = 0.0
-        for j in range(self.k):
-            value = b[j] if d == NULL else b[j] + t * d[j]
-            l1 += fabs(value)
-            l2 += value * value
-        return alpha * (self.l1_ratio * l1 + 0.5 * (1 - self.l1_ratio) * l2)
-
     cdef double _loss_at(self, double t) noexcept nogil:
         """The family's loss at ``eta + t d_eta`` (Poisson: infinite past _MAX_ETA); the
         mean there goes to ``mu`` (known once the step is taken: the exponentials are
         most of a step's work outside its Gram matrix)."""
-        cdef int i
-        cdef double e, x, total = 0.0
-        cdef double* mu = &self.mu[0]
         self.mu_known = False
         if self.uniform and not self.poisson:
             return self._logistic_loss_at(t)
-        for i in range(self.n):
-            e = self.eta[i] + t * self.d_eta[i]
-            if self.poisson:
-                if e > _MAX_ETA:
-                    return INFINITY
-                mu[i] = exp(e)
-                total += self.v[i] * (mu[i] - self.Y[i] * e)
-            else:
-                # numpy's logaddexp(0, e) and (to rounding) expit(e), one exponential
-                x = exp(-fabs(e))
-                mu[i] = 1.0 / (1.0 + x) if e >= 0 else x / (1.0 + x)
-                total += self.v[i] * (((e if e > 0 else 0.0) + log1p(x) if e != 0 else _LN2)
-                                      - self.Y[i] * e)
-        return total
+        return loss_at(self.n, &self.eta[0], t, &self.d_eta[0], &self.v[0], &self.Y[0],
+                       self.poisson, &self.mu[0])
 
     cdef double _logistic_loss_at(self, double t) noexcept nogil:
         """``_loss_at`` for the logistic loss when the sample weights are all equal: the
@@ -276,7 +251,7 @@ cdef class GLMPath:
         cdef const double* v = &self.v[0]
         for j in range(k):
             sub[j] = self.b_all[columns[j]]
-        objective = self.loss + self._penalty(sub, NULL, 0.0, alpha)
+        objective = self.loss + penalty(self.k, sub, NULL, 0.0, alpha, self.l1_ratio)
         for iteration in range(_MAX_NEWTON):
             sw = 0.0
             self._means()
@@ -314,7 +289,7 @@ cdef class GLMPath:
             # the first of steps 1, 1/2, 1/4, ... that does not increase the objective
             step, accepted = 1.0, False
             for halving in range(_MAX_HALVINGS):
-                value = self._loss_at(step) + self._penalty(sub, d_beta, step, alpha)
+                value = self._loss_at(step) + penalty(self.k, sub, d_beta, step, alpha, self.l1_ratio)
                 if value <= objective + 1e-12 * fabs(objective):
                     accepted = True
                     break
@@ -332,7 +307,7 @@ cdef class GLMPath:
                 eta[i] = eta[i] + step * d_eta[i]
                 acc += W[i] * d_eta[i] * d_eta[i]
             previous, change = change, step * step * acc
-            if iteration > 0 and _newton_converged(change, previous, step, self.threshold):
+            if iteration > 0 and newton_converged(change, previous, step, self.threshold):
                 converged = True
                 break
         if not converged:
@@ -344,7 +319,7 @@ cdef class GLMPath:
             self.b_all[j] = 0.0
         for j in range(k):
             self.b_all[columns[j]] = sub[j]
-        self.loss = objective - self._penalty(sub, NULL, 0.0, alpha)
+        self.loss = objective - penalty(self.k, sub, NULL, 0.0, alpha, self.l1_ratio)
         return epochs
 
     cdef int _weighted_lasso(self, double alpha, double z_bar, double sw, double tol,
@@ -399,11 +374,3 @@ cdef class GLMPath:
             &self.Xy[0], yy, self.max_iter, tol, self.positive, &self.work[0],
             &self.index[0], &self.index[k], ratio,
         )
-
-
-cdef inline bint _newton_converged(double change, double previous, double step,
-                                   double threshold) noexcept nogil:
-    """``solvers._newton_converged``."""
-    if change <= threshold:
-        return True
-    return step == 1.0 and isfinite(previous) and change * change <= threshold * previous

@@ -19,13 +19,14 @@ matrix for small working sets) and no active-set polish follows it: both only ma
 same solution to tol cheaper there, and on a wide fitted set neither pays.
 """
 
-from libc.math cimport exp, fabs, isfinite, log1p, sqrt, INFINITY
+from libc.math cimport exp, fabs, sqrt, INFINITY
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemv
 
 import numpy as np
 
 from ._core cimport dense_cd
+from ._proximal_newton cimport loss_at, newton_converged, penalty
 
 cdef int _MAX_NEWTON = 500  # as solvers._MAX_NEWTON
 cdef double _WIDE_SLACK = 300.0  # as solvers._WIDE_SLACK
@@ -33,7 +34,6 @@ cdef int _MAX_HALVINGS = 30  # as solvers._line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
 cdef int _FEW = 64  # as weighted_lasso._FEW: no working set on so few features
-cdef double _LN2 = 0.6931471805599453
 
 
 cdef class WideNewton:
@@ -97,7 +97,7 @@ cdef class WideNewton:
             )
         self.failures = [ratios[i] for i in range(n_failures)]
         self.loss = self.objective - (
-            _penalty(k, &beta[0], &beta[0], 0.0, alpha, self.l1_ratio) if k > 0 else 0.0
+            penalty(k, &beta[0], &beta[0], 0.0, alpha, self.l1_ratio) if k > 0 else 0.0
         )
         return epochs
 
@@ -130,14 +130,14 @@ cdef class WideNewton:
             for i in range(n):
                 eta_out[i] = eta[i] + d[i]
             if k > 0:
-                value += _penalty(k, &guess[0], &guess[0], 0.0, alpha, self.l1_ratio)
+                value += penalty(k, &guess[0], &guess[0], 0.0, alpha, self.l1_ratio)
         return value
 
     def penalty(self, const double[::1] beta, double alpha):
         """``solvers._penalty`` at ``beta`` (no ridge weights)."""
         if beta.shape[0] == 0:
             return 0.0
-        return _penalty(beta.shape[0], &beta[0], &beta[0], 0.0, alpha, self.l1_ratio)
+        return penalty(beta.shape[0], &beta[0], &beta[0], 0.0, alpha, self.l1_ratio)
 
     cdef int _newton(self, const double* X, int k, double* beta, double* eta, double alpha,
                      double* grad, double* ratios, int* n_failures) noexcept nogil:
@@ -199,7 +199,7 @@ cdef class WideNewton:
             # the first of steps 1, 1/2, 1/4, ... that does not increase the objective
             step, accepted = 1.0, False
             for halving in range(_MAX_HALVINGS):
-                value = self._loss_at(eta, step) + _penalty(
+                value = self._loss_at(eta, step) + penalty(
                     k, beta, d_beta, step, alpha, self.l1_ratio
                 )
                 if value <= self.objective + 1e-12 * fabs(self.objective):
@@ -219,7 +219,7 @@ cdef class WideNewton:
                 eta[i] = eta[i] + step * d_eta[i]
                 acc += W[i] * d_eta[i] * d_eta[i]
             previous, change = change, step * step * acc
-            if slack == 1.0 and _newton_converged(change, previous, step, self.threshold):
+            if slack == 1.0 and newton_converged(change, previous, step, self.threshold):
                 self.converged = True
                 break
         return epochs
@@ -246,23 +246,8 @@ cdef class WideNewton:
     cdef double _loss_at(self, const double* eta, double t) noexcept nogil:
         """The family's loss at ``eta + t d_eta`` (Poisson: infinite past _MAX_ETA); the
         mean there goes to ``mu``."""
-        cdef int i
-        cdef double e, x, total = 0.0
-        cdef double* mu = &self.mu[0]
-        for i in range(self.n):
-            e = eta[i] + t * self.d_eta[i]
-            if self.poisson:
-                if e > _MAX_ETA:
-                    return INFINITY
-                mu[i] = exp(e)
-                total += self.v[i] * (mu[i] - self.Y[i] * e)
-            else:
-                # numpy's logaddexp(0, e) and (to rounding) expit(e), one exponential
-                x = exp(-fabs(e))
-                mu[i] = 1.0 / (1.0 + x) if e >= 0 else x / (1.0 + x)
-                total += self.v[i] * (((e if e > 0 else 0.0) + log1p(x) if e != 0 else _LN2)
-                                      - self.Y[i] * e)
-        return total
+        return loss_at(self.n, eta, t, &self.d_eta[0], &self.v[0], &self.Y[0], self.poisson,
+                       &self.mu[0])
 
     cdef int _weighted_lasso(self, const double* X, int k, const double* grad, double alpha,
                              double tol, double* z_bar_out, double* ratios,
@@ -378,25 +363,3 @@ cdef inline double _mean(double e, bint poisson) noexcept nogil:
 
 cdef inline double _sign(double x) noexcept nogil:
     return (x > 0) - (x < 0)
-
-
-cdef double _penalty(int k, const double* b, const double* d, double t, double alpha,
-                     double l1_ratio) noexcept nogil:
-    """``solvers._penalty`` at ``b + t d``."""
-    cdef int j
-    cdef double value, l1 = 0.0, l2 = 0.0
-    for j in range(k):
-        value = b[j] + t * d[j]
-        l1 += fabs(value)
-        l2 += value * value
-    if l1_ratio == 1.0:
-        return alpha * l1
-    return alpha * (l1_ratio * l1 + 0.5 * (1 - l1_ratio) * l2)
-
-
-cdef inline bint _newton_converged(double change, double previous, double step,
-                                   double threshold) noexcept nogil:
-    """``solvers._newton_converged``."""
-    if change <= threshold:
-        return True
-    return step == 1.0 and isfinite(previous) and change * change <= threshold * previous
