@@ -8,9 +8,9 @@ from scipy.special import expit
 from sklearn.datasets import load_breast_cancer
 
 from sklearn_lasso_tools._engine import small_paths, solvers
-from sklearn_lasso_tools._engine.designs import prepare
 from sklearn_lasso_tools._engine.families import BINOMIAL, POISSON
 from sklearn_lasso_tools._engine.path import l1_path
+from sklearn_lasso_tools._engine.standardize import prepare
 
 TOL = 1e-14  # as test_path_kkt: its KKT bound holds there
 KKT_RTOL = 1e-5

@@ -9,9 +9,9 @@ import pytest
 from test_glm_path import KKT_RTOL, TOL, _kkt_residuals  # its tolerances and residuals
 
 from sklearn_lasso_tools._engine import solvers, wide_newton
-from sklearn_lasso_tools._engine.designs import prepare
 from sklearn_lasso_tools._engine.families import BINOMIAL, POISSON
 from sklearn_lasso_tools._engine.path import l1_path
+from sklearn_lasso_tools._engine.standardize import prepare
 
 
 def _wide(task, seed):
