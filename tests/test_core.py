@@ -233,12 +233,12 @@ def test_threads_share_one_design():
 
 def test_csc_column_helpers_equal_scipy():
     # the compiled products and column subsets the path solvers use on sparse designs
-    from sklearn_lasso_tools._engine.designs import (
+    from sklearn_lasso_tools._engine.sparse_columns import (
         dense_columns,
-        prepare,
         sparse_rmatvec,
         take_columns,
     )
+    from sklearn_lasso_tools._engine.standardize import prepare
 
     rng = np.random.default_rng(0)
     X = sp.random_array((40, 30), density=0.15, format="lil", random_state=rng)

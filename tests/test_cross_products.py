@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from sklearn.model_selection import KFold
 
+from sklearn_lasso_tools._engine.cross_products import CrossProducts
 from sklearn_lasso_tools._engine.cv import held_out_blocks
-from sklearn_lasso_tools._engine.designs import CrossProducts
 from sklearn_lasso_tools._engine.path import l1_path
 from sklearn_lasso_tools._engine.scoring import score_path, score_squares
 

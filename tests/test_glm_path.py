@@ -4,16 +4,13 @@ the same points to rounding, the same stop, and the optimality conditions at eve
 
 import numpy as np
 import pytest
-from scipy.special import expit
+from _routes import TOL, assert_routes_agree, both_routes, with_weights
 from sklearn.datasets import load_breast_cancer
 
 from sklearn_lasso_tools._engine import small_paths, solvers
-from sklearn_lasso_tools._engine.designs import prepare
 from sklearn_lasso_tools._engine.families import BINOMIAL, POISSON
 from sklearn_lasso_tools._engine.path import l1_path
-
-TOL = 1e-14  # as test_path_kkt: its KKT bound holds there
-KKT_RTOL = 1e-5
+from sklearn_lasso_tools._engine.standardize import prepare
 
 
 def _binary(seed):
@@ -33,18 +30,12 @@ def _counts(seed):
 
 
 def _paths(monkeypatch, X, y, task, **params):
-    calls = []
-    with monkeypatch.context() as patch:
-        real = small_paths.GLMPath
-        patch.setattr(small_paths, "GLMPath", lambda *args: calls.append(1) or real(*args))
-        compiled = l1_path(X, y, task=task, tol=TOL, **params)
-    assert calls, "the compiled route did not run"
-    with monkeypatch.context() as patch:
-        patch.setattr(solvers, "_compiled_glm_applies", lambda family, prob: False)
+    switch_off = [
+        (solvers, "_compiled_glm_applies", lambda family, prob: False),
         # (GLMPath fits the fitted set alone, never the whole design in its place)
-        patch.setattr(solvers, "_WHOLE_DESIGN_SHARE", 2.0)
-        python = l1_path(X, y, task=task, tol=TOL, **params)
-    return compiled, python
+        (solvers, "_WHOLE_DESIGN_SHARE", 2.0),
+    ]
+    return both_routes(monkeypatch, X, y, task, (small_paths, "GLMPath"), switch_off, **params)
 
 
 PARAMS = [
@@ -61,43 +52,19 @@ PARAMS = [
 @pytest.mark.parametrize("task, seed", [("binary", 0), ("binary", 1), ("poisson", 2)])
 def test_compiled_glm_path_equals_the_python_route_and_meets_kkt(monkeypatch, task, seed, params):
     X, y = _binary(seed) if task == "binary" else _counts(seed)
-    params = dict(params)
-    if params.get("sample_weight") == "random":
-        params["sample_weight"] = np.random.default_rng(seed).uniform(0.2, 2.0, len(y))
+    params = with_weights(params, seed, len(y))
     compiled, python = _paths(monkeypatch, X, y, task, **params)
-    np.testing.assert_array_equal(compiled.alphas, python.alphas)  # the same stop
-    np.testing.assert_array_equal(compiled.n_nonzero, python.n_nonzero)
-    scale = np.abs(python.coefs).max()
-    np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-10 * scale)
-    np.testing.assert_allclose(compiled.intercepts, python.intercepts, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(compiled.dev_ratio, python.dev_ratio, rtol=0, atol=1e-12)
-    np.testing.assert_array_equal(compiled.n_iter, python.n_iter)
-    l1_ratio, w = params.get("l1_ratio", 1.0), params.get("sample_weight")
-    coef_res, intercept_res = _kkt_residuals(X, y, compiled, l1_ratio, w, params.get("positive"))
-    assert coef_res.max() <= KKT_RTOL
-    assert intercept_res.max() <= KKT_RTOL
-
-
-def _kkt_residuals(X, y, path, l1_ratio, sample_weight, positive):
-    """Worst KKT residual of each point relative to ``alpha * s_j``, and ``|grad_b| /
-    alpha`` (as ``test_path_kkt.kkt_residuals``, for binomial and Poisson)."""
-    v = np.ones(len(y)) if sample_weight is None else sample_weight
-    v = v / v.sum()
-    mean = expit if path.task == "binary" else np.exp
-    s = path.scales
-    coef_res, intercept_res = [], []
-    for alpha, coef, intercept in zip(path.alphas, path.coefs, path.intercepts, strict=True):
-        r = v * (mean(X @ coef + intercept) - y)
-        g = X.T @ r + alpha * (1 - l1_ratio) * s**2 * coef
-        bound = alpha * l1_ratio * s
-        residual = np.where(
-            coef != 0,
-            np.abs(g + bound * np.sign(coef)),
-            np.maximum((-g if positive else np.abs(g)) - bound, 0.0),
-        )
-        coef_res.append(np.max(residual / (alpha * s)))
-        intercept_res.append(abs(r.sum()) / alpha)
-    return np.array(coef_res), np.array(intercept_res)
+    assert_routes_agree(
+        X,
+        y,
+        compiled,
+        python,
+        params,
+        coef_atol=1e-10,
+        intercept_atol=1e-9,
+        dev_ratio_atol=1e-12,
+        same_n_iter=True,
+    )
 
 
 def test_compiled_glm_path_reports_unconverged_steps(monkeypatch):

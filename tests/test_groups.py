@@ -10,7 +10,7 @@ from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sklearn_lasso_tools import L1Selector, LassoPathReport, compare_penalties
-from sklearn_lasso_tools._engine.designs import CrossProducts
+from sklearn_lasso_tools._engine.cross_products import CrossProducts
 from sklearn_lasso_tools._engine.groups import correlated_pairs
 from sklearn_lasso_tools.cli.command import summary_text
 

@@ -428,8 +428,8 @@ def test_multinomial_path_with_kept_curvatures_satisfies_kkt():
     # (intercepts 3.1e-5) too; up to deviance explained 0.9 (8 points), 7e-6.
     from sklearn.datasets import load_digits
 
-    from sklearn_lasso_tools._engine.designs import prepare
     from sklearn_lasso_tools._engine.multinomial import _keeps_curvature
+    from sklearn_lasso_tools._engine.standardize import prepare
 
     X, y = load_digits(return_X_y=True)
     X, y = X[:600], y[:600]
@@ -453,7 +453,7 @@ def test_compiled_multinomial_cycles_match_the_python_route(
     from sklearn.datasets import load_digits
 
     from sklearn_lasso_tools._engine import multinomial as _multinomial
-    from sklearn_lasso_tools._engine.designs import prepare
+    from sklearn_lasso_tools._engine.standardize import prepare
 
     X, y = load_digits(return_X_y=True)
     X, y = X[:700], y[:700]

@@ -17,7 +17,7 @@ from sklearn.metrics import log_loss, r2_score
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_lasso_tools import LassoPathReport
-from sklearn_lasso_tools._engine.designs import CrossProducts
+from sklearn_lasso_tools._engine.cross_products import CrossProducts
 from sklearn_lasso_tools._engine.path import l1_path
 
 # Efron et al. (2004), Table 1 / Figure 1: the Lasso (and LARS) add the variables in the

@@ -1,4 +1,4 @@
-"""Large tall dense designs: Fortran-ordered (``designs.design_order``), their fold copies
+"""Large tall dense designs: Fortran-ordered (``dense_layout.design_order``), their fold copies
 (``take_rows``), GLM fits reading them in place (``in_place``), and the Newton step's
 compiled pass (``_row_blocks``)."""
 
@@ -10,10 +10,11 @@ from scipy.special import expit
 from sklearn_lasso_tools._engine._row_blocks import glm_step, products
 from test_path_kkt import _binary, kkt_residuals  # the KKT tests' data and residuals
 
-from sklearn_lasso_tools._engine import designs
+from sklearn_lasso_tools._engine import dense_layout
 from sklearn_lasso_tools._engine import path as path_module
 from sklearn_lasso_tools._engine.cv import subset_path
-from sklearn_lasso_tools._engine.designs import design_order, reads_in_place, take_rows
+from sklearn_lasso_tools._engine.dense_layout import design_order, take_rows
+from sklearn_lasso_tools._engine.in_place import reads_in_place
 from sklearn_lasso_tools._engine.path import l1_path
 
 
@@ -140,7 +141,7 @@ def test_fortran_ordered_tall_binary_path_meets_kkt_and_matches_the_c_ordered_on
     assert coef_res.max() <= 1.5 * np.sqrt(1e-7)
     assert intercept_res.max() <= 0.5 * np.sqrt(1e-7)
 
-    monkeypatch.setattr(designs, "_FORTRAN_CELLS", np.inf)  # the C-ordered design's path
+    monkeypatch.setattr(dense_layout, "_FORTRAN_CELLS", np.inf)  # the C-ordered design's path
     c_ordered = l1_path(X, y, task="binary", alphas=path.alphas)
     scale = np.abs(c_ordered.coefs).max()
     np.testing.assert_allclose(path.coefs, c_ordered.coefs, rtol=0, atol=1e-4 * scale)

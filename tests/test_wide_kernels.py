@@ -11,7 +11,8 @@ from sklearn_lasso_tools._engine._wide import (
     standardize_single,
 )
 
-from sklearn_lasso_tools._engine.designs import prepare, take_rows
+from sklearn_lasso_tools._engine.dense_layout import take_rows
+from sklearn_lasso_tools._engine.standardize import prepare
 from sklearn_lasso_tools._engine.weighted_lasso import _SinglePrecision
 
 
@@ -233,8 +234,8 @@ def test_folds_writing_into_the_last_folds_coefficients_score_as_fresh_ones(n_fe
 def test_fitted_columns_are_the_restricted_copies_as_the_set_grows():
     """The fitted set's buffer holds the same columns in the same layout as a fresh
     restriction, through growth, reallocation and a feature leaving."""
-    from sklearn_lasso_tools._engine.designs import prepare
     from sklearn_lasso_tools._engine.fitted_columns import FittedColumns
+    from sklearn_lasso_tools._engine.standardize import prepare
 
     rng = np.random.default_rng(8)
     prob = prepare(rng.standard_normal((30, 400)))

@@ -6,12 +6,11 @@ conditions at every point."""
 
 import numpy as np
 import pytest
-from test_glm_path import KKT_RTOL, TOL, _kkt_residuals  # its tolerances and residuals
+from _routes import assert_routes_agree, both_routes, with_weights
 
 from sklearn_lasso_tools._engine import solvers, wide_newton
-from sklearn_lasso_tools._engine.designs import prepare
 from sklearn_lasso_tools._engine.families import BINOMIAL, POISSON
-from sklearn_lasso_tools._engine.path import l1_path
+from sklearn_lasso_tools._engine.standardize import prepare
 
 
 def _wide(task, seed):
@@ -25,16 +24,8 @@ def _wide(task, seed):
 
 
 def _paths(monkeypatch, X, y, task, **params):
-    calls = []
-    with monkeypatch.context() as patch:
-        real = wide_newton.newton
-        patch.setattr(wide_newton, "newton", lambda *a: calls.append(1) or real(*a))
-        compiled = l1_path(X, y, task=task, tol=TOL, **params)
-    assert calls, "the compiled route did not run"
-    with monkeypatch.context() as patch:
-        patch.setattr(wide_newton, "applies", lambda family, sub: False)
-        python = l1_path(X, y, task=task, tol=TOL, **params)
-    return compiled, python
+    switch_off = [(wide_newton, "applies", lambda family, sub: False)]
+    return both_routes(monkeypatch, X, y, task, (wide_newton, "newton"), switch_off, **params)
 
 
 PARAMS = [
@@ -52,20 +43,19 @@ def test_compiled_wide_newton_equals_the_python_route_and_meets_kkt(
     monkeypatch, task, seed, params
 ):
     X, y = _wide(task, seed)
-    params = dict(params)
-    if params.get("sample_weight") == "random":
-        params["sample_weight"] = np.random.default_rng(seed).uniform(0.2, 2.0, len(y))
+    params = with_weights(params, seed, len(y))
     compiled, python = _paths(monkeypatch, X, y, task, **params)
-    np.testing.assert_array_equal(compiled.alphas, python.alphas)  # the same stop
-    np.testing.assert_array_equal(compiled.n_nonzero, python.n_nonzero)
-    scale = np.abs(python.coefs).max()
-    np.testing.assert_allclose(compiled.coefs, python.coefs, rtol=0, atol=1e-6 * scale)
-    np.testing.assert_allclose(compiled.intercepts, python.intercepts, rtol=0, atol=1e-6)
-    np.testing.assert_allclose(compiled.dev_ratio, python.dev_ratio, rtol=0, atol=1e-7)
-    l1_ratio, w = params.get("l1_ratio", 1.0), params.get("sample_weight")
-    coef_res, intercept_res = _kkt_residuals(X, y, compiled, l1_ratio, w, params.get("positive"))
-    assert coef_res.max() <= KKT_RTOL
-    assert intercept_res.max() <= KKT_RTOL
+    assert_routes_agree(
+        X,
+        y,
+        compiled,
+        python,
+        params,
+        coef_atol=1e-6,
+        intercept_atol=1e-6,
+        dev_ratio_atol=1e-7,
+        same_n_iter=False,
+    )
 
 
 def test_compiled_wide_newton_reports_unconverged_steps(monkeypatch):

@@ -3,7 +3,7 @@
 """Products and column subsets of a CSC matrix (float64 data, int32 indices) over the
 columns a solver needs, without scipy's per-call object and index checks: a path calls
 them thousands of times on small working sets, where those checks cost more than the
-arithmetic (``designs`` wraps them)."""
+arithmetic (``sparse_columns`` and ``problem`` wrap them)."""
 
 from libc.stdint cimport int32_t, int64_t
 

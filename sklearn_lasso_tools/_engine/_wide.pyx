@@ -1,6 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 # cython: initializedcheck=False, nonecheck=False
-"""Kernels of wide dense designs (``designs`` and ``weighted_lasso`` use them).
+"""Kernels of wide dense designs (``dense_layout``, ``standardize``, ``fitted_columns`` and
+``weighted_lasso`` use them).
 
 Changes of memory order, a tile of columns at a time: the caller's C-ordered rows into
 the Fortran-ordered design the path works on (a fold's rows), and that into the C-ordered

@@ -15,9 +15,11 @@ from joblib import Parallel, delayed
 from scipy import sparse
 
 from .._validation import is_int
-from .designs import cross_products_for, reads_in_place, take_rows
+from .cross_products import cross_products_for
+from .dense_layout import take_rows
 from .families import family_for
 from .folds import KFolds
+from .in_place import reads_in_place
 from .path import l1_path
 from .scoring import SQUARED_ERROR_SCORING, score_path, score_squares
 from .threads import single_threaded_blas
@@ -240,7 +242,7 @@ def fold_statistics(scores, splits, sample_weight):
 # loaded machine). So are its coefficients, once the fold has scored them (filling a
 # fresh 100 x 10,000 array cost 13 ms, against 2 in a reused one). Nothing is kept past
 # the block, nor in other threads. And so is the float32 copy of a wide fold's design
-# (half its rows' size; see designs.prepare).
+# (half its rows' size; see standardize.prepare).
 _spare = threading.local()
 
 

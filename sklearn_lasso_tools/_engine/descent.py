@@ -45,7 +45,7 @@ def coordinate_descent(
         A dense design in Fortran order.
     gram, Xy : ndarrays of shapes (n_features, n_features) and (n_features,), optional
         ``X' X`` and ``X' y``.
-    sparse_X : scipy.sparse CSC matrix or ``designs.ColumnBlock``, optional
+    sparse_X : scipy.sparse CSC matrix or ``sparse_columns.ColumnBlock``, optional
         A sparse design (float64 data, int32 indices).
     sample_weight : ndarray of shape (n_samples,), optional
         With ``sparse_X``: the sample weights ``u`` (ones if None).

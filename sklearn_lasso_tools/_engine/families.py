@@ -72,7 +72,7 @@ class Family:
         Whether an int ``cv`` gives stratified folds.
     squared_loss : bool
         Whether the loss is squared error: paths and folds may then come from Gram matrices
-        (``designs.CrossProducts``), and the relaxed refit is least squares.
+        (``cross_products.CrossProducts``), and the relaxed refit is least squares.
     supports_relax : bool
         Whether ``refit.refit_linear`` has a refit for it (glmnet's ``relax=TRUE``).
     compiled_loss : {"logistic", "poisson"} or None

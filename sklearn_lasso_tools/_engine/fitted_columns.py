@@ -3,12 +3,12 @@ grows along the path, so on a Fortran-ordered dense design its columns are kept 
 buffer, in the design's order, and a feature joining moves the columns after it and copies
 its own, instead of a new copy of every column (a fresh array, whose first touch of its
 pages costs as much as the copy). The restricted problems are the same numbers in the same
-layout as ``_Problem.restrict``'s copies."""
+layout as ``Problem.restrict``'s copies."""
 
 import numpy as np
 
 from ._wide import merge_columns
-from .designs import _Problem
+from .problem import Problem
 
 __all__ = ["FittedColumns"]
 
@@ -49,6 +49,6 @@ class FittedColumns:
         self._kept = columns
         ridge = None if prob.ridge is None else prob.ridge[columns]
         X = self._buffer[:, : columns.size]
-        return _Problem(
+        return Problem(
             X, None, None, None, None, prob.v, prob.uniform, columns, ridge, prob.positive
         )

@@ -6,24 +6,28 @@ design (``_row_blocks``), which standardize each block of rows into a scratch bu
 the core's cache on the way: a standardized copy of ``X``, a fold's copy of its rows, or
 a strong set's copy of its columns then buys nothing but memory (each was as large as a
 fraction of ``X``). Strong sets of a few columns are still copied (``restrict``): their
-passes then read those columns alone, and they are small. Pure numerics.
+passes then read those columns alone, and they are small. Which fits read their design in
+place is ``reads_in_place``'s to say. Pure numerics.
 """
 
 import numpy as np
 
 from ._row_blocks import fill_block, glm_step, products
+from .dense_layout import design_order
+from .families import family_for
 
-__all__ = ["InPlaceDesign", "weighted_moments"]
+__all__ = ["InPlaceDesign", "reads_in_place", "weighted_moments"]
 
 # a strong set of at most this share of X's columns is copied (read many times, and small)
 _COPIED_SHARE = 1 / 8
 _MOMENT_ROWS = 4096  # rows per block of weighted_moments
+_IN_PLACE_ROWS_PER_FEATURE = 4  # tall GLM designs read in place have this many rows a feature
 
 
 class InPlaceDesign:
     """``X~ = (X[rows][:, cols] - shift) * scale`` (``rows`` None: all; ``cols``: indices
     into ``X``'s columns, ``shift`` and ``scale`` one per column of ``X~``), read in place.
-    What ``designs._Problem`` holds in place of a standardized copy."""
+    What a ``problem.Problem`` holds in place of a standardized copy."""
 
     __slots__ = ("X", "rows", "cols", "shift", "scale", "shape")
 
@@ -38,7 +42,7 @@ class InPlaceDesign:
 
     def restrict(self, columns):
         """``X~[:, columns]``: in place, or (a few columns) a standardized copy in
-        Fortran order (as ``designs.prepare`` makes them)."""
+        Fortran order (as ``standardize.prepare`` makes them)."""
         columns = np.asarray(columns, dtype=np.intp)
         if columns.size <= _COPIED_SHARE * self.X.shape[1]:
             return self.columns(columns)
@@ -99,3 +103,19 @@ def weighted_moments(X, rows, v):
     for rows_block, block in design.blocks(_MOMENT_ROWS):
         var += np.einsum("i,ij,ij->j", v[rows_block], block, block)
     return mean, var
+
+
+def reads_in_place(X, task, n_rows=None):
+    """Whether a fit of ``task`` (a family, or its name) on the dense ``X`` (or ``n_rows``
+    of its rows) reads it in place (``InPlaceDesign``): a single-response GLM (binomial,
+    Poisson) on a large tall design, float64 in C or Fortran order. Its Newton steps are
+    passes over the rows (``_row_blocks``), which standardize each block on the way."""
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or family_for(task).solver != "glm":
+        return False
+    n, p = X.shape[0] if n_rows is None else n_rows, X.shape[1]
+    return (
+        X.dtype == np.float64
+        and (X.flags.c_contiguous or X.flags.f_contiguous)
+        and n >= _IN_PLACE_ROWS_PER_FEATURE * p
+        and design_order((n, p)) == "F"
+    )

@@ -29,9 +29,12 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._validation import check_penalty_factor
-from .designs import UNPENALIZED, RowSubset, cross_products_for, prepare, reads_in_place, take_rows
+from .cross_products import RowSubset, cross_products_for
+from .dense_layout import take_rows
 from .families import family_for
+from .in_place import reads_in_place
 from .solvers import gaussian, glm
+from .standardize import UNPENALIZED, prepare
 from .threads import single_threaded_blas
 
 
@@ -217,7 +220,7 @@ def l1_path(
         take fresh pages (a fold's, see ``cv``).
     rows : ndarray of int, default=None
         Fit on ``X[rows]`` (``y`` and ``sample_weight`` are then those rows' own): read
-        in place where the design is (see ``designs.reads_in_place``), else copied.
+        in place where the design is (see ``in_place.reads_in_place``), else copied.
     single_out : ndarray, default=None
         A C-ordered float32 array the float32 copy of a wide dense design may be written
         into (used when it has at least its rows and as many columns): a caller's spare,

@@ -10,7 +10,7 @@ or ``{"sparse_X": ..., "sample_weight": ..., "X_mean": ...}``.
 import numpy as np
 from scipy.linalg.lapack import dposv
 
-from .designs import dense_columns, sparse_rmatvec
+from .sparse_columns import dense_columns, sparse_rmatvec
 
 __all__ = ["polish", "residual_correlation", "solve_active"]
 

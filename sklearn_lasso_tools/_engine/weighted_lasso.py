@@ -24,8 +24,8 @@ import numpy as np
 from ._wide import column_dots, single_copy, weighted_columns
 from .active_systems import ActiveSystems
 from .descent import coordinate_descent
-from .designs import dense_columns, take_columns
 from .polish import polish, residual_correlation, solve_active
+from .sparse_columns import dense_columns, take_columns
 
 __all__ = ["WeightedLasso"]
 

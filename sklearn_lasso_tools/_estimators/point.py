@@ -6,9 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._engine.designs import UNPENALIZED
 from .._engine.families import family_for
 from .._engine.path import l1_path
+from .._engine.standardize import UNPENALIZED
 
 __all__ = ["Point", "PointFits"]
 

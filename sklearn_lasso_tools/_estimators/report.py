@@ -11,12 +11,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .._compat import Interval, _fit_context
+from .._engine.cross_products import cross_products_for
 from .._engine.cv import (
     cross_validate_path,
     held_out_blocks,
     make_splitter,
 )
-from .._engine.designs import cross_products_for
 from .._engine.events import entries
 from .._engine.families import family_for
 from .._engine.groups import correlated_pairs
