@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils.multiclass import type_of_target
 from threadpoolctl import threadpool_info
 
-from sklearn_lasso_tools._engine import path as path_module
+from sklearn_lasso_tools._engine import linear_path
 from sklearn_lasso_tools._engine.path import l1_path
 from sklearn_lasso_tools._engine.scoring import _positive_rank_sums, _roc_auc
 from sklearn_lasso_tools._engine.threads import single_threaded_blas
@@ -33,7 +33,7 @@ def _problems():
 @pytest.mark.parametrize("task, X, y, params", list(_problems()), ids=lambda v: str(v)[:12])
 def test_rescaled_at_once_matches_point_by_point(task, X, y, params, monkeypatch):
     at_once = l1_path(X, y, task=task, alphas=20, **params)
-    monkeypatch.setattr(path_module, "_AT_ONCE", -1)  # every path point by point
+    monkeypatch.setattr(linear_path, "_AT_ONCE", -1)  # every path point by point
     by_point = l1_path(X, y, task=task, alphas=20, **params)
     np.testing.assert_array_equal(at_once.alphas, by_point.alphas)
     np.testing.assert_array_equal(at_once.coefs, by_point.coefs)

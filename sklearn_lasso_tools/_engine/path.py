@@ -1,4 +1,5 @@
-"""The regularization path engine: pure numerics, no pandas, no plotting.
+"""The regularization path (``l1_path``): pure numerics, no pandas, no plotting. The
+strengths come from ``grid``, the fitted path is a ``linear_path.LinearPath``.
 
 Every problem is solved on standardized, weighted-centred features (glmnet's way) and the
 coefficients are mapped back to the caller's scale at the end:
@@ -22,19 +23,20 @@ run in the compiled coordinate descent (``_engine._core``).
 """
 
 import warnings
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._validation import check_penalty_factor
+from . import grid
 from .cross_products import RowSubset, cross_products_for
 from .dense_layout import take_rows
 from .families import family_for
 from .in_place import reads_in_place
+from .linear_path import LinearPath, to_caller_scale
 from .solvers import gaussian, glm
-from .standardize import UNPENALIZED, prepare
+from .standardize import prepare
 from .threads import single_threaded_blas
 
 
@@ -50,48 +52,6 @@ def multinomial(*args, **kwargs):
 SOLVERS = {"gaussian": gaussian, "glm": glm, "multinomial": multinomial}
 
 __all__ = ["LinearPath", "l1_path"]
-
-
-@dataclass(frozen=True)
-class LinearPath:
-    """A fitted path; coefficients on the caller's scale.
-
-    Attributes
-    ----------
-    alphas : ndarray of shape (n_alphas,)
-        Descending strengths.
-    coefs : ndarray of shape (n_alphas, n_features) or (n_alphas, n_classes, n_features)
-    intercepts : ndarray of shape (n_alphas,) or (n_alphas, n_classes)
-    n_nonzero : ndarray of shape (n_alphas,)
-        Features with a nonzero coefficient (in any class).
-    dev_ratio : ndarray of shape (n_alphas,)
-        Fraction of the null deviance explained.
-    null_deviance : float
-    task : {"regression", "binary", "multinomial", "poisson"}
-        The family's engine name (``family`` gives the family object).
-    scales : ndarray of shape (n_features,)
-        What standardization divided each feature by (1 for constant features or
-        ``scale=False``): ``coefs * scales`` are the standardized coefficients.
-    penalty_factor : ndarray of shape (n_features,)
-        Each feature's penalty factor as used (rescaled to sum to n_features).
-    n_iter : ndarray of shape (n_alphas,)
-        Coordinate descent epochs spent at each alpha.
-    """
-
-    alphas: np.ndarray
-    coefs: np.ndarray
-    intercepts: np.ndarray
-    n_nonzero: np.ndarray
-    dev_ratio: np.ndarray
-    null_deviance: float
-    task: str
-    scales: np.ndarray
-    n_iter: np.ndarray
-    penalty_factor: np.ndarray
-
-    @property
-    def family(self):
-        return family_for(self.task)
 
 
 def _start_gradient(prob, Y, family, penalty_factor, l1_ratio, positive, tol, max_iter):
@@ -115,7 +75,7 @@ def _start_gradient(prob, Y, family, penalty_factor, l1_ratio, positive, tol, ma
         else:
             eta = trace.intercepts[0] + sub.matvec(beta)
         grad = _gradient(prob, Y, family.mean(eta))
-        alpha = _alpha_max(grad, penalty_factor[prob.keep] > 0, positive, l1_ratio)
+        alpha = grid.alpha_max(grad, penalty_factor[prob.keep] > 0, positive, l1_ratio)
     return grad * (1 + 1e-6)
 
 
@@ -125,19 +85,6 @@ def _gradient(prob, Y, fitted):
         residual = prob.v[:, None] * (Y - fitted)
         return np.stack([prob.rmatvec(residual[:, k]) for k in range(Y.shape[1])])
     return prob.rmatvec(prob.v * (Y - fitted))
-
-
-def _alpha_max(grad, penalized, positive, l1_ratio):
-    """The smallest alpha at which every penalized coefficient is zero."""
-    grad = grad[..., penalized]
-    return np.max(grad if positive else np.abs(grad), initial=0.0) / max(l1_ratio, 1e-3)
-
-
-def default_alphas(alpha_max, *, n_samples, n_features, n_alphas=100, eps=None):
-    """glmnet's grid: ``alpha_max`` down to ``eps * alpha_max``, log-spaced."""
-    if eps is None:
-        eps = 1e-4 if n_samples > n_features else 1e-2
-    return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
 
 
 def l1_path(
@@ -265,14 +212,14 @@ def l1_path(
             penalized = np.ones(grad.shape[-1], dtype=bool)
             if penalty_factor is not None:
                 penalized = penalty_factor[prob.keep] > 0
-            alpha_max = _alpha_max(grad, penalized, positive, l1_ratio)
+            alpha_max = grid.alpha_max(grad, penalized, positive, l1_ratio)
             if alpha_max <= 0:
                 raise ValueError(
                     "Every coefficient is zero at every strength: the features are constant "
                     "or unrelated to a constant target"
                     + (", or the positive constraint keeps them at zero." if positive else ".")
                 )
-            alphas = default_alphas(
+            alphas = grid.default_alphas(
                 alpha_max,
                 n_samples=prob.n_samples,
                 n_features=prob.keep.size,
@@ -285,26 +232,14 @@ def l1_path(
             stop_early = bool(stop_early)
         if saturate is None:
             saturate = family.saturates
-        stop_step = _reference_step(alphas) if stop_early else None
+        stop_step = grid.reference_step(alphas) if stop_early else None
         trace = SOLVERS[family.solver](
             family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_step, saturate, on_point
         )
     _warn_unconverged(trace, tol, max_iter)
     if keep_last:
         trace.keep_last(len(alphas))
-    return _to_caller_scale(prob, alphas[: len(trace.betas)], trace, family, penalty_factor, out)
-
-
-# the early stop compares the path at the points of glmnet's default grid over its range
-_REFERENCE_POINTS = 100
-
-
-def _reference_step(alphas):
-    """The spacing in log(alpha) of glmnet's default grid over the range of ``alphas``:
-    where the early stop looks at the path, whatever the grid's density (None for a
-    single alpha)."""
-    span = np.log(alphas[0] / alphas[-1]) if len(alphas) > 1 else 0.0
-    return span / (_REFERENCE_POINTS - 1) if span > 0 else None
+    return to_caller_scale(prob, alphas[: len(trace.betas)], trace, family, penalty_factor, out)
 
 
 def _problem(
@@ -367,7 +302,7 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
     ``alpha_max`` is 0, so a generated grid is nominal: from 1 down to ``eps``; the path
     is not solved (0 / 0 deviance ratios and a grid of rounding errors, 1e-32, else)."""
     if isinstance(alphas, (int, np.integer)):
-        alphas = default_alphas(
+        alphas = grid.default_alphas(
             1.0, n_samples=prob.n_samples, n_features=prob.keep.size, n_alphas=int(alphas), eps=eps
         )
     else:
@@ -381,83 +316,4 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
         null_dev=0.0,
         n_iter=np.zeros(n, dtype=int),
     )
-    return _to_caller_scale(prob, alphas, trace, family, penalty_factor)
-
-
-# a path of at most this many coefficients in all is rescaled in one go (a 100-point path
-# of 10 features point by point spent 0.4 ms, a fifth of its fit, in the loop's calls)
-_AT_ONCE = 1 << 16
-
-
-def _to_caller_scale(prob, alphas, trace, family, penalty_factor, out=None):
-    betas = trace.betas
-    shape = (len(betas),) + np.shape(betas[0])[:-1] + (prob.keep.size,)
-    if _fits(out, shape):
-        coefs = out
-        coefs.fill(0.0)
-    else:
-        coefs = np.zeros(shape)
-    inverse = 1.0 / prob.scale[prob.keep]
-    kept = np.flatnonzero(prob.keep)
-    mean = prob.mean[prob.keep]
-    intercepts = np.array(trace.intercepts, dtype=np.float64)
-    if coefs.size <= _AT_ONCE:
-        stacked = np.array(betas)
-        betas[:] = [None] * len(betas)
-        nonzero = stacked != 0
-        n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
-        values = stacked * inverse
-        coefs[..., kept] = values
-        intercepts -= values @ mean
-    else:
-        n_nonzero = _rescale_by_point(betas, coefs, intercepts, inverse, kept, mean)
-    if intercepts.ndim == 2:  # (multinomial) glmnet's convention: intercepts sum to zero
-        intercepts -= intercepts.mean(axis=1, keepdims=True)
-    devs = np.asarray(trace.devs)
-    # (a constant target has nothing to explain: ratio 0, as glmnet's null model)
-    dev_ratio = 1.0 - devs / trace.null_dev if trace.null_dev > 0 else np.zeros_like(devs)
-    penalty_factor_used = np.ones(prob.keep.size)
-    scales = prob.scale
-    if penalty_factor is not None:
-        penalty_factor_used = penalty_factor
-        scales = np.where(prob.keep, prob.scale / np.maximum(penalty_factor, UNPENALIZED), 1.0)
-    return LinearPath(
-        alphas,
-        coefs,
-        intercepts,
-        n_nonzero,
-        dev_ratio,
-        trace.null_dev,
-        family.task,
-        scales,
-        np.asarray(trace.n_iter),
-        penalty_factor_used,
-    )
-
-
-def _fits(out, shape):
-    """Whether ``out`` can hold coefficients of this shape."""
-    return (
-        isinstance(out, np.ndarray)
-        and out.shape == shape
-        and out.dtype == np.float64
-        and out.flags.c_contiguous
-        and out.flags.writeable
-    )
-
-
-def _rescale_by_point(betas, coefs, intercepts, inverse, kept, mean):
-    """Fill ``coefs`` and shift ``intercepts`` one point at a time, dropping the trace's
-    copy as it goes: wide paths (p = 1e5 and more) then hold the coefficients once, not
-    three times; and only each point's nonzero coefficients (a wide path's few hundred):
-    the dense result is filled, never scanned. Returns the points' numbers of nonzeros."""
-    n_nonzero = np.zeros(len(betas), dtype=np.intp)
-    for i in range(len(betas)):
-        beta = betas[i]
-        nonzero = np.flatnonzero(beta.any(axis=0) if beta.ndim == 2 else beta)
-        values = beta[..., nonzero] * inverse[nonzero]
-        coefs[i][..., kept[nonzero]] = values
-        intercepts[i] -= values @ mean[nonzero]
-        n_nonzero[i] = nonzero.size
-        betas[i] = None
-    return n_nonzero
+    return to_caller_scale(prob, alphas, trace, family, penalty_factor)
