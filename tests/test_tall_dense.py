@@ -28,7 +28,8 @@ def test_design_order_of_tall_designs():
 @pytest.mark.parametrize("n_features", [3, 200])
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("family", ["binomial", "poisson"])
-def test_glm_step_matches_numpy(n_rows, n_features, order, family):
+@pytest.mark.parametrize("weights", ["equal", "unequal"])  # (equal: logarithms of products)
+def test_glm_step_matches_numpy(n_rows, n_features, order, family, weights):
     rng = np.random.default_rng(n_rows + n_features)
     X = np.asarray(rng.standard_normal((n_rows, n_features)), order=order)
     d_beta = rng.standard_normal(n_features)
@@ -39,7 +40,7 @@ def test_glm_step_matches_numpy(n_rows, n_features, order, family):
         Y = (rng.random(n_rows) < 0.5).astype(np.float64)
     else:
         Y = rng.poisson(2.0, n_rows).astype(np.float64)
-    v = rng.uniform(0.1, 2.0, n_rows)
+    v = rng.uniform(0.1, 2.0, n_rows) if weights == "unequal" else np.full(n_rows, 1 / n_rows)
 
     poisson = family == "poisson"
     d_eta, loss, grad, grad_intercept, mu = glm_step(
