@@ -40,11 +40,19 @@ class InPlaceDesign:
         """``X~[:, columns]``: in place, or (a few columns) a standardized copy in
         Fortran order (as ``designs.prepare`` makes them)."""
         columns = np.asarray(columns, dtype=np.intp)
-        if columns.size <= _COPIED_SHARE * self.X.shape[1]:
+        if self.copies(columns.size):
             return self.columns(columns)
         return InPlaceDesign(
             self.X, self.rows, self.cols[columns], self.shift[columns], self.scale[columns]
         )
+
+    def copies(self, k):
+        """Whether ``restrict`` to ``k`` columns copies them."""
+        return k <= self.copied_columns()
+
+    def copied_columns(self):
+        """The most columns ``restrict`` copies."""
+        return int(_COPIED_SHARE * self.X.shape[1])
 
     def columns(self, columns):
         """A standardized copy of ``X~[:, columns]``, Fortran-ordered."""
