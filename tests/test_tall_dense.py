@@ -176,3 +176,25 @@ def test_gradient_bound_is_exact_where_it_may_reach_the_floor(in_place):
     assert np.all(magnitudes[~reach] < floor[~reach])
     # far from the reference, most columns may reach the floor: a full product is cheaper
     assert bound.magnitudes(r + 10 * r0, floor) is None
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_weighted_block_is_numpys_float32_block(order):
+    rng = np.random.default_rng(12)
+    X = np.asarray(rng.standard_normal((900, 30)) + 3.0, order=order)
+    rows = np.sort(rng.permutation(900)[:700])
+    cols = np.array([4, 0, 29, 11, 7])
+    shift, scale = X[rows][:, cols].mean(axis=0), rng.uniform(0.5, 2.0, cols.size)
+    design = InPlaceDesign(X, rows, cols, shift, scale)
+    w = rng.uniform(0.0, 1.0, 700)
+    root = np.sqrt(w).astype(np.float32)
+    centre = rng.standard_normal(cols.size) * 0.1
+    out, sums = np.empty((300, cols.size), dtype=np.float32), np.zeros(cols.size)
+    design.weighted_block(200, centre, root, w, out, sums)
+
+    standardized = (X[rows][:, cols] - shift) * scale
+    expected = np.empty((300, cols.size), dtype=np.float32)
+    np.subtract(standardized[200:500], centre, out=expected, casting="same_kind")
+    expected *= root[200:500, None]
+    np.testing.assert_array_equal(out, expected)  # (the same numbers as numpy's)
+    np.testing.assert_allclose(sums, w[200:500] @ standardized[200:500], rtol=1e-13)

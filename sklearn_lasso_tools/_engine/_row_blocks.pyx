@@ -350,3 +350,43 @@ def fill_block(X, rows, cols, shift, scale, int start, double[:, ::1] out):
             for i in range(m):
                 for j in range(d.k):
                     out[i, j] = A[i * lda + j] if row_major else A[i + j * lda]
+
+
+def weighted_block(
+    X, rows, cols, shift, scale, int start,
+    const double[::1] centre,
+    const float[::1] root,
+    const double[::1] w,
+    float[:, ::1] out,
+    double[::1] sums,
+):
+    """Rows ``start:start + len(out)`` of ``X~`` (see the module), centred on ``centre``
+    and times ``root`` (one per row of ``X~``), in single precision into ``out``
+    (``float32(x - c) * root``, as numpy's subtraction into float32 and product make
+    them); adds the rows' ``w``-weighted sums to ``sums``. What a weighted Gram matrix's
+    block needs, in one pass (``curvature``), without a standardized float64 copy."""
+    keep = []
+    cdef Design d = _design(X, rows, cols, shift, scale, keep)
+    cdef int m = out.shape[0], k = d.k, i, j, lda
+    cdef bint row_major
+    cdef const double *A
+    cdef double x, weight
+    cdef float r
+    if out.shape[1] != k or sums.shape[0] != k or start + m > d.n:
+        raise ValueError("out does not fit the block")
+    if m == 0 or k == 0:
+        return
+    cdef double *scratch = <double *>malloc(k * sizeof(double))
+    if scratch == NULL:
+        raise MemoryError()
+    try:
+        with nogil:
+            for i in range(m):
+                A = _block(&d, start + i, 1, scratch, &lda, &row_major)
+                weight, r = w[start + i], root[start + i]
+                for j in range(k):
+                    x = A[j] if row_major else A[j * lda]
+                    sums[j] += weight * x
+                    out[i, j] = <float>(x - centre[j]) * r
+    finally:
+        free(scratch)

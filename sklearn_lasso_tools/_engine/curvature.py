@@ -15,6 +15,8 @@ rows and columns are computed (``n k`` per new feature).
 
 import numpy as np
 
+from .in_place import InPlaceDesign
+
 __all__ = ["Curvature"]
 
 _MIN_ROWS_PER_FEATURE = 4  # below this, or
@@ -186,12 +188,19 @@ def _weighted_gram(X, w, centre):
     sums = np.zeros(X.shape[1])
     root = np.sqrt(w).astype(np.float32)
     block = np.empty((min(_ROW_BLOCK, X.shape[0]), X.shape[1]), dtype=np.float32)
-    for rows, rows_of_X in _row_blocks(X):
-        sums += w[rows] @ rows_of_X
-        part = block[: root[rows].size]
-        np.subtract(rows_of_X, centre, out=part, casting="same_kind")
-        part *= root[rows, None]
-        gram += part.T @ part
+    if isinstance(X, InPlaceDesign):  # (each block made in one compiled pass)
+        centre = np.ascontiguousarray(centre, dtype=np.float64)
+        for start in range(0, X.shape[0], _ROW_BLOCK):
+            part = block[: min(_ROW_BLOCK, X.shape[0] - start)]
+            X.weighted_block(start, centre, root, w, part, sums)
+            gram += part.T @ part
+    else:
+        for rows, rows_of_X in _row_blocks(X):
+            sums += w[rows] @ rows_of_X
+            part = block[: root[rows].size]
+            np.subtract(rows_of_X, centre, out=part, casting="same_kind")
+            part *= root[rows, None]
+            gram += part.T @ part
     total = w.sum()
     mean = sums / total
     shift = mean - centre

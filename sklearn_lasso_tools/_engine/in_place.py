@@ -11,7 +11,7 @@ passes then read those columns alone, and they are small. Pure numerics.
 
 import numpy as np
 
-from ._row_blocks import fill_block, glm_step, products
+from ._row_blocks import fill_block, glm_step, products, weighted_block
 
 __all__ = ["InPlaceDesign", "weighted_moments"]
 
@@ -81,6 +81,10 @@ class InPlaceDesign:
     def glm_step(self, poisson, d_beta, d_intercept, eta, v, Y):
         """``_row_blocks.glm_step`` on this design."""
         return glm_step(*self._parts(), d_beta, d_intercept, eta, v, Y, poisson)
+
+    def weighted_block(self, start, centre, root, w, out, sums):
+        """``_row_blocks.weighted_block`` on this design."""
+        weighted_block(*self._parts(), start, centre, root, w, out, sums)
 
     def blocks(self, size):
         """``(rows, block)`` pairs: ``X~[rows]`` (a slice) as C-ordered copies of at most
