@@ -14,7 +14,8 @@ from sklearn_lasso_tools._engine import dense_layout
 from sklearn_lasso_tools._engine import path as path_module
 from sklearn_lasso_tools._engine.cv import subset_path
 from sklearn_lasso_tools._engine.dense_layout import design_order, take_rows
-from sklearn_lasso_tools._engine.in_place import reads_in_place
+from sklearn_lasso_tools._engine.gradient_bound import GradientBound
+from sklearn_lasso_tools._engine.in_place import InPlaceDesign, reads_in_place
 from sklearn_lasso_tools._engine.path import l1_path
 
 
@@ -29,7 +30,8 @@ def test_design_order_of_tall_designs():
 @pytest.mark.parametrize("n_features", [3, 200])
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("family", ["binomial", "poisson"])
-def test_glm_step_matches_numpy(n_rows, n_features, order, family):
+@pytest.mark.parametrize("weights", ["equal", "unequal"])  # (equal: logarithms of products)
+def test_glm_step_matches_numpy(n_rows, n_features, order, family, weights):
     rng = np.random.default_rng(n_rows + n_features)
     X = np.asarray(rng.standard_normal((n_rows, n_features)), order=order)
     d_beta = rng.standard_normal(n_features)
@@ -40,7 +42,7 @@ def test_glm_step_matches_numpy(n_rows, n_features, order, family):
         Y = (rng.random(n_rows) < 0.5).astype(np.float64)
     else:
         Y = rng.poisson(2.0, n_rows).astype(np.float64)
-    v = rng.uniform(0.1, 2.0, n_rows)
+    v = rng.uniform(0.1, 2.0, n_rows) if weights == "unequal" else np.full(n_rows, 1 / n_rows)
 
     poisson = family == "poisson"
     d_eta, loss, grad, grad_intercept, mu = glm_step(
@@ -146,3 +148,53 @@ def test_fortran_ordered_tall_binary_path_meets_kkt_and_matches_the_c_ordered_on
     scale = np.abs(c_ordered.coefs).max()
     np.testing.assert_allclose(path.coefs, c_ordered.coefs, rtol=0, atol=1e-4 * scale)
     np.testing.assert_allclose(path.dev_ratio, c_ordered.dev_ratio, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_gradient_bound_is_exact_where_it_may_reach_the_floor(in_place):
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((3000, 40)) + 2.0
+    rows = np.sort(rng.permutation(3000)[:2400])
+    shift, scale = X[rows].mean(axis=0), 1 / X[rows].std(axis=0)
+    standardized = (X[rows] - shift) * scale
+    design = InPlaceDesign(X, rows, np.arange(40), shift, scale) if in_place else standardized
+    bound = GradientBound(design)
+    r0 = rng.standard_normal(2400) / 2400
+    assert bound.magnitudes(r0, np.zeros(40)) is None  # (no reference yet)
+    bound.keep(r0, standardized.T @ r0)
+    r = r0 + 1e-4 * rng.standard_normal(2400) / 2400  # (a residual close to the last)
+    exact = np.abs(standardized.T @ r)
+    floor = np.full(40, np.sort(exact[5:])[-3])  # three features reach it
+    floor[:5] = np.inf  # (fitted features: never needed)
+    magnitudes = bound.magnitudes(r, floor)
+    reach = exact >= floor
+    assert reach.sum() == 3
+    np.testing.assert_allclose(magnitudes[reach], exact[reach], rtol=1e-12)
+    # elsewhere exact or a bound of the exact value, below the floor: the checks decide
+    # as on the exact values
+    assert np.all(magnitudes[~reach] >= exact[~reach] * (1 - 1e-12))
+    assert np.all(magnitudes[~reach] < floor[~reach])
+    # far from the reference, most columns may reach the floor: a full product is cheaper
+    assert bound.magnitudes(r + 10 * r0, floor) is None
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_weighted_block_is_numpys_float32_block(order):
+    rng = np.random.default_rng(12)
+    X = np.asarray(rng.standard_normal((900, 30)) + 3.0, order=order)
+    rows = np.sort(rng.permutation(900)[:700])
+    cols = np.array([4, 0, 29, 11, 7])
+    shift, scale = X[rows][:, cols].mean(axis=0), rng.uniform(0.5, 2.0, cols.size)
+    design = InPlaceDesign(X, rows, cols, shift, scale)
+    w = rng.uniform(0.0, 1.0, 700)
+    root = np.sqrt(w).astype(np.float32)
+    centre = rng.standard_normal(cols.size) * 0.1
+    out, sums = np.empty((300, cols.size), dtype=np.float32), np.zeros(cols.size)
+    design.weighted_block(200, centre, root, w, out, sums)
+
+    standardized = (X[rows][:, cols] - shift) * scale
+    expected = np.empty((300, cols.size), dtype=np.float32)
+    np.subtract(standardized[200:500], centre, out=expected, casting="same_kind")
+    expected *= root[200:500, None]
+    np.testing.assert_array_equal(out, expected)  # (the same numbers as numpy's)
+    np.testing.assert_allclose(sums, w[200:500] @ standardized[200:500], rtol=1e-13)

@@ -16,7 +16,7 @@ products of a Newton step: half the memory traffic of a product and then a trans
 one, which is what such a step is bound by.
 """
 
-from libc.math cimport exp, fabs, log1p, INFINITY
+from libc.math cimport exp, fabs, log, log1p, INFINITY
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 
@@ -29,6 +29,7 @@ cdef int _BLOCK_CELLS = 16384  # cells per block of rows (128 kB: in a core's L2
 # at most this many of its standard deviations (three digits of sixteen lost at most)
 cdef double _FOLDED_SPREAD = 1e3
 cdef double _MAX_ETA = 700.0  # as families.Poisson
+cdef int _PRODUCT = 512  # samples whose 1 + exp(-|eta|) are multiplied before a logarithm
 
 
 cdef struct Design:
@@ -195,10 +196,12 @@ def glm_step(
         X, rows, cols, None if fold else shift, None if fold else scale, keep
     )
     cdef int n = d.n, k = d.k, block = _block_rows(d.k)
-    cdef int start, m, i, lda
-    cdef bint row_major
-    cdef double e, mu, t, loss = 0.0, grad_intercept = 0.0
+    cdef int start, m, i, lda, counted = 0
+    cdef bint row_major, uniform = not poisson and _equal(v)
+    cdef double e, mu, t, loss = 0.0, grad_intercept = 0.0, logs = 0.0
+    cdef double factors[4]  # (four products: four chains of multiplications)
     cdef const double *A
+    factors[0] = factors[1] = factors[2] = factors[3] = 1.0
     d_eta_array, mean_array = np.empty(n), np.empty(n)
     grad_array = np.zeros(k)
     cdef double[::1] d_eta = d_eta_array, grad = grad_array, mean = mean_array
@@ -230,18 +233,51 @@ def glm_step(
                         e = exp(-fabs(t))  # (no overflow either way)
                         mu = 1.0 / (1.0 + e) if t >= 0 else e / (1.0 + e)
                         # log(1 + exp(t)) = max(t, 0) + log(1 + exp(-|t|))
-                        loss += v[start + i] * ((t if t > 0 else 0.0) + log1p(e) - Y[start + i] * t)
+                        if uniform:  # (the logarithms of products: see _logistic_logs)
+                            loss += (t if t > 0 else 0.0) - Y[start + i] * t
+                            factors[i & 3] *= 1.0 + e
+                            counted += 1
+                            if counted == _PRODUCT:
+                                logs += _logistic_logs(factors)
+                                counted = 0
+                        else:
+                            loss += v[start + i] * (
+                                (t if t > 0 else 0.0) + log1p(e) - Y[start + i] * t
+                            )
                     mean[start + i] = mu
                     r[i] = v[start + i] * (mu - Y[start + i])
                     grad_intercept += r[i]
                 if k:
                     _add_transposed(A, lda, row_major, m, k, &r[0], &grad[0])
                 start += m
+            if uniform and n:
+                loss = v[0] * (loss + logs + _logistic_logs(factors))
     finally:
         free(scratch)
     if fold:
         grad_array = scale * (grad_array - shift * grad_intercept)
     return d_eta_array, loss, grad_array, grad_intercept, mean_array
+
+
+cdef bint _equal(const double[::1] v) noexcept:
+    """Whether the weights ``v`` are all equal."""
+    cdef Py_ssize_t i
+    for i in range(1, v.shape[0]):
+        if v[i] != v[0]:
+            return False
+    return True
+
+
+cdef inline double _logistic_logs(double *factors) noexcept nogil:
+    """The logarithm of the product of ``factors`` (reset to one): with equal sample
+    weights, the sum of the logistic loss's ``log1p(x_i)`` (``x_i = exp(-|eta_i|)``) is
+    the logarithm of the product of the ``1 + x_i``, one logarithm for _PRODUCT samples
+    instead of one each (half the pass's arithmetic outside its products). Each factor
+    is at most 2, so a product of _PRODUCT stays finite; its rounding adds a few ulps of
+    the sum per sample, as the sum's own additions do (as ``_glm_path`` does)."""
+    cdef double value = log((factors[0] * factors[1]) * (factors[2] * factors[3]))
+    factors[0] = factors[1] = factors[2] = factors[3] = 1.0
+    return value
 
 
 def products(X, rows, cols, shift, scale, beta, r):
@@ -314,3 +350,43 @@ def fill_block(X, rows, cols, shift, scale, int start, double[:, ::1] out):
             for i in range(m):
                 for j in range(d.k):
                     out[i, j] = A[i * lda + j] if row_major else A[i + j * lda]
+
+
+def weighted_block(
+    X, rows, cols, shift, scale, int start,
+    const double[::1] centre,
+    const float[::1] root,
+    const double[::1] w,
+    float[:, ::1] out,
+    double[::1] sums,
+):
+    """Rows ``start:start + len(out)`` of ``X~`` (see the module), centred on ``centre``
+    and times ``root`` (one per row of ``X~``), in single precision into ``out``
+    (``float32(x - c) * root``, as numpy's subtraction into float32 and product make
+    them); adds the rows' ``w``-weighted sums to ``sums``. What a weighted Gram matrix's
+    block needs, in one pass (``curvature``), without a standardized float64 copy."""
+    keep = []
+    cdef Design d = _design(X, rows, cols, shift, scale, keep)
+    cdef int m = out.shape[0], k = d.k, i, j, lda
+    cdef bint row_major
+    cdef const double *A
+    cdef double x, weight
+    cdef float r
+    if out.shape[1] != k or sums.shape[0] != k or start + m > d.n:
+        raise ValueError("out does not fit the block")
+    if m == 0 or k == 0:
+        return
+    cdef double *scratch = <double *>malloc(k * sizeof(double))
+    if scratch == NULL:
+        raise MemoryError()
+    try:
+        with nogil:
+            for i in range(m):
+                A = _block(&d, start + i, 1, scratch, &lda, &row_major)
+                weight, r = w[start + i], root[start + i]
+                for j in range(k):
+                    x = A[j] if row_major else A[j * lda]
+                    sums[j] += weight * x
+                    out[i, j] = <float>(x - centre[j]) * r
+    finally:
+        free(scratch)

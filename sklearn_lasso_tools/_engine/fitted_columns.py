@@ -2,12 +2,15 @@
 grows along the path, so on a Fortran-ordered dense design its columns are kept in one
 buffer, in the design's order, and a feature joining moves the columns after it and copies
 its own, instead of a new copy of every column (a fresh array, whose first touch of its
-pages costs as much as the copy). The restricted problems are the same numbers in the same
-layout as ``Problem.restrict``'s copies."""
+pages costs as much as the copy). So too for the small sets a design read in place copies
+(``InPlaceDesign.restrict``): a joining feature's column is gathered alone, where a copy of
+the set reads every row of the design whole. The restricted problems are the same numbers
+in the same layout as ``Problem.restrict``'s copies."""
 
 import numpy as np
 
 from ._wide import merge_columns
+from .in_place import InPlaceDesign
 from .problem import Problem
 
 __all__ = ["FittedColumns"]
@@ -21,7 +24,8 @@ class FittedColumns:
     def __init__(self, prob):
         self.prob = prob
         X = prob.X
-        self._applies = (
+        self._in_place = isinstance(X, InPlaceDesign)
+        self._applies = self._in_place or (
             isinstance(X, np.ndarray)
             and prob.offset is None
             and X.dtype == np.float64
@@ -37,18 +41,42 @@ class FittedColumns:
         if not self._applies or mask.all():
             return prob.restrict(mask)
         columns = np.flatnonzero(mask)
+        if self._in_place and not prob.X.copies(columns.size):
+            self._buffer = None  # (read in place from now on: no copy)
+            return prob.restrict(mask)
         kept = self._kept
         if not mask[kept].all():  # a feature left the set (not along a path): start over
             kept = np.empty(0, dtype=np.intp)
         if self._buffer is None or self._buffer.shape[1] < columns.size:
             capacity = _FIRST_CAPACITY if self._buffer is None else 2 * self._buffer.shape[1]
             capacity = min(max(capacity, columns.size), mask.size)
+            if self._in_place:  # (the most it copies: one buffer, never regrown)
+                capacity = prob.X.copied_columns()
             self._buffer = np.empty((prob.n_samples, capacity), order="F")
             kept = np.empty(0, dtype=np.intp)
-        merge_columns(self._buffer, kept, columns, prob.X)
+        if self._in_place:
+            _merge_gathered(self._buffer, kept, columns, prob.X)
+        else:
+            merge_columns(self._buffer, kept, columns, prob.X)
         self._kept = columns
         ridge = None if prob.ridge is None else prob.ridge[columns]
         X = self._buffer[:, : columns.size]
         return Problem(
             X, None, None, None, None, prob.v, prob.uniform, columns, ridge, prob.positive
         )
+
+
+def _merge_gathered(buffer, kept, columns, design):
+    """``_wide.merge_columns`` from a design read in place: the new columns gathered
+    (standardized) first, the kept ones moved right to their new places."""
+    fresh = design.columns(np.setdiff1d(columns, kept, assume_unique=True))
+    o, f = kept.size - 1, fresh.shape[1] - 1
+    for i in range(columns.size - 1, -1, -1):
+        if o == i:
+            break  # (the rest are kept, in place)
+        if o >= 0 and kept[o] == columns[i]:
+            buffer[:, i] = buffer[:, o]
+            o -= 1
+        else:
+            buffer[:, i] = fresh[:, f]
+            f -= 1

@@ -12,7 +12,7 @@ place is ``reads_in_place``'s to say. Pure numerics.
 
 import numpy as np
 
-from ._row_blocks import fill_block, glm_step, products
+from ._row_blocks import fill_block, glm_step, products, weighted_block
 from .dense_layout import design_order
 from .families import family_for
 
@@ -44,11 +44,19 @@ class InPlaceDesign:
         """``X~[:, columns]``: in place, or (a few columns) a standardized copy in
         Fortran order (as ``standardize.prepare`` makes them)."""
         columns = np.asarray(columns, dtype=np.intp)
-        if columns.size <= _COPIED_SHARE * self.X.shape[1]:
+        if self.copies(columns.size):
             return self.columns(columns)
         return InPlaceDesign(
             self.X, self.rows, self.cols[columns], self.shift[columns], self.scale[columns]
         )
+
+    def copies(self, k):
+        """Whether ``restrict`` to ``k`` columns copies them."""
+        return k <= self.copied_columns()
+
+    def copied_columns(self):
+        """The most columns ``restrict`` copies."""
+        return int(_COPIED_SHARE * self.X.shape[1])
 
     def columns(self, columns):
         """A standardized copy of ``X~[:, columns]``, Fortran-ordered."""
@@ -77,6 +85,10 @@ class InPlaceDesign:
     def glm_step(self, poisson, d_beta, d_intercept, eta, v, Y):
         """``_row_blocks.glm_step`` on this design."""
         return glm_step(*self._parts(), d_beta, d_intercept, eta, v, Y, poisson)
+
+    def weighted_block(self, start, centre, root, w, out, sums):
+        """``_row_blocks.weighted_block`` on this design."""
+        weighted_block(*self._parts(), start, centre, root, w, out, sums)
 
     def blocks(self, size):
         """``(rows, block)`` pairs: ``X~[rows]`` (a slice) as C-ordered copies of at most

@@ -16,11 +16,11 @@ import numpy as np
 
 from . import wide_newton
 from ._gram_path import weighted_solve
-from ._row_blocks import glm_step
 from .curvature import Curvature
 from .fitted_columns import FittedColumns
-from .in_place import InPlaceDesign
+from .gradient_bound import GradientBound
 from .small_paths import _compiled_applies, _compiled_gaussian, _compiled_glm, _compiled_glm_applies
+from .step_pass import step_pass
 from .trace import Trace
 from .weighted_lasso import _FEW, WeightedLasso, _SinglePrecision
 
@@ -150,54 +150,6 @@ def _on_line(last, first, t):
     return guess
 
 
-_ROW_BLOCK = 1024  # rows of a tall design read twice while in cache (1.6 MB at k = 200)
-
-
-def _full_step(family, X, eta, d_beta, d_intercept, v, Y):
-    """A full Newton step's ``d_eta``, and the loss, its gradient ``(X' r, sum r)`` and
-    the mean (None where not computed on the way) after it, in one pass over the rows of
-    ``X`` by blocks (half the memory traffic of a product and then a transposed one,
-    which is what a step on a tall design is bound by).
-
-    A large tall design is read in place (``InPlaceDesign``) or Fortran-ordered (see
-    ``designs.design_order``): for the logistic and Poisson losses the pass is then
-    compiled (``_row_blocks``); else two whole products, as numpy's products on its
-    blocks of rows would copy them.
-    """
-    compiled, poisson = family.compiled_loss is not None, family.compiled_loss == "poisson"
-    if isinstance(X, InPlaceDesign) or (X.flags.f_contiguous and X.size):
-        if compiled and isinstance(X, InPlaceDesign):
-            parts = X.glm_step(poisson, d_beta, float(d_intercept), eta, v, Y)
-        elif compiled and X.dtype == np.float64:
-            args = (d_beta, float(d_intercept), eta, v, Y, poisson)
-            parts = glm_step(X, None, None, None, None, *args)
-        else:
-            d_eta = X.matvec(d_beta) if isinstance(X, InPlaceDesign) else X @ d_beta
-            d_eta += d_intercept
-            eta_new = eta + d_eta
-            residual = v * (family.mean(eta_new) - Y)
-            grad = X.rmatvec(residual) if isinstance(X, InPlaceDesign) else X.T @ residual
-            return d_eta, family.loss(v, Y, eta_new), (grad, residual.sum()), None
-        d_eta, loss, grad, grad_intercept, mean = parts
-        return d_eta, loss, (grad, grad_intercept), mean
-    n = X.shape[0]
-    d_eta = np.empty(n)
-    grad = np.zeros(X.shape[1])
-    loss = grad_intercept = 0.0
-    for start in range(0, n, _ROW_BLOCK):
-        rows = slice(start, start + _ROW_BLOCK)
-        block = X[rows]
-        d = block @ d_beta
-        d += d_intercept
-        d_eta[rows] = d
-        eta_new = eta[rows] + d
-        loss += family.loss(v[rows], Y[rows], eta_new)
-        residual = v[rows] * (family.mean(eta_new) - Y[rows])
-        grad += block.T @ residual
-        grad_intercept += residual.sum()
-    return d_eta, loss, (grad, grad_intercept), None
-
-
 def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
     """A single-response GLM family's path (binomial, Poisson) by proximal Newton."""
     v = prob.v
@@ -214,15 +166,23 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     # _SinglePrecision)
     wide = prob.n_samples < prob.n_features
     single = _SinglePrecision(prob.X, prob.single) if wide and prob.offset is None else None
+    # tall dense ones, from the last full product where a bound allows (see GradientBound)
+    bound = GradientBound(prob.X) if GradientBound.applies(prob) else None
 
-    def gradient(floor):
+    def gradient(floor, screen=None):
         known = state.gradient_on(None)
         if known is None:
             residual = v * (family.mean(state.eta) - Y)
             if single is not None:  # exact only where it may reach floor: not kept
                 return np.abs(single.rmatvec(residual, 0.0, floor))
+            if bound is not None:  # exact only where it may reach either: not kept
+                bounded = bound.magnitudes(residual, np.minimum(floor, screen))
+                if bounded is not None:
+                    return bounded
             known = prob.rmatvec(residual), residual.sum()
             state.gradient = (None, *known)
+            if bound is not None:
+                bound.keep(residual, known[0])
         return np.abs(known[0])
 
     newton = partial(
@@ -274,18 +234,19 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     left out are then checked against the optimality conditions and violators join.
 
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
-    ``gradient(floor)`` gives the loss's gradient's magnitudes, exact where they may reach
-    ``floor`` (a number, or one per feature); yields the epochs spent once each alpha is
-    fitted.
+    ``gradient(floor, screen)`` gives the loss's gradient's magnitudes, exact where they may
+    reach ``floor`` (a number, or one per feature), and (where it takes ``screen``, the next
+    alpha's strong-rule threshold) below either elsewhere; yields the epochs spent once each
+    alpha is fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
     copy of the design changes only when a feature joins (``FittedColumns``), and once it
     holds ``_WHOLE_DESIGN_SHARE`` of the features, the whole design is used.
     """
-    grad = gradient(alphas[0] * l1_ratio)
+    grad = gradient(alphas[0] * l1_ratio, alphas[0] * l1_ratio)
     previous = alphas[0]
     fitted, sub, restricted = None, None, FittedColumns(prob)
-    for alpha in alphas:
+    for alpha, following in zip(alphas, [*alphas[1:], alphas[-1]], strict=True):
         strong = state.active() | (grad >= l1_ratio * (2 * alpha - previous))
         epochs = 0
         while True:
@@ -297,7 +258,9 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
             epochs += fit(sub, alpha=alpha)
             # exact where a feature left out may violate the conditions (the fit met them
             # on the features fitted)
-            grad = gradient(np.where(fitted, np.inf, alpha * l1_ratio))
+            grad = gradient(
+                np.where(fitted, np.inf, alpha * l1_ratio), l1_ratio * (2 * following - alpha)
+            )
             violators = ~fitted & (grad > alpha * l1_ratio)
             if not violators.any():
                 break
@@ -379,7 +342,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
         if curvature is None:
             d_eta = intercept_new - intercept + sub.matvec(d_beta)
         else:  # the loss and gradient after a full step come with d_eta, in one pass
-            d_eta, loss, known, mean = _full_step(
+            d_eta, loss, known, mean = step_pass(
                 family, sub.X, eta, d_beta, intercept_new - intercept, v, Y
             )
             full_step = loss + _penalty(beta_new, alpha, l1_ratio, sub.ridge)

@@ -40,7 +40,7 @@ _SCREEN = 0.9  # about the sequential strong rule's 2 alpha - previous alpha on 
 
 
 class WeightedLasso:
-    """One weighted problem on a standardized design ``prob`` (see ``designs.prepare``).
+    """One weighted problem on a standardized design ``prob`` (see ``standardize.prepare``).
 
     ``gram`` and ``Xy`` may carry the full ``u``-weighted Gram matrix and correlations when
     they are reused across many solves (squared loss with n_samples > n_features).
