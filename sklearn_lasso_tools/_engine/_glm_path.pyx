@@ -12,7 +12,9 @@ path's screening).
 the same order as ``solvers._screened`` and ``solvers._glm_newton`` on a dense design
 whose working sets take neither kept curvatures nor predictions (not wide): the strong
 set, Newton steps whose weighted Lasso is ``_gram_path._solve`` on the weighted Gram
-matrix of the fitted features (the first step to ``_FIRST_STEP_SLACK`` times tol), the
+matrix of the fitted features (the first step to ``_FIRST_STEP_SLACK`` times tol; its
+polish, which ends almost every step, on the active features' Gram matrix alone:
+``_active_polish``), the
 backtracking line search, glmnet's stopping rule on the step length, and the check of the
 features left out against the optimality conditions, violators joining; only, the fitted
 set stays itself where ``_screened`` takes the whole design in its place. The path's stop
@@ -27,6 +29,7 @@ from scipy.linalg.cython_blas cimport dgemv, dsyrk
 
 import numpy as np
 
+from ._active_polish cimport polish_active
 from ._gram_path cimport _solve
 from ._proximal_newton cimport loss_at, newton_converged, penalty
 
@@ -35,6 +38,7 @@ cdef double _FIRST_STEP_SLACK = 100.0  # as solvers._FIRST_STEP_SLACK
 cdef int _MAX_HALVINGS = 30  # as solvers._line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
+cdef int _FIRST_EPOCHS = 100  # as _gram_path._FIRST_EPOCHS
 cdef int _PRODUCT = 512  # samples whose 1 + exp(-|eta|) are multiplied before a logarithm
 
 
@@ -61,7 +65,7 @@ cdef class GLMPath:
     cdef double[::1] mu  # the mean at eta, when known (from the line search's loss)
     cdef bint mu_known
     cdef const double* fitted_X  # the fitted columns: copy
-    cdef int[::1] strong, fitted, columns, index
+    cdef int[::1] strong, fitted, columns, index, slots
     cdef readonly int n_ratios  # entries of failures()
 
     def __init__(self, X, Y, v, poisson, intercept, loss, l1_ratio, tol, threshold,
@@ -84,11 +88,12 @@ cdef class GLMPath:
         self.Xy, self.ratios = np.empty(p), np.empty(p + 1)
         self.A, self.G, self.copy = np.empty(n * (p + 1)), np.empty(p * p), np.empty(n * p)
         self.H = np.empty((p + 1) * (p + 1))
-        self.work = np.empty(2 * p + p * p + 4 * p)
+        self.work = np.empty(2 * p + p * p + 4 * p + n)
         self.strong = np.zeros(p, dtype=np.intc)
         self.fitted = np.zeros(p, dtype=np.intc)
         self.columns = np.zeros(p, dtype=np.intc)
         self.index = np.empty(2 * p, dtype=np.intc)
+        self.slots = np.empty(3 * p + 1, dtype=np.intc)
         self.started, self.k = False, 0
         with nogil:
             self._gradient()
@@ -325,8 +330,9 @@ cdef class GLMPath:
     cdef int _weighted_lasso(self, double alpha, double z_bar, double sw, double tol,
                              double* ratio) noexcept nogil:
         """``solvers._weighted_lasso`` through ``weighted_solve`` on the fitted features,
-        from ``self.b``: the weighted means ``x_bar``, the Gram matrix of ``sqrt(n W) (X -
-        x_bar)`` and its correlations with ``sqrt(n W) (z - z_bar)``, then ``_solve``."""
+        from ``self.b``: the weighted means ``x_bar``, then the polish on the active
+        features (``polish_active``), else the Gram matrix of ``sqrt(n W) (X - x_bar)``
+        and its correlations with ``sqrt(n W) (z - z_bar)``, and ``_solve``."""
         cdef int i, j, one = 1, n = self.n, k = self.k
         cdef double yy = 0.0, zero = 0.0, plus = 1.0
         cdef char trans = b"N", trans_t = b"T", upper = b"U"
@@ -349,6 +355,14 @@ cdef class GLMPath:
             x_bar[j] /= sw
         for i in range(n):
             root[i] = sqrt(n * W[i])
+        # most steps end at the polish on the active features (see _active_polish): it
+        # takes A's first column sqrt(n W) (z - z_bar)
+        for i in range(n):
+            A[i] = (z[i] - z_bar) * root[i]
+        if polish_active(n, k, self.fitted_X, x_bar, root, A, &self.b[0], alpha * self.l1_ratio * n,
+                         alpha * (1 - self.l1_ratio) * n, self.positive, min(_FIRST_EPOCHS, self.max_iter),
+                         H, &self.work[0], &self.slots[0]):
+            return 0
         # A = sqrt(n W) [X_k - x_bar, z - z_bar] in Fortran order (n x (k + 1), a column
         # a feature): dsyrk's transposed product reads it without the copies dgemm's
         # kernels make of both operands (OpenBLAS, 569 x 31: about two thirds of dgemm's
