@@ -23,7 +23,7 @@ set stays itself where ``_screened`` takes the whole design in its place. The pa
 breast cancer).
 """
 
-from libc.math cimport exp, fabs, log, sqrt, INFINITY
+from libc.math cimport exp, fabs, sqrt, INFINITY
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemv, dsyrk
 
@@ -31,7 +31,7 @@ import numpy as np
 
 from ._active_polish cimport polish_active
 from ._gram_path cimport _solve
-from ._proximal_newton cimport loss_at, newton_converged, penalty
+from ._proximal_newton cimport logistic_sum_at, loss_at, newton_converged, penalty
 
 cdef int _MAX_NEWTON = 500  # as solvers._MAX_NEWTON
 cdef double _FIRST_STEP_SLACK = 100.0  # as solvers._FIRST_STEP_SLACK
@@ -39,7 +39,6 @@ cdef int _MAX_HALVINGS = 30  # as solvers._line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
 cdef int _FIRST_EPOCHS = 100  # as _gram_path._FIRST_EPOCHS
-cdef int _PRODUCT = 512  # samples whose 1 + exp(-|eta|) are multiplied before a logarithm
 
 
 cdef class GLMPath:
@@ -105,6 +104,43 @@ cdef class GLMPath:
         with nogil:
             epochs = self._fit(alpha)
         return epochs
+
+    def fit_path(self, const double[::1] alphas, double saturated, double null_dev,
+                 double saturation):
+        """``fit`` at each of ``alphas`` in turn, up to the first point whose deviance
+        explained ``1 - dev / null_dev`` (``dev = 2 (loss - saturated)``) exceeds
+        ``saturation`` (``Trace``'s stop when it has no early stop): a path in one call,
+        where the Python around each point's ``fit`` costs as much as a Newton step.
+
+        Returns, for the points fitted: ``(betas, intercepts, devs, epochs, failures,
+        newton_failures)``, ``failures`` as ``(point, ratio)`` (see ``failures``) and
+        ``newton_failures`` the Newton runs of each point that did not converge."""
+        cdef int m = alphas.shape[0], p = self.p, a, j, r, fitted = 0
+        betas_arr, intercepts_arr = np.zeros((m, p)), np.zeros(m)
+        devs_arr, epochs_arr = np.zeros(m), np.zeros(m, dtype=np.intc)
+        newton_arr, counts_arr = np.zeros(m, dtype=np.intc), np.zeros(m, dtype=np.intc)
+        ratios_arr = np.zeros((m, p + 1))  # (a Newton run per fitted set's growth, at most)
+        cdef double[:, ::1] betas = betas_arr, ratios = ratios_arr
+        cdef double[::1] intercepts = intercepts_arr, devs = devs_arr
+        cdef int[::1] epochs = epochs_arr, newton = newton_arr, counts = counts_arr
+        with nogil:
+            for a in range(m):
+                epochs[a] = self._fit(alphas[a])
+                for j in range(p):
+                    betas[a, j] = self.b_all[j]
+                intercepts[a] = self.intercept
+                devs[a] = 2 * (self.loss - saturated)
+                newton[a] = self.newton_failures
+                counts[a] = self.n_ratios
+                for r in range(self.n_ratios):
+                    ratios[a, r] = self.ratios[r]
+                fitted = a + 1
+                if 1 - devs[a] / null_dev > saturation:
+                    break
+        failures = [(a, ratios[a, r]) for a in np.flatnonzero(counts_arr[:fitted])
+                    for r in range(counts[a])]
+        return (betas_arr[:fitted], intercepts_arr[:fitted], devs_arr[:fitted],
+                epochs_arr[:fitted], failures, newton_arr[:fitted])
 
     def failures(self):
         """Gaps over their tolerance of the last point's final weighted Lasso solves that
@@ -204,36 +240,10 @@ cdef class GLMPath:
         most of a step's work outside its Gram matrix)."""
         self.mu_known = False
         if self.uniform and not self.poisson:
-            return self._logistic_loss_at(t)
+            return self.v[0] * logistic_sum_at(self.n, &self.eta[0], t, &self.d_eta[0],
+                                               &self.Y[0], &self.mu[0])
         return loss_at(self.n, &self.eta[0], t, &self.d_eta[0], &self.v[0], &self.Y[0],
                        self.poisson, &self.mu[0])
-
-    cdef double _logistic_loss_at(self, double t) noexcept nogil:
-        """``_loss_at`` for the logistic loss when the sample weights are all equal: the
-        sum of the ``log1p(x_i)`` (``x_i = exp(-|eta_i|)``) is the logarithm of the product
-        of the ``1 + x_i``, one logarithm for _PRODUCT samples instead of one each (the
-        ``log1p`` calls were half the line search's time). Each factor is at most 2, so a
-        product of _PRODUCT stays finite; its rounding adds a few ulps of the sum per
-        sample, as the sum's own additions do."""
-        cdef int i, start = 0, stop, n = self.n
-        cdef double e, x, linear = 0.0, logs = 0.0
-        cdef double factors[4]  # (four products: four chains of multiplications)
-        cdef double* mu = &self.mu[0]
-        cdef const double* eta = &self.eta[0]
-        cdef const double* d_eta = &self.d_eta[0]
-        cdef const double* Y = &self.Y[0]
-        while start < n:
-            stop = min(start + _PRODUCT, n)
-            factors[0] = factors[1] = factors[2] = factors[3] = 1.0
-            for i in range(start, stop):
-                e = eta[i] + t * d_eta[i]
-                x = exp(-fabs(e))
-                mu[i] = 1.0 / (1.0 + x) if e >= 0 else x / (1.0 + x)
-                factors[i & 3] *= 1.0 + x
-                linear += (e if e > 0 else 0.0) - Y[i] * e
-            logs += log((factors[0] * factors[1]) * (factors[2] * factors[3]))
-            start = stop
-        return self.v[0] * (linear + logs)
 
     cdef int _newton(self, double alpha) noexcept nogil:
         """``_glm_newton`` on the fitted features (no kept curvature, no prediction)."""
