@@ -3,19 +3,18 @@
 """A proximal Newton step's weighted Lasso solved by the polish on the Gram matrix of its
 active features alone (``_glm_path``'s steps).
 
-``_gram_path._solve`` takes the Gram matrix of every fitted feature, and the polish
-(the exact minimizer on the active set with its signs) solves almost every Newton step
-of a small path without an epoch of descent. The polish reads that matrix only on the
-active set and, to check the features left out, on the active columns: their
-correlations with the residual. Those follow from one product of the design with the
-residual (n k), where the rows of the Gram matrix cost n k per active feature: on breast
-cancer the active set is half the fitted set for much of the path, and the weighted
-Gram matrix was half of a path's time. So the Gram matrix here holds the active
-features' columns (a feature's column joins when the polish adds the feature), and the
-same steps as ``_gram_path._polish`` run on it: the same active sets, signs and repairs,
-to rounding (BLAS sums a Gram matrix's entries in an order that depends on its shape).
-The caller falls back to ``_solve`` when this does not finish: no active feature and
-zero not optimal, repairs exhausted, or a system not positive definite.
+The polish (the exact minimizer on the active set with its signs) ends almost every
+Newton step of a small path without an epoch of descent. ``_gram_path._polish`` reads the
+Gram matrix of every fitted feature for it: on the active set for the system, and the
+active rows to check the features left out. That check is their correlations with the
+residual, which one product of the design with the residual gives (n k), where those
+rows cost n k per active feature; and the weighted Gram matrix was half of a path's time,
+on breast cancer, whose active set is about half its fitted set. So here the Gram matrix
+holds the active features' columns only (a feature's column joins with the feature), and
+the same steps as ``_gram_path._polish`` run on it: the same active sets, signs and
+repairs, to rounding (BLAS sums a Gram matrix's entries in an order that depends on its
+shape). The caller falls back to ``_solve`` when this does not finish: no active feature
+and zero not optimal, repairs exhausted, or a system not positive definite.
 """
 
 from libc.math cimport fabs, sqrt

@@ -12,15 +12,14 @@ path's screening).
 the same order as ``solvers._screened`` and ``solvers._glm_newton`` on a dense design
 whose working sets take neither kept curvatures nor predictions (not wide): the strong
 set, Newton steps whose weighted Lasso is ``_gram_path._solve`` on the weighted Gram
-matrix of the fitted features (the first step to ``_FIRST_STEP_SLACK`` times tol; its
-polish, which ends almost every step, on the active features' Gram matrix alone:
-``_active_polish``), the
-backtracking line search, glmnet's stopping rule on the step length, and the check of the
-features left out against the optimality conditions, violators joining; only, the fitted
-set stays itself where ``_screened`` takes the whole design in its place. The path's stop
-(``Trace``) stays in Python, called once per point. The points equal the Python route's
-(fitting the fitted set alone) to rounding (``tests/test_glm_path.py``: 1e-13 relative on
-breast cancer).
+matrix of the fitted features (the first step to ``_FIRST_STEP_SLACK`` times tol; the
+polish that ends almost every step runs on the active features' Gram matrix alone, see
+``_active_polish``), the backtracking line search, glmnet's stopping rule on the step
+length, and the check of the features left out against the optimality conditions,
+violators joining; only, the fitted set stays itself where ``_screened`` takes the whole
+design in its place. The path's early stop (``Trace``) stays in Python, called once per
+point; without it, ``GLMPath.fit_path`` runs the whole path in one call. The points equal
+the Python route's (the fitted set alone) to rounding (``tests/test_glm_path.py``).
 """
 
 from libc.math cimport exp, fabs, sqrt, INFINITY
@@ -369,9 +368,10 @@ cdef class GLMPath:
         # takes A's first column sqrt(n W) (z - z_bar)
         for i in range(n):
             A[i] = (z[i] - z_bar) * root[i]
-        if polish_active(n, k, self.fitted_X, x_bar, root, A, &self.b[0], alpha * self.l1_ratio * n,
-                         alpha * (1 - self.l1_ratio) * n, self.positive, min(_FIRST_EPOCHS, self.max_iter),
-                         H, &self.work[0], &self.slots[0]):
+        if polish_active(n, k, self.fitted_X, x_bar, root, A, &self.b[0],
+                         alpha * self.l1_ratio * n, alpha * (1 - self.l1_ratio) * n,
+                         self.positive, min(_FIRST_EPOCHS, self.max_iter), H,
+                         &self.work[0], &self.slots[0]):
             return 0
         # A = sqrt(n W) [X_k - x_bar, z - z_bar] in Fortran order (n x (k + 1), a column
         # a feature): dsyrk's transposed product reads it without the copies dgemm's
