@@ -19,6 +19,7 @@ setup(
             )
             for name in (
                 "_active_factor",
+                "_active_polish",
                 "_core",
                 "_csc",
                 "_gram_path",

@@ -12,30 +12,32 @@ path's screening).
 the same order as ``solvers._screened`` and ``solvers._glm_newton`` on a dense design
 whose working sets take neither kept curvatures nor predictions (not wide): the strong
 set, Newton steps whose weighted Lasso is ``_gram_path._solve`` on the weighted Gram
-matrix of the fitted features (the first step to ``_FIRST_STEP_SLACK`` times tol), the
-backtracking line search, glmnet's stopping rule on the step length, and the check of the
-features left out against the optimality conditions, violators joining; only, the fitted
-set stays itself where ``_screened`` takes the whole design in its place. The path's stop
-(``Trace``) stays in Python, called once per point. The points equal the Python route's
-(fitting the fitted set alone) to rounding (``tests/test_glm_path.py``: 1e-13 relative on
-breast cancer).
+matrix of the fitted features (the first step to ``_FIRST_STEP_SLACK`` times tol; the
+polish that ends almost every step runs on the active features' Gram matrix alone, see
+``_active_polish``), the backtracking line search, glmnet's stopping rule on the step
+length, and the check of the features left out against the optimality conditions,
+violators joining; only, the fitted set stays itself where ``_screened`` takes the whole
+design in its place. The path's early stop (``Trace``) stays in Python, called once per
+point; without it, ``GLMPath.fit_path`` runs the whole path in one call. The points equal
+the Python route's (the fitted set alone) to rounding (``tests/test_glm_path.py``).
 """
 
-from libc.math cimport exp, fabs, log, sqrt, INFINITY
+from libc.math cimport exp, fabs, sqrt, INFINITY
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemv, dsyrk
 
 import numpy as np
 
+from ._active_polish cimport polish_active
 from ._gram_path cimport _solve
-from ._proximal_newton cimport loss_at, newton_converged, penalty
+from ._proximal_newton cimport logistic_sum_at, loss_at, newton_converged, penalty
 
 cdef int _MAX_NEWTON = 500  # as solvers._MAX_NEWTON
 cdef double _FIRST_STEP_SLACK = 100.0  # as solvers._FIRST_STEP_SLACK
 cdef int _MAX_HALVINGS = 30  # as solvers._line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
-cdef int _PRODUCT = 512  # samples whose 1 + exp(-|eta|) are multiplied before a logarithm
+cdef int _FIRST_EPOCHS = 100  # as _gram_path._FIRST_EPOCHS
 
 
 cdef class GLMPath:
@@ -61,7 +63,7 @@ cdef class GLMPath:
     cdef double[::1] mu  # the mean at eta, when known (from the line search's loss)
     cdef bint mu_known
     cdef const double* fitted_X  # the fitted columns: copy
-    cdef int[::1] strong, fitted, columns, index
+    cdef int[::1] strong, fitted, columns, index, slots
     cdef readonly int n_ratios  # entries of failures()
 
     def __init__(self, X, Y, v, poisson, intercept, loss, l1_ratio, tol, threshold,
@@ -84,11 +86,12 @@ cdef class GLMPath:
         self.Xy, self.ratios = np.empty(p), np.empty(p + 1)
         self.A, self.G, self.copy = np.empty(n * (p + 1)), np.empty(p * p), np.empty(n * p)
         self.H = np.empty((p + 1) * (p + 1))
-        self.work = np.empty(2 * p + p * p + 4 * p)
+        self.work = np.empty(2 * p + p * p + 4 * p + n)
         self.strong = np.zeros(p, dtype=np.intc)
         self.fitted = np.zeros(p, dtype=np.intc)
         self.columns = np.zeros(p, dtype=np.intc)
         self.index = np.empty(2 * p, dtype=np.intc)
+        self.slots = np.empty(3 * p + 1, dtype=np.intc)
         self.started, self.k = False, 0
         with nogil:
             self._gradient()
@@ -100,6 +103,43 @@ cdef class GLMPath:
         with nogil:
             epochs = self._fit(alpha)
         return epochs
+
+    def fit_path(self, const double[::1] alphas, double saturated, double null_dev,
+                 double saturation):
+        """``fit`` at each of ``alphas`` in turn, up to the first point whose deviance
+        explained ``1 - dev / null_dev`` (``dev = 2 (loss - saturated)``) exceeds
+        ``saturation`` (``Trace``'s stop when it has no early stop): a path in one call,
+        where the Python around each point's ``fit`` costs as much as a Newton step.
+
+        Returns, for the points fitted: ``(betas, intercepts, devs, epochs, failures,
+        newton_failures)``, ``failures`` as ``(point, ratio)`` (see ``failures``) and
+        ``newton_failures`` the Newton runs of each point that did not converge."""
+        cdef int m = alphas.shape[0], p = self.p, a, j, r, fitted = 0
+        betas_arr, intercepts_arr = np.zeros((m, p)), np.zeros(m)
+        devs_arr, epochs_arr = np.zeros(m), np.zeros(m, dtype=np.intc)
+        newton_arr, counts_arr = np.zeros(m, dtype=np.intc), np.zeros(m, dtype=np.intc)
+        ratios_arr = np.zeros((m, p + 1))  # (a Newton run per fitted set's growth, at most)
+        cdef double[:, ::1] betas = betas_arr, ratios = ratios_arr
+        cdef double[::1] intercepts = intercepts_arr, devs = devs_arr
+        cdef int[::1] epochs = epochs_arr, newton = newton_arr, counts = counts_arr
+        with nogil:
+            for a in range(m):
+                epochs[a] = self._fit(alphas[a])
+                for j in range(p):
+                    betas[a, j] = self.b_all[j]
+                intercepts[a] = self.intercept
+                devs[a] = 2 * (self.loss - saturated)
+                newton[a] = self.newton_failures
+                counts[a] = self.n_ratios
+                for r in range(self.n_ratios):
+                    ratios[a, r] = self.ratios[r]
+                fitted = a + 1
+                if 1 - devs[a] / null_dev > saturation:
+                    break
+        failures = [(a, ratios[a, r]) for a in np.flatnonzero(counts_arr[:fitted])
+                    for r in range(counts[a])]
+        return (betas_arr[:fitted], intercepts_arr[:fitted], devs_arr[:fitted],
+                epochs_arr[:fitted], failures, newton_arr[:fitted])
 
     def failures(self):
         """Gaps over their tolerance of the last point's final weighted Lasso solves that
@@ -199,36 +239,10 @@ cdef class GLMPath:
         most of a step's work outside its Gram matrix)."""
         self.mu_known = False
         if self.uniform and not self.poisson:
-            return self._logistic_loss_at(t)
+            return self.v[0] * logistic_sum_at(self.n, &self.eta[0], t, &self.d_eta[0],
+                                               &self.Y[0], &self.mu[0])
         return loss_at(self.n, &self.eta[0], t, &self.d_eta[0], &self.v[0], &self.Y[0],
                        self.poisson, &self.mu[0])
-
-    cdef double _logistic_loss_at(self, double t) noexcept nogil:
-        """``_loss_at`` for the logistic loss when the sample weights are all equal: the
-        sum of the ``log1p(x_i)`` (``x_i = exp(-|eta_i|)``) is the logarithm of the product
-        of the ``1 + x_i``, one logarithm for _PRODUCT samples instead of one each (the
-        ``log1p`` calls were half the line search's time). Each factor is at most 2, so a
-        product of _PRODUCT stays finite; its rounding adds a few ulps of the sum per
-        sample, as the sum's own additions do."""
-        cdef int i, start = 0, stop, n = self.n
-        cdef double e, x, linear = 0.0, logs = 0.0
-        cdef double factors[4]  # (four products: four chains of multiplications)
-        cdef double* mu = &self.mu[0]
-        cdef const double* eta = &self.eta[0]
-        cdef const double* d_eta = &self.d_eta[0]
-        cdef const double* Y = &self.Y[0]
-        while start < n:
-            stop = min(start + _PRODUCT, n)
-            factors[0] = factors[1] = factors[2] = factors[3] = 1.0
-            for i in range(start, stop):
-                e = eta[i] + t * d_eta[i]
-                x = exp(-fabs(e))
-                mu[i] = 1.0 / (1.0 + x) if e >= 0 else x / (1.0 + x)
-                factors[i & 3] *= 1.0 + x
-                linear += (e if e > 0 else 0.0) - Y[i] * e
-            logs += log((factors[0] * factors[1]) * (factors[2] * factors[3]))
-            start = stop
-        return self.v[0] * (linear + logs)
 
     cdef int _newton(self, double alpha) noexcept nogil:
         """``_glm_newton`` on the fitted features (no kept curvature, no prediction)."""
@@ -325,8 +339,9 @@ cdef class GLMPath:
     cdef int _weighted_lasso(self, double alpha, double z_bar, double sw, double tol,
                              double* ratio) noexcept nogil:
         """``solvers._weighted_lasso`` through ``weighted_solve`` on the fitted features,
-        from ``self.b``: the weighted means ``x_bar``, the Gram matrix of ``sqrt(n W) (X -
-        x_bar)`` and its correlations with ``sqrt(n W) (z - z_bar)``, then ``_solve``."""
+        from ``self.b``: the weighted means ``x_bar``, then the polish on the active
+        features (``polish_active``), else the Gram matrix of ``sqrt(n W) (X - x_bar)``
+        and its correlations with ``sqrt(n W) (z - z_bar)``, and ``_solve``."""
         cdef int i, j, one = 1, n = self.n, k = self.k
         cdef double yy = 0.0, zero = 0.0, plus = 1.0
         cdef char trans = b"N", trans_t = b"T", upper = b"U"
@@ -349,6 +364,15 @@ cdef class GLMPath:
             x_bar[j] /= sw
         for i in range(n):
             root[i] = sqrt(n * W[i])
+        # most steps end at the polish on the active features (see _active_polish): it
+        # takes A's first column sqrt(n W) (z - z_bar)
+        for i in range(n):
+            A[i] = (z[i] - z_bar) * root[i]
+        if polish_active(n, k, self.fitted_X, x_bar, root, A, &self.b[0],
+                         alpha * self.l1_ratio * n, alpha * (1 - self.l1_ratio) * n,
+                         self.positive, min(_FIRST_EPOCHS, self.max_iter), H,
+                         &self.work[0], &self.slots[0]):
+            return 0
         # A = sqrt(n W) [X_k - x_bar, z - z_bar] in Fortran order (n x (k + 1), a column
         # a feature): dsyrk's transposed product reads it without the copies dgemm's
         # kernels make of both operands (OpenBLAS, 569 x 31: about two thirds of dgemm's

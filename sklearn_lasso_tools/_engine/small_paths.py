@@ -48,7 +48,8 @@ def _compiled_gaussian(prob, gram, Xy, yy, y_bar, alphas, l1_ratio, tol, max_ite
         float(n),
     )
     start = len(trace.alphas)
-    trace.extend(alphas, list(betas), y_bar, devs.tolist(), epochs.tolist())
+    intercepts = [np.array(y_bar, copy=True)] * len(alphas)  # (one for all)
+    trace.extend(alphas, list(betas), intercepts, devs.tolist(), epochs.tolist())
     kept = len(trace.alphas) - start  # (points past an early stop are not reported)
     trace.unconverged.extend((alphas[i], float(ratios[i])) for i in np.flatnonzero(ratios[:kept]))
     return trace
@@ -66,13 +67,25 @@ def _compiled_glm_applies(family, prob):
 
 def _compiled_glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, state, saturated, trace):
     """``glm``'s loop with every point fitted in compiled code (``_glm_path``): there, the
-    Python and numpy calls around each Newton step cost several times its arithmetic."""
+    Python and numpy calls around each Newton step cost several times its arithmetic.
+    Without the early stop, which reads the trace point by point, the whole path is one
+    call (``GLMPath.fit_path``)."""
     poisson = family.compiled_loss == "poisson"
     path = GLMPath(
         prob.X, np.ascontiguousarray(Y, dtype=np.float64), np.ascontiguousarray(prob.v),
         poisson, float(state.intercept), float(state.loss), float(l1_ratio),
         float(tol), float(tol * trace.null_dev), int(max_iter), bool(prob.positive),
     )  # fmt: skip
+    if not trace.stop_early:
+        alphas = np.ascontiguousarray(alphas, dtype=np.float64)
+        betas, intercepts, devs, epochs, failures, newton = path.fit_path(
+            alphas, float(saturated), float(trace.null_dev), trace.saturation
+        )
+        fitted = alphas[: len(betas)]
+        trace.extend(fitted, list(betas), intercepts.tolist(), devs.tolist(), epochs.tolist())
+        trace.unconverged.extend((fitted[i], ratio) for i, ratio in failures)
+        trace.newton_unconverged.extend(np.repeat(fitted, newton).tolist())
+        return trace
     for alpha in alphas:
         epochs = path.fit(alpha)
         if path.n_ratios or path.newton_failures:  # (rare: no objects made for none)

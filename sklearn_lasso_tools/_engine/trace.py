@@ -46,25 +46,32 @@ class Trace:
             values.extend(values[-1:] * missing)
         self.n_iter.extend([0] * missing)
 
-    def extend(self, alphas, betas, intercept, devs, n_iter):
-        """``add`` for points fitted in one go (``betas``: arrays of their own, not
-        copied; one intercept for all), up to where the path stops."""
+    @property
+    def saturation(self):
+        """The deviance explained past which ``add`` stops the path (without the early
+        stop): ``_DEVMAX``, or infinity for a family that does not saturate."""
+        return _DEVMAX if self.saturates else math.inf
+
+    def extend(self, alphas, betas, intercepts, devs, n_iter):
+        """``add`` for points fitted in one go (``betas`` and ``intercepts``: one each per
+        point, of their own, not copied), up to where the path stops."""
         if self.stop_early:
-            for point in zip(alphas, betas, devs, n_iter, strict=True):
-                if self.add(*point[:2], intercept, *point[2:], copy=False):
+            for point in zip(alphas, betas, intercepts, devs, n_iter, strict=True):
+                if self.add(*point, copy=False):
                     break
             return
         if self.saturates:  # up to the first point past _DEVMAX, as add stops there
             past = np.flatnonzero(1 - np.asarray(devs) / self.null_dev > _DEVMAX)
             if past.size:
                 end = past[0] + 1
-                alphas, betas, devs, n_iter = alphas[:end], betas[:end], devs[:end], n_iter[:end]
+                alphas, betas, intercepts = alphas[:end], betas[:end], intercepts[:end]
+                devs, n_iter = devs[:end], n_iter[:end]
         if self.on_point is not None:
             for _ in range(len(betas)):
                 self.on_point()
         self.alphas.extend(alphas)
         self.betas.extend(betas)
-        self.intercepts.extend([np.array(intercept, copy=True)] * len(betas))
+        self.intercepts.extend(intercepts)
         self.devs.extend(devs)
         self.n_iter.extend(n_iter)
 
