@@ -22,6 +22,8 @@ from libc.string cimport memcpy
 
 from scipy.linalg.cython_blas cimport dgemv
 
+from ._proximal_newton cimport PRODUCT
+
 import numpy as np
 
 cdef int _BLOCK_CELLS = 16384  # cells per block of rows (128 kB: in a core's L2 cache, with room)
@@ -29,7 +31,6 @@ cdef int _BLOCK_CELLS = 16384  # cells per block of rows (128 kB: in a core's L2
 # at most this many of its standard deviations (three digits of sixteen lost at most)
 cdef double _FOLDED_SPREAD = 1e3
 cdef double _MAX_ETA = 700.0  # as families.Poisson
-cdef int _PRODUCT = 512  # samples whose 1 + exp(-|eta|) are multiplied before a logarithm
 
 
 cdef struct Design:
@@ -237,7 +238,7 @@ def glm_step(
                             loss += (t if t > 0 else 0.0) - Y[start + i] * t
                             factors[i & 3] *= 1.0 + e
                             counted += 1
-                            if counted == _PRODUCT:
+                            if counted == PRODUCT:
                                 logs += _logistic_logs(factors)
                                 counted = 0
                         else:
@@ -271,10 +272,10 @@ cdef bint _equal(const double[::1] v) noexcept:
 cdef inline double _logistic_logs(double *factors) noexcept nogil:
     """The logarithm of the product of ``factors`` (reset to one): with equal sample
     weights, the sum of the logistic loss's ``log1p(x_i)`` (``x_i = exp(-|eta_i|)``) is
-    the logarithm of the product of the ``1 + x_i``, one logarithm for _PRODUCT samples
+    the logarithm of the product of the ``1 + x_i``, one logarithm for PRODUCT samples
     instead of one each (half the pass's arithmetic outside its products). Each factor
-    is at most 2, so a product of _PRODUCT stays finite; its rounding adds a few ulps of
-    the sum per sample, as the sum's own additions do (as ``_glm_path`` does)."""
+    is at most 2, so a product of PRODUCT stays finite; its rounding adds a few ulps of
+    the sum per sample, as the sum's own additions do (as ``_proximal_newton.logistic_sum_at`` does)."""
     cdef double value = log((factors[0] * factors[1]) * (factors[2] * factors[3]))
     factors[0] = factors[1] = factors[2] = factors[3] = 1.0
     return value
