@@ -32,9 +32,9 @@ from ._active_polish cimport polish_active
 from ._gram_path cimport _solve
 from ._proximal_newton cimport logistic_sum_at, loss_at, newton_converged, penalty
 
-cdef int _MAX_NEWTON = 500  # as solvers._MAX_NEWTON
+cdef int _MAX_NEWTON = 500  # as newton_step.MAX_NEWTON
 cdef double _FIRST_STEP_SLACK = 100.0  # as solvers._FIRST_STEP_SLACK
-cdef int _MAX_HALVINGS = 30  # as solvers._line_search
+cdef int _MAX_HALVINGS = 30  # as newton_step.line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
 cdef int _FIRST_EPOCHS = 100  # as _gram_path._FIRST_EPOCHS
@@ -338,7 +338,7 @@ cdef class GLMPath:
 
     cdef int _weighted_lasso(self, double alpha, double z_bar, double sw, double tol,
                              double* ratio) noexcept nogil:
-        """``solvers._weighted_lasso`` through ``weighted_solve`` on the fitted features,
+        """``newton_step.weighted_lasso`` through ``weighted_solve`` on the fitted features,
         from ``self.b``: the weighted means ``x_bar``, then the polish on the active
         features (``polish_active``), else the Gram matrix of ``sqrt(n W) (X - x_bar)``
         and its correlations with ``sqrt(n W) (z - z_bar)``, and ``_solve``."""

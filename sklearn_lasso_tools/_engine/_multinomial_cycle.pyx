@@ -21,7 +21,7 @@ import numpy as np
 
 from ._gram_path cimport _solve
 
-cdef int _MAX_HALVINGS = 30  # as solvers._line_search
+cdef int _MAX_HALVINGS = 30  # as newton_step.line_search
 cdef double _RESHIFT = 1e10  # a sample's kept exponentials are rescaled past this
 
 
@@ -206,7 +206,7 @@ def class_cycles(
                 for i in range(n):
                     d_eta[i] += dc
                     y_d += v[i] * YT[k, i] * d_eta[i]
-                # the line search (solvers._line_search) on the objective's change: the
+                # the line search (newton_step.line_search) on the objective's change: the
                 # class's part of a sample's loss changes by log1p(x) - y d, x = p (e^d - 1)
                 step = 1.0
                 for halving in range(_MAX_HALVINGS):

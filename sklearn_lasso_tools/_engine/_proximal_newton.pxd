@@ -59,7 +59,7 @@ cdef inline double logistic_sum_at(int n, const double* eta, double t, const dou
 
 cdef inline double penalty(int k, const double* b, const double* d, double t, double alpha,
                            double l1_ratio) noexcept nogil:
-    """``solvers._penalty`` at ``b + t d`` (``d``: NULL for ``b``)."""
+    """``newton_step.penalty`` at ``b + t d`` (``d``: NULL for ``b``)."""
     cdef int j
     cdef double value, l1 = 0.0, l2 = 0.0
     for j in range(k):
@@ -71,7 +71,7 @@ cdef inline double penalty(int k, const double* b, const double* d, double t, do
 
 cdef inline bint newton_converged(double change, double previous, double step,
                                   double threshold) noexcept nogil:
-    """``solvers._newton_converged``."""
+    """``newton_step.newton_converged``."""
     if change <= threshold:
         return True
     return step == 1.0 and isfinite(previous) and change * change <= threshold * previous

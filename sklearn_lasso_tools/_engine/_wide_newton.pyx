@@ -28,9 +28,9 @@ import numpy as np
 from ._core cimport dense_cd
 from ._proximal_newton cimport loss_at, newton_converged, penalty
 
-cdef int _MAX_NEWTON = 500  # as solvers._MAX_NEWTON
+cdef int _MAX_NEWTON = 500  # as newton_step.MAX_NEWTON
 cdef double _WIDE_SLACK = 300.0  # as solvers._WIDE_SLACK
-cdef int _MAX_HALVINGS = 30  # as solvers._line_search
+cdef int _MAX_HALVINGS = 30  # as newton_step.line_search
 cdef double _MIN_HESSIAN = 1e-7  # as families.MIN_HESSIAN
 cdef double _MAX_ETA = 700.0  # as families._MAX_ETA
 cdef int _FEW = 64  # as weighted_lasso._FEW: no working set on so few features
@@ -134,7 +134,7 @@ cdef class WideNewton:
         return value
 
     def penalty(self, const double[::1] beta, double alpha):
-        """``solvers._penalty`` at ``beta`` (no ridge weights)."""
+        """``newton_step.penalty`` at ``beta`` (no ridge weights)."""
         if beta.shape[0] == 0:
             return 0.0
         return penalty(beta.shape[0], &beta[0], &beta[0], 0.0, alpha, self.l1_ratio)
@@ -226,7 +226,7 @@ cdef class WideNewton:
 
     cdef bint _kkt_holds(self, int k, const double* grad, const double* beta,
                          double alpha) noexcept nogil:
-        """``solvers._kkt_holds``."""
+        """``newton_step.kkt_holds``."""
         cdef int j
         cdef double bound = alpha * self.l1_ratio, limit, g, pull
         limit = sqrt(self.tol) * bound
@@ -252,7 +252,7 @@ cdef class WideNewton:
     cdef int _weighted_lasso(self, const double* X, int k, const double* grad, double alpha,
                              double tol, double* z_bar_out, double* ratios,
                              int* n_failures) noexcept nogil:
-        """``solvers._weighted_lasso`` from ``b`` (written over with the solution) with the
+        """``newton_step.weighted_lasso`` from ``b`` (written over with the solution) with the
         known gradient: the weighted means ``x_bar`` and ``z_bar``, the working set from
         the correlations ``-n (grad - sum r x_bar)``, descent on ``sqrt(n W) (X - x_bar)``
         and ``sqrt(n W) (z - z_bar)``, the check of the features left out."""

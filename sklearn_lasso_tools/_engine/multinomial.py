@@ -32,18 +32,12 @@ from functools import partial
 
 import numpy as np
 
+from . import newton_step
 from ._multinomial_cycle import class_cycles
 from .curvature import Curvature
 from .families import MIN_HESSIAN
 from .small_paths import _compiled_applies
-from .solvers import (
-    _MAX_NEWTON,
-    _GLMState,
-    _line_search,
-    _penalty,
-    _screened,
-    _weighted_lasso,
-)
+from .solvers import _GLMState, _screened
 from .trace import Trace
 
 __all__ = ["multinomial"]
@@ -151,17 +145,19 @@ def _class_cycle(sub, YT, v, state, alpha, l1_ratio, tol, max_iter, trace):
         return _compiled_cycles(sub, YT, v, state, alpha, l1_ratio, tol, max_iter, trace)
     ridge = sub.ridge
     curvatures = state.curvatures
-    objective = state.loss + _penalty(B, alpha, l1_ratio, ridge)
+    objective = state.loss + newton_step.penalty(B, alpha, l1_ratio, ridge)
     epochs = 0
     rows = np.arange(K)
-    for _ in range(_MAX_NEWTON):
+    for _ in range(newton_step.MAX_NEWTON):
         trace.failures = []
         change = 0.0
         for k in range(K):
             # the other classes' part of the loss, fixed during this class's step
             others = _lse(ET[rows != k])
             fixed = v @ (YT * ET).sum(axis=0) - v @ (YT[k] * ET[k])
-            penalty = _penalty(B, alpha, l1_ratio, ridge) - _penalty(B[k], alpha, l1_ratio, ridge)
+            penalty = newton_step.penalty(B, alpha, l1_ratio, ridge) - newton_step.penalty(
+                B[k], alpha, l1_ratio, ridge
+            )
             eta = ET[k]
             p = np.exp(eta - np.logaddexp(others, eta))
             h = np.maximum(p * (1 - p), MIN_HESSIAN)
@@ -175,7 +171,7 @@ def _class_cycle(sub, YT, v, state, alpha, l1_ratio, tol, max_iter, trace):
                 Xy = matrix @ B[k] - n * (sub.rmatvec(residual) - residual.sum() * x_bar)
                 gram = (x_bar, matrix, Xy)
             W = v * h
-            beta_k, intercept_k, n_iter = _weighted_lasso(
+            beta_k, intercept_k, n_iter = newton_step.weighted_lasso(
                 sub, eta + (YT[k] - p) / h, W, B[k], alpha, l1_ratio, tol, max_iter, trace, gram
             )
             epochs += n_iter
@@ -194,9 +190,11 @@ def _class_cycle(sub, YT, v, state, alpha, l1_ratio, tol, max_iter, trace):
             ):
                 new = eta + t * d_eta
                 loss = v @ (np.logaddexp(others, new) - YT[k] * new) - fixed
-                return loss + penalty + _penalty(B[k] + t * d_beta, alpha, l1_ratio, ridge)
+                return (
+                    loss + penalty + newton_step.penalty(B[k] + t * d_beta, alpha, l1_ratio, ridge)
+                )
 
-            step, objective = _line_search(trial, objective)
+            step, objective = newton_step.line_search(trial, objective)
             B[k] += step * d_beta
             intercepts[k] += step * (intercept_k - intercepts[k])
             ET[k] += step * d_eta
@@ -209,7 +207,7 @@ def _class_cycle(sub, YT, v, state, alpha, l1_ratio, tol, max_iter, trace):
     state.beta[:] = 0.0
     state.beta[:, columns] = B
     state.eta = ET
-    state.loss = objective - _penalty(B, alpha, l1_ratio, ridge)
+    state.loss = objective - newton_step.penalty(B, alpha, l1_ratio, ridge)
     return epochs
 
 
@@ -255,7 +253,7 @@ def _compiled_cycles(sub, YT, v, state, alpha, l1_ratio, tol, max_iter, trace):
         float(l1_ratio),
         float(tol),
         int(max_iter),
-        _MAX_NEWTON,
+        newton_step.MAX_NEWTON,
         float(tol * trace.null_dev),
         _CLASS_DRIFT,
         MIN_HESSIAN,

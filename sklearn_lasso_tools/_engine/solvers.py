@@ -1,6 +1,6 @@
 """Path solvers on a standardized design: squared loss and single-response GLMs (binomial,
 Poisson); the multinomial's has its own module (``multinomial``), built on the helpers
-here, and ``path.SOLVERS`` names them all.
+here and on a Newton step's pieces (``newton_step``), and ``path.SOLVERS`` names them all.
 
 Each solver walks a descending grid of alphas with warm starts and returns the standardized
 coefficients, intercepts and deviances at each point; each takes the family (see
@@ -14,19 +14,17 @@ from functools import partial
 
 import numpy as np
 
-from . import wide_newton
-from ._gram_path import weighted_solve
+from . import newton_step, wide_newton
 from .curvature import Curvature
 from .fitted_columns import FittedColumns
 from .gradient_bound import GradientBound
-from .small_paths import _compiled_applies, _compiled_gaussian, _compiled_glm, _compiled_glm_applies
+from .small_paths import _compiled_gaussian, _compiled_glm, _compiled_glm_applies
 from .step_pass import step_pass
 from .trace import Trace
 from .weighted_lasso import _FEW, WeightedLasso, _SinglePrecision
 
 __all__ = ["glm", "gaussian"]
 
-_MAX_NEWTON = 500
 _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this times tol
 _CORRECTED_SLACK = 0.01  # ... a first step with its model corrected (Curvature.model_error)
 _WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
@@ -34,70 +32,6 @@ _WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the
 # (cheaper than copying most columns); _glm_path.GLMPath never does (it fits the fitted
 # set alone: its Gram matrix costs n k^2), so its test sets this above 1
 _WHOLE_DESIGN_SHARE = 0.5
-
-
-def _penalty(beta, alpha, l1_ratio, ridge=None):
-    if l1_ratio == 1.0:  # (the same number: the ridge part adds 0.0; twice per Newton step)
-        return alpha * (np.abs(beta).sum() + 0.0)
-    squares = beta**2 if ridge is None else ridge * beta**2
-    return alpha * (l1_ratio * np.abs(beta).sum() + 0.5 * (1 - l1_ratio) * squares.sum())
-
-
-def _l2(prob, alpha, l1_ratio):
-    """The solver's ridge weight: one number, or one per column (penalty factors)."""
-    l2 = alpha * (1 - l1_ratio) * prob.n_samples
-    return l2 if prob.ridge is None else l2 * prob.ridge
-
-
-def _weighted_lasso(
-    prob, z, W, beta, alpha, l1_ratio, tol, max_iter, trace, gram=None, gradient=None
-):
-    """Minimize ``sum_i W_i (z_i - c - x~_i b)^2 / 2 + alpha * penalty(b)`` from ``beta``;
-    ``gram`` may give ``(xbar_W, Gram matrix, X~' W (z - zbar_W))`` already computed, and
-    ``gradient`` the loss's ``(X~' r, sum r)`` at ``beta`` (``z``, ``W``: its Newton step's).
-
-    Returns ``(b, c - xbar_W . b, epochs)``: the intercept is on the centred x~ scale.
-    """
-    n = prob.n_samples
-    sw = W.sum()
-    z_bar = W @ z / sw
-    b = np.array(beta, dtype=np.float64, copy=True)
-    # The path driver's strong set already holds the features near the threshold; descent
-    # starts on the active ones, and the others join if they violate the conditions.
-    x_bar, matrix, Xy = (prob.rmatvec(W) / sw, None, None) if gram is None else gram
-    l1, l2 = alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio)
-    if gram is None and _compiled_applies(prob):
-        epochs, ratio = weighted_solve(
-            prob.X, n * W, z - z_bar, x_bar, b, l1, l2, max_iter, tol, prob.positive
-        )
-        if ratio > 0:
-            trace.failures.append((alpha, ratio))
-        return b, z_bar - x_bar @ b, epochs
-    problem = WeightedLasso(prob, z - z_bar, n * W, x_bar, gram=matrix, Xy=Xy, screen=1.0)
-    if gradient is not None:
-        # the correlations at beta, which screen descent's first working set, from the
-        # gradient: with eta = c + X~ beta, W (z - zbar - X~ beta + xbar_W . beta) is
-        # v (Y - mu) plus a multiple of W, which centring on xbar_W cancels (no pass over X)
-        grad, grad_intercept = gradient
-        problem.start_at(b, -n * (grad - grad_intercept * x_bar))
-    epochs, failures = problem.solve(b, l1, l2, tol=tol, max_iter=max_iter)
-    trace.failures.extend((alpha, ratio) for ratio in failures)
-    return b, z_bar - x_bar @ b, epochs
-
-
-def _line_search(objective_at, current, max_halvings=30):
-    """The first of steps 1, 1/2, 1/4, ... that does not increase the objective.
-
-    Newton stops once a step's quadratic decrease ``sum_i W_i d_eta_i^2`` falls below
-    ``tol`` times the null deviance (glmnet's scale for its threshold).
-    """
-    step = 1.0
-    for _ in range(max_halvings):
-        value = objective_at(step)
-        if value <= current + 1e-12 * abs(current):
-            return step, value
-        step /= 2
-    return 0.0, current
 
 
 def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, on_point=None):
@@ -121,7 +55,11 @@ def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, satur
         if gram is not None:  # (elsewhere, the checks at a new start would cost a pass over X)
             _extrapolate(b, trace, alpha)
         epochs, failures = problem.solve(
-            b, alpha * l1_ratio * n, _l2(prob, alpha, l1_ratio), tol=tol, max_iter=max_iter
+            b,
+            alpha * l1_ratio * n,
+            newton_step.ridge_weight(prob, alpha, l1_ratio),
+            tol=tol,
+            max_iter=max_iter,
         )
         trace.failures.extend((alpha, ratio) for ratio in failures)
         trace.settle(alpha)
@@ -287,7 +225,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
     columns = sub.columns
     beta = state.beta[columns]
     intercept, eta = state.intercept, state.eta
-    objective = state.loss + _penalty(beta, alpha, l1_ratio, sub.ridge)
+    objective = state.loss + newton_step.penalty(beta, alpha, l1_ratio, sub.ridge)
     threshold = tol * trace.null_dev
     curvature = state.curvature if Curvature.applies(sub) else None
     epochs, change, known = 0, np.inf, state.gradient_on(sub.subset)
@@ -298,7 +236,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
         beta, intercept, eta, objective = start
         known = None
     mean = None  # the mean at eta, when the last step's pass gave it
-    for iteration in range(_MAX_NEWTON):
+    for iteration in range(newton_step.MAX_NEWTON):
         trace.failures = []
         mu = family.mean(eta) if mean is None else mean
         h, z = family.working(Y, eta, mu)
@@ -308,7 +246,9 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
                 residual = v * (mu - Y)
                 known = sub.rmatvec(residual), residual.sum()
             grad, grad_intercept = known
-            if _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, sub.positive, tol):
+            if newton_step.kkt_holds(
+                grad, grad_intercept, beta, alpha, l1_ratio, sub.positive, tol
+            ):
                 trace.settle(alpha)
                 break
         if wide:
@@ -333,7 +273,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
         W = v * h
         if error is not None:  # (the intercept's: its gradient is sum W (eta - z) there)
             z = z - error[1] / W.sum()
-        beta_new, intercept_new, n_iter = _weighted_lasso(
+        beta_new, intercept_new, n_iter = newton_step.weighted_lasso(
             sub, z, W, beta, alpha, l1_ratio, inner_tol, max_iter, trace, gram, known
         )
         epochs += n_iter
@@ -345,18 +285,18 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
             d_eta, loss, known, mean = step_pass(
                 family, sub.X, eta, d_beta, intercept_new - intercept, v, Y
             )
-            full_step = loss + _penalty(beta_new, alpha, l1_ratio, sub.ridge)
+            full_step = loss + newton_step.penalty(beta_new, alpha, l1_ratio, sub.ridge)
             if iteration == 0:  # (what the next alpha's first step corrects its model by)
                 curvature.observe(columns, known, centred + matrix @ d_beta, error, sub.n_samples)
 
         def trial(t, beta=beta, eta=eta, d_beta=d_beta, d_eta=d_eta, full_step=full_step):
             if t == 1.0 and full_step is not None:
                 return full_step
-            return family.loss(v, Y, eta + t * d_eta) + _penalty(
+            return family.loss(v, Y, eta + t * d_eta) + newton_step.penalty(
                 beta + t * d_beta, alpha, l1_ratio, sub.ridge
             )
 
-        step, objective = _line_search(trial, objective)
+        step, objective = newton_step.line_search(trial, objective)
         if curvature is None or step != 1.0:
             known = mean = None  # the gradient and mean are not known at the new eta
         beta = beta + step * d_beta
@@ -365,7 +305,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
         change, previous = step * step * (W @ d_eta**2), change
         if curvature is not None:
             curvature.judge(kept, step, change, previous)
-        if not kept and exact and _newton_converged(change, previous, step, threshold):
+        if not kept and exact and newton_step.newton_converged(change, previous, step, threshold):
             trace.settle(alpha)
             break
     else:
@@ -373,7 +313,7 @@ def _glm_newton(sub, family, Y, v, state, alpha, l1_ratio, tol, max_iter, trace,
     state.beta[:] = 0.0
     state.beta[columns] = beta
     state.intercept, state.eta = intercept, eta
-    state.loss = objective - _penalty(beta, alpha, l1_ratio, sub.ridge)
+    state.loss = objective - newton_step.penalty(beta, alpha, l1_ratio, sub.ridge)
     state.gradient = None if known is None else (sub.subset, *known)
     return epochs
 
@@ -400,32 +340,5 @@ def _predicted(sub, family, Y, v, state, alpha, l1_ratio, objective, trace):
     guess = _on_line(beta, first[sub.columns], t)
     intercept = last_intercept + t * (last_intercept - first_intercept)
     eta = state.eta + sub.matvec(guess - beta) + (intercept - last_intercept)
-    value = family.loss(v, Y, eta) + _penalty(guess, alpha, l1_ratio, sub.ridge)
+    value = family.loss(v, Y, eta) + newton_step.penalty(guess, alpha, l1_ratio, sub.ridge)
     return (guess, intercept, eta, value) if value < objective else None
-
-
-def _newton_converged(change, previous, step, threshold):
-    """Whether a Newton step with the current curvature (``change``: its squared length in
-    the weighted metric) converged, or Newton's quadratic rate puts the next one below
-    ``threshold`` (glmnet's rule, which the optimality check of kept curvatures falls back
-    on where rounding keeps that check from passing)."""
-    if change <= threshold:
-        return True
-    return step == 1.0 and np.isfinite(previous) and change * change <= threshold * previous
-
-
-def _kkt_holds(grad, grad_intercept, beta, alpha, l1_ratio, positive, tol):
-    """Whether ``beta`` meets the optimality conditions of ``mean loss + alpha *
-    penalty(beta)`` (``grad``: the loss's gradient) to within ``sqrt(tol)`` of the L1
-    threshold: about the accuracy a duality gap of ``tol`` gives."""
-    bound = alpha * l1_ratio
-    limit = np.sqrt(tol) * bound
-    if not abs(grad_intercept) <= limit:  # (checked part by part: the same answer, and
-        return False  # a NaN fails as in one maximum)
-    g = grad if l1_ratio == 1.0 else grad + alpha * (1 - l1_ratio) * beta
-    active = np.flatnonzero(beta)
-    if not np.all(np.abs(g[active] + bound * np.sign(beta[active])) <= limit):
-        return False
-    pull = -g if positive else np.abs(g)
-    pull[active] = -np.inf
-    return bool(np.all(pull - bound <= limit))
