@@ -17,18 +17,12 @@ shape). The caller falls back to ``_solve`` when this does not finish: no active
 and zero not optimal, repairs exhausted, or a system not positive definite.
 """
 
-from libc.math cimport fabs, sqrt
+from libc.math cimport fabs
 from scipy.linalg.cython_blas cimport dgemm, dgemv, dsyrk
-from scipy.linalg.cython_lapack cimport dposv
 
-import numpy as np
+from ._signed_solve cimport sign_of, signed_solve
 
 cdef int _REPAIRS = 5  # as _gram_path._REPAIRS
-cdef double _TINY = np.finfo(float).tiny
-
-
-cdef inline double _sign(double x) noexcept nogil:
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
 cdef bint polish_active(
@@ -44,7 +38,7 @@ cdef bint polish_active(
     ``A``: n (k + 1) doubles, its first column given; ``H``: (k + 1)^2; ``work``: k^2 +
     5 k + n; ``index``: 3 k + 1 ints.
     """
-    cdef int i, j, s, cols, grown, attempt, m = 0, n_active = 0, n_keep, n_join, info, nrhs = 1
+    cdef int i, j, s, cols, grown, attempt, m = 0, n_active = 0, n_keep, n_join
     cdef int ld = k + 1
     cdef double v
     cdef double zero = 0.0, plus = 1.0
@@ -68,7 +62,7 @@ cdef bint polish_active(
             slot[j] = m
             feature[m - 1] = j
             active[n_active] = m
-            signs[n_active] = _sign(b[j])
+            signs[n_active] = sign_of(b[j])
             n_active += 1
     if m == 0:  # zero, if the conditions hold there (else descent: the caller's)
         _correlations(n, k, X, x_bar, root, A, coef, 0, pull, residual)
@@ -91,28 +85,10 @@ cdef bint polish_active(
         if l2 != 0.0:
             for i in range(n_active):
                 system[i * n_active + i] += l2
-        # Jacobi scaling keeps the solve accurate when columns have very different scales
-        for i in range(n_active):
-            scale[i] = sqrt(max(system[i * n_active + i], _TINY))
-        for i in range(n_active):
-            for j in range(n_active):
-                system[i * n_active + j] /= scale[i] * scale[j]
-            solution[i] = (H[<size_t>active[i] * ld] - l1 * signs[i]) / scale[i]
-        dposv(&upper, &n_active, &nrhs, system, &n_active, solution, &n_active, &info)
-        if info != 0:
+        n_keep = signed_solve(n_active, system, scale, solution, H, ld, active, signs, l1)
+        if n_keep < 0:
             return False  # not positive definite: the active columns are dependent
-        n_keep = 0
-        for i in range(n_active):
-            solution[i] /= scale[i]
-            if _sign(solution[i]) == signs[i]:
-                n_keep += 1
         if n_keep < n_active:  # signs flipped: those features leave
-            n_keep = 0
-            for i in range(n_active):
-                if _sign(solution[i]) == signs[i]:
-                    active[n_keep] = active[i]
-                    signs[n_keep] = signs[i]
-                    n_keep += 1
             n_active = n_keep
             if n_active == 0:
                 return False
@@ -135,7 +111,7 @@ cdef bint polish_active(
                     feature[m - 1] = j
                     _column(n, X + <size_t>j * n, x_bar[j], root, A + <size_t>m * n)
                 active[n_active + n_join] = slot[j]
-                signs[n_active + n_join] = 1.0 if positive else _sign(pull[j])
+                signs[n_active + n_join] = 1.0 if positive else sign_of(pull[j])
                 n_join += 1
         if n_join == 0:
             for j in range(k):

@@ -17,19 +17,14 @@ Cholesky through LAPACK), and between polishes coordinate descent in rounds of 1
 
 from libc.math cimport fabs, sqrt
 from scipy.linalg.cython_blas cimport dgemv, dsyrk
-from scipy.linalg.cython_lapack cimport dposv
 
 import numpy as np
 
 from ._core cimport gram_cd
+from ._signed_solve cimport sign_of, signed_solve
 
 cdef int _FIRST_EPOCHS = 100  # as weighted_lasso._FIRST_EPOCHS
 cdef int _REPAIRS = 5  # as weighted_lasso._REPAIRS
-cdef double _TINY = np.finfo(float).tiny
-
-
-cdef inline double _sign(double x) noexcept nogil:
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
 def gram_path(
@@ -76,7 +71,7 @@ def gram_path(
                 t = (alphas[a] - alphas[a - 1]) / (alphas[a - 1] - alphas[a - 2])
                 for j in range(p):
                     guess = b[j] + t * (b[j] - betas[a - 2, j])
-                    b[j] = guess if _sign(guess) == _sign(b[j]) else 0.0
+                    b[j] = guess if sign_of(guess) == sign_of(b[j]) else 0.0
             epochs[a] = _solve(p, b, l1, l2, Gp, Xyp, yy, max_iter, tol, positive, work, kept,
                                active, &ratios[a])
             # the deviance: ||y - X b||^2 = yy - b.Xy - b.(Xy - G b)
@@ -152,9 +147,8 @@ cdef bint _polish(
     with its active set and signs if that meets the optimality conditions, a few times
     dropping features whose sign flips and adding those that violate the conditions.
     Skipped when solving (up to _REPAIRS times) costs more than the ``epochs`` just run."""
-    cdef int i, j, k = 0, n_keep, n_join, info, nrhs = 1
+    cdef int i, j, k = 0, n_keep, n_join
     cdef int attempt
-    cdef char uplo = b"U"
     cdef double* system = work  # k x k
     cdef double* signs = work + p * p
     cdef double* root = signs + p
@@ -164,7 +158,7 @@ cdef bint _polish(
     for j in range(p):
         if b[j] != 0.0:
             active[k] = j
-            signs[k] = _sign(b[j])
+            signs[k] = sign_of(b[j])
             k += 1
     if k == 0:
         return False
@@ -177,28 +171,10 @@ cdef bint _polish(
         if l2 != 0.0:
             for i in range(k):
                 system[i * k + i] += l2
-        # Jacobi scaling keeps the solve accurate when columns have very different scales
-        for i in range(k):
-            root[i] = sqrt(max(system[i * k + i], _TINY))
-        for i in range(k):
-            for j in range(k):
-                system[i * k + j] /= root[i] * root[j]
-            solution[i] = (Xy[active[i]] - l1 * signs[i]) / root[i]
-        dposv(&uplo, &k, &nrhs, system, &k, solution, &k, &info)
-        if info != 0:
+        n_keep = signed_solve(k, system, root, solution, Xy, 1, active, signs, l1)
+        if n_keep < 0:
             return False  # not positive definite: the active columns are dependent
-        n_keep = 0
-        for i in range(k):
-            solution[i] /= root[i]
-            if _sign(solution[i]) == signs[i]:
-                n_keep += 1
         if n_keep < k:  # signs flipped: those features leave
-            n_keep = 0
-            for i in range(k):
-                if _sign(solution[i]) == signs[i]:
-                    active[n_keep] = active[i]
-                    signs[n_keep] = signs[i]
-                    n_keep += 1
             k = n_keep
             if k == 0:
                 return False
@@ -216,7 +192,7 @@ cdef bint _polish(
             v = pull[j] if positive else fabs(pull[j])
             if v > l1 * (1 + 1e-9):
                 active[k + n_join] = j
-                signs[k + n_join] = 1.0 if positive else _sign(pull[j])
+                signs[k + n_join] = 1.0 if positive else sign_of(pull[j])
                 n_join += 1
         if n_join == 0:
             for j in range(p):
