@@ -2,7 +2,8 @@
 it replaces: ``both_routes`` fits the path once with the compiled kernel (and checks that it
 ran) and once with it switched off; ``assert_routes_agree`` compares them point by point and
 checks the optimality conditions (``kkt_residuals``) of the compiled one. Shared by
-``test_glm_path`` (small dense designs) and ``test_wide_newton`` (wide ones).
+``test_glm_path`` (small dense designs), ``test_active_polish`` (their polish on
+collinear features) and ``test_wide_newton`` (wide ones).
 
 pytest puts this folder on ``sys.path`` (see ``conftest``), so it imports as a plain module.
 """

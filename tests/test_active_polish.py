@@ -7,12 +7,10 @@ fitted feature) and meets the optimality conditions at every point."""
 
 import numpy as np
 import pytest
+from _routes import both_routes, kkt_residuals
 from scipy.special import expit
 
 from sklearn_lasso_tools._engine import small_paths, solvers
-from sklearn_lasso_tools._engine.path import l1_path
-
-TOL = 1e-14  # as test_glm_path
 
 
 def _collinear(seed, repeated):
@@ -27,33 +25,20 @@ def _collinear(seed, repeated):
     return X, (rng.random(150) < expit(eta)).astype(float)
 
 
-def _kkt_residual(X, y, path):
-    """The worst violation of the optimality conditions over the path, relative to alpha
-    (the Lasso on the standardized features; see test_glm_path)."""
-    worst = 0.0
-    for alpha, coef, intercept in zip(path.alphas, path.coefs, path.intercepts, strict=True):
-        r = (expit(X @ coef + intercept) - y) / len(y)
-        g, bound = X.T @ r, alpha * path.scales
-        residual = np.where(
-            coef != 0, np.abs(g + bound * np.sign(coef)), np.maximum(np.abs(g) - bound, 0.0)
-        )
-        worst = max(worst, np.max(residual / bound), abs(r.sum()) / alpha)
-    return worst
-
-
 def _routes(monkeypatch, X, y):
-    """The path of the compiled route (checked to run) and of the Python route."""
-    calls = []
-    with monkeypatch.context() as patch:
-        real = small_paths.GLMPath
-        patch.setattr(small_paths, "GLMPath", lambda *args: calls.append(1) or real(*args))
-        compiled = l1_path(X, y, task="binary", tol=TOL)
-    assert calls, "the compiled route did not run"
-    with monkeypatch.context() as patch:
-        patch.setattr(solvers, "_compiled_glm_applies", lambda family, prob: False)
-        patch.setattr(solvers, "_WHOLE_DESIGN_SHARE", 2.0)  # (the fitted set alone)
-        python = l1_path(X, y, task="binary", tol=TOL)
-    return compiled, python
+    """The path of the compiled route (checked to run) and of the Python route, which
+    polishes on the Gram matrix of every fitted feature."""
+    switch_off = [
+        (solvers, "_compiled_glm_applies", lambda family, prob: False),
+        (solvers, "_WHOLE_DESIGN_SHARE", 2.0),  # (the fitted set alone)
+    ]
+    return both_routes(monkeypatch, X, y, "binary", (small_paths, "GLMPath"), switch_off)
+
+
+def _kkt_residual(X, y, path):
+    """The worst violation of the optimality conditions over the path, relative to alpha."""
+    coef_res, intercept_res = kkt_residuals(X, y, path, 1.0, None, False)
+    return max(coef_res.max(), intercept_res.max())
 
 
 @pytest.mark.parametrize("seed", [0, 1])
