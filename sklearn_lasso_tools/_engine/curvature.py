@@ -15,7 +15,7 @@ rows and columns are computed (``n k`` per new feature).
 
 import numpy as np
 
-from .in_place import InPlaceDesign
+from .in_place import InPlaceDesign, row_blocks
 
 __all__ = ["Curvature"]
 
@@ -107,9 +107,8 @@ class Curvature:
         if self.error is None or not np.array_equal(self.error[0], columns):
             return None
         error, before = self.error[1], self.before
-        if before is None or not before[2] == self.error[2] == self.kept:
-            return error
-        if not np.array_equal(before[0], columns):
+        same = before is not None and before[2] == self.error[2] == self.kept
+        if not (same and np.array_equal(before[0], columns)):
             return error
         return tuple(e + _TREND * (e - b) for e, b in zip(error, before[1], strict=True))
 
@@ -163,17 +162,6 @@ class Curvature:
         self.mean, self.matrix = mean, matrix
 
 
-def _row_blocks(X):
-    """``(rows, X[rows])`` by blocks of ``_ROW_BLOCK`` rows (slices): views of an array,
-    copies of a design read in place (``InPlaceDesign.blocks``), standardized."""
-    if not isinstance(X, np.ndarray):
-        yield from X.blocks(_ROW_BLOCK)
-        return
-    for start in range(0, X.shape[0], _ROW_BLOCK):
-        rows = slice(start, start + _ROW_BLOCK)
-        yield rows, X[rows]
-
-
 def _weighted_gram(X, w, centre):
     """``(m, G)``: ``m`` the ``w``-weighted means and ``G = sum_i w_i (x_i - m)(x_i -
     m)'``, in one pass by blocks of rows: no weighted copy of the whole design (it would be
@@ -195,7 +183,7 @@ def _weighted_gram(X, w, centre):
             X.weighted_block(start, centre, root, w, part, sums)
             gram += part.T @ part
     else:
-        for rows, rows_of_X in _row_blocks(X):
+        for rows, rows_of_X in row_blocks(X, _ROW_BLOCK):
             sums += w[rows] @ rows_of_X
             part = block[: root[rows].size]
             np.subtract(rows_of_X, centre, out=part, casting="same_kind")
@@ -213,7 +201,7 @@ def _weighted_cross(X, new, w):
     columns, when the working set becomes the whole design)."""
     cross = np.zeros((X.shape[1], new.size))
     sums = np.zeros(X.shape[1])
-    for rows, block in _row_blocks(X):
+    for rows, block in row_blocks(X, _ROW_BLOCK):
         sums += w[rows] @ block
         part = block[:, new] * w[rows, None]
         cross += block.T @ part

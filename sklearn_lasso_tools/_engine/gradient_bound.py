@@ -16,7 +16,7 @@ coarser first product (``weighted_lasso._SinglePrecision``).
 
 import numpy as np
 
-from .in_place import InPlaceDesign
+from .in_place import InPlaceDesign, row_blocks
 
 __all__ = ["GradientBound"]
 
@@ -68,8 +68,7 @@ class GradientBound:
         """``X~[:, columns]' r``, reading those columns alone."""
         X = self.X
         if isinstance(X, InPlaceDesign):
-            sub = InPlaceDesign(X.X, X.rows, X.cols[columns], X.shift[columns], X.scale[columns])
-            return sub.rmatvec(r)
+            return X.select(columns).rmatvec(r)
         return X[:, columns].T @ r
 
     def _norms(self):
@@ -77,12 +76,7 @@ class GradientBound:
         if self._lengths is None:
             X = self.X
             squares = np.zeros(X.shape[1])
-            if isinstance(X, InPlaceDesign):
-                for _, block in X.blocks(_NORM_ROWS):
-                    squares += np.einsum("ij,ij->j", block, block)
-            else:
-                for start in range(0, X.shape[0], _NORM_ROWS):
-                    block = X[start : start + _NORM_ROWS]
-                    squares += np.einsum("ij,ij->j", block, block)
+            for _, block in row_blocks(X, _NORM_ROWS):
+                squares += np.einsum("ij,ij->j", block, block)
             self._lengths = np.sqrt(squares) * (1 + 1e-6) + 1e-300
         return self._lengths

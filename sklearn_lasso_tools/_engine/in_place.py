@@ -16,7 +16,7 @@ from ._row_blocks import fill_block, glm_step, products, weighted_block
 from .dense_layout import design_order
 from .families import family_for
 
-__all__ = ["InPlaceDesign", "reads_in_place", "weighted_moments"]
+__all__ = ["InPlaceDesign", "reads_in_place", "row_blocks", "weighted_moments"]
 
 # a strong set of at most this share of X's columns is copied (read many times, and small)
 _COPIED_SHARE = 1 / 8
@@ -46,6 +46,10 @@ class InPlaceDesign:
         columns = np.asarray(columns, dtype=np.intp)
         if self.copies(columns.size):
             return self.columns(columns)
+        return self.select(columns)
+
+    def select(self, columns):
+        """``X~[:, columns]`` read in place, never copied."""
         return InPlaceDesign(
             self.X, self.rows, self.cols[columns], self.shift[columns], self.scale[columns]
         )
@@ -99,6 +103,17 @@ class InPlaceDesign:
             block = buffer[: min(size, n - start)]
             fill_block(*self._parts(), start, block)
             yield slice(start, start + size), block
+
+
+def row_blocks(X, size):
+    """``(rows, X[rows])`` by blocks of ``size`` rows (slices) of a dense design: views of
+    an array, standardized copies of a design read in place (``InPlaceDesign.blocks``)."""
+    if isinstance(X, InPlaceDesign):
+        yield from X.blocks(size)
+        return
+    for start in range(0, X.shape[0], size):
+        rows = slice(start, start + size)
+        yield rows, X[rows]
 
 
 def weighted_moments(X, rows, v):
