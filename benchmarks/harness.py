@@ -26,8 +26,14 @@ class Worker:
     def __init__(self, cmd, stderr_path):
         self.stderr_path = stderr_path
         self._err = open(stderr_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self._err, start_new_session=True, cwd=REPO)
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._err,
+            start_new_session=True,
+            cwd=REPO,
+        )
         self._buf = b""
 
     def _readline(self, deadline):
@@ -56,7 +62,7 @@ class Worker:
                 return "DIED", None
             for tag in ("READY", "RESULT", "ERROR"):
                 if line.startswith(tag):
-                    return tag, line[len(tag):].strip()
+                    return tag, line[len(tag) :].strip()
 
     def send(self, cmd):
         try:
@@ -138,8 +144,11 @@ def _start(tools, family, data_dir, log_dir, runs):
         tag, payload = wk.expect(STARTUP_TIMEOUT)
         if tag != "READY":
             runs[t].status = "error"
-            runs[t].detail = (json.loads(payload)["error"] if tag == "ERROR"
-                              else f"worker did not start ({tag}): {wk.stderr_tail()}")
+            runs[t].detail = (
+                json.loads(payload)["error"]
+                if tag == "ERROR"
+                else f"worker did not start ({tag}): {wk.stderr_tail()}"
+            )
             wk.kill()
             del workers[t]
     return workers
@@ -151,7 +160,7 @@ def run_workload(family, data_dir, log_dir, tools, repeats, cap):
     workers = _start(tools, family, data_dir, log_dir, runs)
     try:
         for rnd in range(repeats + 1):
-            order = tools[rnd % len(tools):] + tools[: rnd % len(tools)]  # rotate the start
+            order = tools[rnd % len(tools) :] + tools[: rnd % len(tools)]  # rotate the start
             cells = []
             for t in order:
                 if runs[t].status == "ok":
@@ -185,6 +194,9 @@ def _one_fit(t, runs, workers, rnd, cap):
             workers["l1sel"].kill()
         return f"{label} > cap"
     run.status = "error"
-    run.detail = (json.loads(payload)["error"] if tag == "ERROR"
-                  else f"worker {tag.lower()}: {wk.stderr_tail()}")
+    run.detail = (
+        json.loads(payload)["error"]
+        if tag == "ERROR"
+        else f"worker {tag.lower()}: {wk.stderr_tail()}"
+    )
     return f"{label} ERROR"

@@ -48,22 +48,33 @@ def _child_memory(data_dir):
 
     tracemalloc.start()  # before loading: the peak includes the data, as X's multiple
     meta, X, y, foldid, alphas = load_data(data_dir)
-    splits = [(np.flatnonzero(foldid != k), np.flatnonzero(foldid == k))
-              for k in range(meta["n_folds"])]
+    splits = [
+        (np.flatnonzero(foldid != k), np.flatnonzero(foldid == k)) for k in range(meta["n_folds"])
+    ]
     before = tracemalloc.get_traced_memory()[0]
     tracemalloc.reset_peak()
     LassoPathReport(cv=splits, alphas=alphas, task=meta["task"]).fit(X, y)
     peak = tracemalloc.get_traced_memory()[1]
-    return {"x_bytes": meta["x_bytes"], "dense_bytes": meta["dense_bytes"],
-            "sparse": meta["sparse"], "before_fit": before, "peak": peak,
-            "maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+    return {
+        "x_bytes": meta["x_bytes"],
+        "dense_bytes": meta["dense_bytes"],
+        "sparse": meta["sparse"],
+        "before_fit": before,
+        "peak": peak,
+        "maxrss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
 
 
 def _run_child(args, timeout, cwd):
     """(result dict, None) or (None, {"status": ..., "detail": ...})."""
     try:
-        r = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
-                           capture_output=True, text=True, timeout=timeout, cwd=cwd)
+        r = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=cwd,
+        )
     except subprocess.TimeoutExpired:
         return None, {"status": "cap"}
     line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
@@ -97,9 +108,14 @@ def first_call(root, repeats, cap):
             base.append(row["total"])
     med = {k: float(np.median([r[k] for r in rows])) for k in ("import", "fit", "total")}
     baseline = float(np.median(base)) if base else None
-    return {"status": "ok", "median": med, "runs": rows, "baseline_import_sklearn_base": baseline,
-            "extra": None if baseline is None else med["total"] - baseline,
-            "stderr_warnings": sorted({w for r in rows for w in r["stderr_warnings"]})}
+    return {
+        "status": "ok",
+        "median": med,
+        "runs": rows,
+        "baseline_import_sklearn_base": baseline,
+        "extra": None if baseline is None else med["total"] - baseline,
+        "stderr_warnings": sorted({w for r in rows for w in r["stderr_warnings"]}),
+    }
 
 
 def _compile_package():
@@ -127,6 +143,7 @@ def memory(data_dir, cap):
 
 
 if __name__ == "__main__":
-    child = {"first_call": _child_first_call, "baseline": _child_baseline,
-             "memory": _child_memory}[sys.argv[1]]
+    child = {"first_call": _child_first_call, "baseline": _child_baseline, "memory": _child_memory}[
+        sys.argv[1]
+    ]
     print("RESULT " + json.dumps(child(*sys.argv[2:])))

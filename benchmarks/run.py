@@ -37,11 +37,18 @@ def environment(available):
     import scipy
     import sklearn
 
-    env = {"python": platform.python_version(), "numpy": numpy.__version__,
-           "scipy": scipy.__version__, "sklearn": sklearn.__version__,
-           "glmnet": available["r"][1], "adelie": available["adelie"][1],
-           "cpu_count": os.cpu_count(), "machine": platform.machine(),
-           "platform": platform.platform(), "loadavg_start": os.getloadavg()}
+    env = {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "sklearn": sklearn.__version__,
+        "glmnet": available["r"][1],
+        "adelie": available["adelie"][1],
+        "cpu_count": os.cpu_count(),
+        "machine": platform.machine(),
+        "platform": platform.platform(),
+        "loadavg_start": os.getloadavg(),
+    }
     try:
         import sklearn_lasso_tools
 
@@ -50,16 +57,22 @@ def environment(available):
         env["sklearn_lasso_tools"] = f"import failed: {exc}"
     env.update(package_state())
     try:
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sklearn_lasso_tools"],
-                               cwd=REPO, text=True, capture_output=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "sklearn_lasso_tools"],
+            cwd=REPO,
+            text=True,
+            capture_output=True,
+        ).stdout.strip()
         env["package_uncommitted_changes"] = dirty.splitlines()
     except OSError:
         pass
     try:
         from threadpoolctl import threadpool_info
 
-        env["threadpools"] = [{k: i.get(k) for k in ("internal_api", "num_threads", "version")}
-                              for i in threadpool_info()]
+        env["threadpools"] = [
+            {k: i.get(k) for k in ("internal_api", "num_threads", "version")}
+            for i in threadpool_info()
+        ]
     except Exception:
         pass
     return env
@@ -77,8 +90,12 @@ def package_state():
             h.update(f.read_bytes())
         state["source_sha1"] = h.hexdigest()[:12]
     try:
-        state["commit"] = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=REPO,
-                                         text=True, capture_output=True).stdout.strip() or None
+        state["commit"] = (
+            subprocess.run(
+                ["git", "rev-parse", "--short=10", "HEAD"], cwd=REPO, text=True, capture_output=True
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         pass
     return state
@@ -88,11 +105,19 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats after one warm-up")
     parser.add_argument("--quick", action="store_true", help="only diabetes and breast_cancer")
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help="run only this workload (repeatable, or comma-separated): "
-                        + ", ".join(workloads.BY_NAME))
-    parser.add_argument("--cap", type=float, default=120.0,
-                        help="seconds one fit may take before the tool reads '> cap' (120)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run only this workload (repeatable, or comma-separated): "
+        + ", ".join(workloads.BY_NAME),
+    )
+    parser.add_argument(
+        "--cap",
+        type=float,
+        default=120.0,
+        help="seconds one fit may take before the tool reads '> cap' (120)",
+    )
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="results file")
     parser.add_argument("--no-first-call", action="store_true", help="skip the fresh-process check")
     args = parser.parse_args(argv)
@@ -123,19 +148,32 @@ def runs_for(w, data_dir, log_dir, available, args):
 def main(argv=None):
     args = parse_args(argv)
     (HERE / "results").mkdir(exist_ok=True)
-    available = {"python": (True, sys.executable), "r": tools.glmnet_status(),
-                 "adelie": tools.adelie_status(HERE / "results" / "adelie-venv-build.log")}
+    available = {
+        "python": (True, sys.executable),
+        "r": tools.glmnet_status(),
+        "adelie": tools.adelie_status(HERE / "results" / "adelie-venv-build.log"),
+    }
     env = environment(available)
     dirty = ", uncommitted package changes" if env.get("package_uncommitted_changes") else ""
-    print(f"sklearn_lasso_tools {env.get('sklearn_lasso_tools')} (commit {env['commit']}"
-          f"{dirty}), scikit-learn {env['sklearn']}, numpy {env['numpy']}, Python "
-          f"{env['python']}, {env['cpu_count']} CPUs;\nglmnet: {available['r'][1]}; "
-          f"adelie: {available['adelie'][1]}")
+    print(
+        f"sklearn_lasso_tools {env.get('sklearn_lasso_tools')} (commit {env['commit']}"
+        f"{dirty}), scikit-learn {env['sklearn']}, numpy {env['numpy']}, Python "
+        f"{env['python']}, {env['cpu_count']} CPUs;\nglmnet: {available['r'][1]}; "
+        f"adelie: {available['adelie'][1]}"
+    )
     load = env["loadavg_start"][0]
-    print(f"load average {load:.2f}" + ("  (WARNING: the machine is busy; timings are noisy)"
-                                       if load > 0.5 * (os.cpu_count() or 1) else ""))
-    print(f"workloads: {', '.join(args.names)}; {args.repeats} timed repeats after 1 warm-up; "
-          f"cap {args.cap:g} s per fit")
+    print(
+        f"load average {load:.2f}"
+        + (
+            "  (WARNING: the machine is busy; timings are noisy)"
+            if load > 0.5 * (os.cpu_count() or 1)
+            else ""
+        )
+    )
+    print(
+        f"workloads: {', '.join(args.names)}; {args.repeats} timed repeats after 1 warm-up; "
+        f"cap {args.cap:g} s per fit"
+    )
 
     spec = checks.load_targets()
     memory_names = (spec["memory"]["dense_workload"], spec["memory"]["sparse_workload"])
@@ -156,8 +194,10 @@ def main(argv=None):
                     print("  measuring peak memory (tracemalloc, fresh process) ...", flush=True)
                     memory[name] = probes.memory(root / name, 3 * args.cap)
                 else:
-                    memory[name] = {"status": "skipped",
-                                    "detail": f"LassoPathReport {runs['lpr'].status}"}
+                    memory[name] = {
+                        "status": "skipped",
+                        "detail": f"LassoPathReport {runs['lpr'].status}",
+                    }
         if not args.no_first_call:
             # at least 11 fresh processes each: one import of scikit-learn varies by +-0.1 s
             runs = max(args.repeats, 11)
@@ -172,17 +212,25 @@ def main(argv=None):
     states = {name: res["package"] for name, res in results.items()}
     # the sources' hash, not the commit: commits to benchmarks/ leave the package as it was
     if len({s["source_sha1"] for s in [*states.values(), end_state]}) > 1:
-        print("\nWARNING: the package changed while the benchmark ran, so rows measured "
-              "different code (commit / source hash at the start of each workload):")
+        print(
+            "\nWARNING: the package changed while the benchmark ran, so rows measured "
+            "different code (commit / source hash at the start of each workload):"
+        )
         for name, st in states.items():
             print(f"  {name:<16} {st['commit']} / {st['source_sha1']}")
         print(f"  {'end of run':<16} {end_state['commit']} / {end_state['source_sha1']}")
     env["loadavg_end"] = os.getloadavg()
     env["total_seconds"] = time.perf_counter() - t_start
-    config = {"repeats": args.repeats, "cap_seconds": args.cap, "workloads": args.names,
-              "n_folds": workloads.N_FOLDS, "n_alphas": workloads.N_ALPHAS,
-              "fold_seed": workloads.FOLD_SEED, "argv": sys.argv[1:] if argv is None else argv,
-              "targets": spec}
+    config = {
+        "repeats": args.repeats,
+        "cap_seconds": args.cap,
+        "workloads": args.names,
+        "n_folds": workloads.N_FOLDS,
+        "n_alphas": workloads.N_ALPHAS,
+        "fold_seed": workloads.FOLD_SEED,
+        "argv": sys.argv[1:] if argv is None else argv,
+        "targets": spec,
+    }
     report.write_json(args.json, config, env, results, end_state, first_call, memory, targets)
     print(f"\nresults written to {args.json} ({env['total_seconds']:.0f} s in all)")
     return 0

@@ -34,17 +34,41 @@ class Workload:
 WORKLOADS = [
     Workload("diabetes", "gaussian", True, "sklearn diabetes, 442 x 10"),
     Workload("breast_cancer", "binomial", True, "sklearn breast cancer, 569 x 30"),
-    Workload("reg_20000x500", "gaussian", False,
-             "n=20,000 p=500, Toeplitz(0.5) correlation, 20 true, SNR 3", seed=20500),
-    Workload("reg_200x10000", "gaussian", False,
-             "n=200 p=10,000, independent, 10 true, SNR 3", seed=210000),
-    Workload("logit_50000x200", "binomial", False,
-             "n=50,000 p=200, independent, 15 true, sd(eta)=2", seed=50200),
-    Workload("logit_500x5000", "binomial", False,
-             "n=500 p=5,000, independent, 10 true, sd(eta)=2", seed=5005000),
-    Workload("tfidf_2000x30000", "binomial", False,
-             "sparse tf-idf, 2,000 docs x 30,000 words (Zipf), label from 5 planted words",
-             seed=2030000),
+    Workload(
+        "reg_20000x500",
+        "gaussian",
+        False,
+        "n=20,000 p=500, Toeplitz(0.5) correlation, 20 true, SNR 3",
+        seed=20500,
+    ),
+    Workload(
+        "reg_200x10000",
+        "gaussian",
+        False,
+        "n=200 p=10,000, independent, 10 true, SNR 3",
+        seed=210000,
+    ),
+    Workload(
+        "logit_50000x200",
+        "binomial",
+        False,
+        "n=50,000 p=200, independent, 15 true, sd(eta)=2",
+        seed=50200,
+    ),
+    Workload(
+        "logit_500x5000",
+        "binomial",
+        False,
+        "n=500 p=5,000, independent, 10 true, sd(eta)=2",
+        seed=5005000,
+    ),
+    Workload(
+        "tfidf_2000x30000",
+        "binomial",
+        False,
+        "sparse tf-idf, 2,000 docs x 30,000 words (Zipf), label from 5 planted words",
+        seed=2030000,
+    ),
     Workload("digits", "multinomial", False, "sklearn digits, 1797 x 64, 10 classes"),
 ]
 BY_NAME = {w.name: w for w in WORKLOADS}
@@ -105,8 +129,11 @@ def make_data(w):
     """(X, y) for a workload; raw (not yet standardized). X is a CSR matrix for tf-idf."""
     from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 
-    loaders = {"diabetes": load_diabetes, "breast_cancer": load_breast_cancer,
-               "digits": load_digits}
+    loaders = {
+        "diabetes": load_diabetes,
+        "breast_cancer": load_breast_cancer,
+        "digits": load_digits,
+    }
     if w.name in loaders:
         return loaders[w.name](return_X_y=True)
     rng = np.random.default_rng(w.seed)
@@ -199,14 +226,27 @@ def prepare(w, root):
     for name in ("y", "foldid", "alphas"):
         np.save(d / f"{name}.npy", raw[name])
     nnz = int(X.nnz) if is_sparse else n * p
-    (d / "meta.txt").write_text(f"n={n}\np={p}\nnlam={N_ALPHAS}\nfamily={w.family}\n"
-                                f"sparse={int(is_sparse)}\nnnz={nnz}\n")
-    meta = {"name": w.name, "family": w.family, "task": w.task, "n": n, "p": p,
-            "n_train": n_train, "n_folds": N_FOLDS, "sparse": is_sparse, "nnz": nnz,
-            "density": nnz / (n * p), "x_bytes": _nbytes(X),
-            "dense_bytes": 8 * n * p, "alpha_max": alpha_max, "eps": eps,
-            "n_classes": None if w.family == "gaussian" else int(np.unique(y).size),
-            "y_type_of_target": y_kind,
-            "positive_rate": float(y.mean()) if w.family == "binomial" else None}
+    (d / "meta.txt").write_text(
+        f"n={n}\np={p}\nnlam={N_ALPHAS}\nfamily={w.family}\nsparse={int(is_sparse)}\nnnz={nnz}\n"
+    )
+    meta = {
+        "name": w.name,
+        "family": w.family,
+        "task": w.task,
+        "n": n,
+        "p": p,
+        "n_train": n_train,
+        "n_folds": N_FOLDS,
+        "sparse": is_sparse,
+        "nnz": nnz,
+        "density": nnz / (n * p),
+        "x_bytes": _nbytes(X),
+        "dense_bytes": 8 * n * p,
+        "alpha_max": alpha_max,
+        "eps": eps,
+        "n_classes": None if w.family == "gaussian" else int(np.unique(y).size),
+        "y_type_of_target": y_kind,
+        "positive_rate": float(y.mean()) if w.family == "binomial" else None,
+    }
     (d / "meta.json").write_text(json.dumps(meta))
     return meta, alphas

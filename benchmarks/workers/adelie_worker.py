@@ -52,8 +52,15 @@ def _glm(ad, family, y, weights):
 
 
 def _path(ad, Xm, glm, alphas):
-    return ad.grpnet(X=Xm, glm=glm, lmda_path=alphas, early_exit=False, intercept=True,
-                     progress_bar=False, n_threads=1)
+    return ad.grpnet(
+        X=Xm,
+        glm=glm,
+        lmda_path=alphas,
+        early_exit=False,
+        intercept=True,
+        progress_bar=False,
+        n_threads=1,
+    )
 
 
 def _held_out_loss(family, X_test, y_test, state):
@@ -91,18 +98,23 @@ def main(mode, data_dir):
             glm = _glm(ad, family, y, np.full(y.size, 1.0 / y.size))
 
             def answer(state):
-                return {"n_path": int(state.lmdas.size),
-                        "n_selected_last": int(state.betas[-1].count_nonzero())}
+                return {
+                    "n_path": int(state.lmdas.size),
+                    "n_selected_last": int(state.betas[-1].count_nonzero()),
+                }
 
             return (lambda: _path(ad, Xm, glm, alphas)), answer
 
         def answer(fitted):
             mean, full = fitted
             i = int(np.argmin(mean))
-            return {"alpha": float(alphas[i]), "n_selected": int(full.betas[i].count_nonzero()),
-                    "score": float(mean[i]),
-                    "measure": "mse" if family == "gaussian" else "deviance",
-                    "n_path": int(full.lmdas.size)}
+            return {
+                "alpha": float(alphas[i]),
+                "n_selected": int(full.betas[i].count_nonzero()),
+                "score": float(mean[i]),
+                "measure": "mse" if family == "gaussian" else "deviance",
+                "n_path": int(full.lmdas.size),
+            }
 
         return (lambda: _cv_fit(ad, meta, Xm, X_rows, y, foldid, alphas)), answer
 

@@ -25,8 +25,11 @@ def serve(load):
     try:
         fit, answer = load()
     except Exception as exc:  # e.g. a tool that does not apply: reported, not a crash
-        _send(proto, "ERROR", {"error": f"{type(exc).__name__}: {exc}",
-                               "traceback": traceback.format_exc()[-3000:]})
+        _send(
+            proto,
+            "ERROR",
+            {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()[-3000:]},
+        )
         return
     _send(proto, "READY", None)
     for line in sys.stdin:
@@ -44,8 +47,14 @@ def serve(load):
                 elapsed = time.perf_counter() - t0
                 result = answer(fitted)
             except Exception as exc:  # reported, and the tool is marked "error"
-                _send(proto, "ERROR", {"error": f"{type(exc).__name__}: {exc}",
-                                       "traceback": traceback.format_exc()[-3000:]})
+                _send(
+                    proto,
+                    "ERROR",
+                    {
+                        "error": f"{type(exc).__name__}: {exc}",
+                        "traceback": traceback.format_exc()[-3000:],
+                    },
+                )
                 continue
         result["time"] = elapsed
         result["warnings"] = _group(caught)

@@ -52,8 +52,13 @@ def _sklearn(tool, meta, splits, alphas):
     Cs = 1.0 / (np.asarray(alphas) * meta["n_train"])
     scoring = "roc_auc" if meta["family"] == "binomial" else "neg_log_loss"
     return lambda: LogisticRegressionCV(
-        Cs=Cs, l1_ratios=(1.0,), cv=splits, scoring=scoring, solver=tool.split("_")[1],
-        use_legacy_attributes=False, random_state=0,
+        Cs=Cs,
+        l1_ratios=(1.0,),
+        cv=splits,
+        scoring=scoring,
+        solver=tool.split("_")[1],
+        use_legacy_attributes=False,
+        random_state=0,
     )
 
 
@@ -75,23 +80,35 @@ def answer_of(tool, est, meta):
         path = est if tool == "lpr" else est.path_
         alpha = est.alpha_min_ if tool == "lpr" else float(est.alpha_)
         i = int(np.argmin(np.abs(np.log(path.alphas_) - np.log(alpha))))
-        return {"alpha": alpha, "n_selected": int(path.n_nonzero_[i]),
-                "score": _our_score(family, float(path.cv_mean_[i])), "measure": MEASURE[family],
-                "n_path": len(path.alphas_)}
+        return {
+            "alpha": alpha,
+            "n_selected": int(path.n_nonzero_[i]),
+            "score": _our_score(family, float(path.cv_mean_[i])),
+            "measure": MEASURE[family],
+            "n_path": len(path.alphas_),
+        }
     if tool == "lassocv":
         i = int(np.argmin(np.abs(np.log(est.alphas_) - np.log(est.alpha_))))
-        return {"alpha": float(est.alpha_), "n_selected": int(np.sum(est.coef_ != 0)),
-                "score": float(est.mse_path_.mean(axis=1)[i]), "measure": "mse",
-                "n_path": len(est.alphas_)}
+        return {
+            "alpha": float(est.alpha_),
+            "n_selected": int(np.sum(est.coef_ != 0)),
+            "score": float(est.mse_path_.mean(axis=1)[i]),
+            "measure": "mse",
+            "n_path": len(est.alphas_),
+        }
     C = float(np.ravel(est.C_)[0])
     i = int(np.argmin(np.abs(np.log(est.Cs_) - np.log(C))))
     scores = np.asarray(est.scores_)
     scores = scores[:, 0, :] if scores.ndim == 3 else scores  # (n_folds, [l1_ratios,] Cs)
     score = float(scores[:, i].mean())
     nonzero = np.any(np.atleast_2d(est.coef_) != 0, axis=0)
-    return {"alpha": 1.0 / (C * meta["n_train"]), "n_selected": int(nonzero.sum()),
-            "score": score if family == "binomial" else -2.0 * score,
-            "measure": MEASURE[family], "n_path": len(est.Cs_)}
+    return {
+        "alpha": 1.0 / (C * meta["n_train"]),
+        "n_selected": int(nonzero.sum()),
+        "score": score if family == "binomial" else -2.0 * score,
+        "measure": MEASURE[family],
+        "n_path": len(est.Cs_),
+    }
 
 
 def main(tool, data_dir):
