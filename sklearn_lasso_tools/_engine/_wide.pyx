@@ -129,12 +129,17 @@ def weighted_columns(
 
 
 def merge_columns(
-    double[::1, :] buffer, const intp[::1] kept, const intp[::1] columns, const double[::1, :] X
+    double[::1, :] buffer,
+    const intp[::1] kept,
+    const intp[::1] columns,
+    const double[::1, :] X,
+    const intp[::1] source,
 ):
-    """Write ``X[:, columns]`` into ``buffer``'s first columns, which hold ``X[:, kept]``
-    (``kept`` a sorted subset of the sorted ``columns``): kept columns move right to their
-    new places, the others are copied from ``X``, and the columns before the first new one
-    stay where they are."""
+    """Write the design's ``columns`` into ``buffer``'s first columns, which hold its
+    ``kept`` ones (``kept`` a sorted subset of the sorted ``columns``): kept columns move
+    right to their new places, a new one, ``columns[i]``, is copied from ``X[:, source[i]]``
+    (``X`` the design itself with ``source`` its ``columns``, or a gathered copy of the new
+    ones), and the columns before the first new one stay where they are."""
     cdef intp n = X.shape[0], k = columns.shape[0], i, o = kept.shape[0] - 1
     cdef size_t size = n * sizeof(double)
     if n == 0:
@@ -147,7 +152,7 @@ def merge_columns(
                 memcpy(&buffer[0, i], &buffer[0, o], size)
                 o -= 1
             else:
-                memcpy(&buffer[0, i], &X[0, columns[i]], size)
+                memcpy(&buffer[0, i], &X[0, source[i]], size)
 
 
 def centred_variances(const double[::1, :] X, const double[::1] mean, const double[::1] v):

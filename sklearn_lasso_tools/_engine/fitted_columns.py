@@ -54,10 +54,12 @@ class FittedColumns:
                 capacity = prob.X.copied_columns()
             self._buffer = np.empty((prob.n_samples, capacity), order="F")
             kept = np.empty(0, dtype=np.intp)
-        if self._in_place:
-            _merge_gathered(self._buffer, kept, columns, prob.X)
+        if self._in_place:  # the new columns gathered (standardized) alone
+            new = ~np.isin(columns, kept, assume_unique=True)
+            source, X = np.cumsum(new, dtype=np.intp) - 1, prob.X.columns(columns[new])
         else:
-            merge_columns(self._buffer, kept, columns, prob.X)
+            source, X = columns, prob.X
+        merge_columns(self._buffer, kept, columns, X, source)
         self._kept = columns
         ridge = None if prob.ridge is None else prob.ridge[columns]
         X = self._buffer[:, : columns.size]
@@ -65,18 +67,3 @@ class FittedColumns:
             X, None, None, None, None, prob.v, prob.uniform, columns, ridge, prob.positive
         )
 
-
-def _merge_gathered(buffer, kept, columns, design):
-    """``_wide.merge_columns`` from a design read in place: the new columns gathered
-    (standardized) first, the kept ones moved right to their new places."""
-    fresh = design.columns(np.setdiff1d(columns, kept, assume_unique=True))
-    o, f = kept.size - 1, fresh.shape[1] - 1
-    for i in range(columns.size - 1, -1, -1):
-        if o == i:
-            break  # (the rest are kept, in place)
-        if o >= 0 and kept[o] == columns[i]:
-            buffer[:, i] = buffer[:, o]
-            o -= 1
-        else:
-            buffer[:, i] = fresh[:, f]
-            f -= 1
