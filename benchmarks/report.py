@@ -1,6 +1,7 @@
 """What a run prints (tables, answers, probes, targets) and the JSON it writes."""
 
 import json
+import statistics
 from pathlib import Path
 
 from .checks import grid_index
@@ -159,6 +160,16 @@ def _probes(first_call, memory):
             f"median of {len(first_call['runs'])} fresh processes; `import sklearn.base` "
             f"alone: {first_call['baseline_import_sklearn_base']:.3g} s"
         )
+        by_depth = first_call.get("by_depth") or {}
+        if len(by_depth) > 1:
+            extras = list(by_depth.values())
+            print(
+                "the same extra with k more Python frames under both processes' imports "
+                "(k: +s; the target's line is k=0): "
+                + ", ".join(f"{k}: {v:+.3f}" for k, v in by_depth.items())
+                + f"; median {statistics.median(extras):+.3f}, from {min(extras):+.3f} to "
+                f"{max(extras):+.3f}"
+            )
     else:
         print(first_call.get("status"), first_call.get("detail", ""))
     for name, m in memory.items():
