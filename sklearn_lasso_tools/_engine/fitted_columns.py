@@ -66,4 +66,3 @@ class FittedColumns:
         return Problem(
             X, None, None, None, None, prob.v, prob.uniform, columns, ridge, prob.positive
         )
-
