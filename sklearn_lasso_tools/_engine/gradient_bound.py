@@ -1,6 +1,6 @@
-"""The loss's gradient on the features a tall dense path has left out, bounded from its
-last full product, so that the check of the optimality conditions after each point does
-not always pass over the whole design.
+"""The loss's gradient on the features a tall dense or a sparse path has left out, bounded
+from its last full product, so that the check of the optimality conditions after each
+point does not always pass over the whole design.
 
 Along a path fitted on a strong set (``solvers._screened``), each point ends with ``X~' r``
 on every feature: exact where a left-out feature may violate the conditions, or reach the
