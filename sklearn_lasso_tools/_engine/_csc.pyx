@@ -5,6 +5,7 @@ columns a solver needs, without scipy's per-call object and index checks: a path
 them thousands of times on small working sets, where those checks cost more than the
 arithmetic (``sparse_columns`` and ``problem`` wrap them)."""
 
+from libc.math cimport fabs
 from libc.stdint cimport int32_t, int64_t
 
 import numpy as np
@@ -90,3 +91,36 @@ def csc_dense_columns(
             for q in range(indptr[j], indptr[j + 1]):
                 o[indices[q], k] = data[q]
     return out
+
+
+
+def csc_bounded_magnitudes(
+    const double[::1] data, const int32_t[::1] indices, const int32_t[::1] indptr,
+    const double[::1] offset, const double[::1] reference, const double[::1] l1,
+    const double[::1] r, double r_sum, double d_max, double d_sum, double r_max,
+    double r_abs_sum, double relative, const double[::1] floor,
+):
+    """``|X~' r|`` with ``x~_j = x_j - offset_j``, exact (as ``csc_rmatvec`` and the
+    offset give it) where it may reach ``floor[j]``, else its bound from ``reference``
+    (``|X~' r0|``; ``l1``: the columns' L1 norms, rounded up; ``d_*``: ``r - r0``'s
+    largest magnitude and sum; ``r_max``, ``r_abs_sum``: those of ``r`` and ``r0``
+    added, for the products' rounding). See ``gradient_bound.SparseGradientBound``.
+    Returns the magnitudes and how many stored entries were read."""
+    cdef int p = indptr.shape[0] - 1, j, q
+    cdef long read = 0
+    cdef double dot, moved, size
+    out = np.empty(p)
+    cdef double[::1] o = out
+    with nogil:
+        for j in range(p):
+            size = fabs(offset[j])
+            moved = l1[j] * d_max + size * fabs(d_sum) + relative * (l1[j] * r_max + size * r_abs_sum)
+            o[j] = reference[j] + moved * (1 + 1e-6)
+            if o[j] >= floor[j]:
+                dot = 0.0
+                for q in range(indptr[j], indptr[j + 1]):
+                    dot += data[q] * r[indices[q]]
+                o[j] = fabs(dot - offset[j] * r_sum)
+                read += indptr[j + 1] - indptr[j]
+    return out, read
+

@@ -17,7 +17,7 @@ import numpy as np
 from . import newton_step, wide_newton
 from .curvature import Curvature
 from .fitted_columns import FittedColumns
-from .gradient_bound import GradientBound
+from .gradient_bound import gradient_bound_for
 from .small_paths import _compiled_gaussian, _compiled_glm, _compiled_glm_applies
 from .step_pass import step_pass
 from .trace import Trace
@@ -104,8 +104,9 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
     # _SinglePrecision)
     wide = prob.n_samples < prob.n_features
     single = _SinglePrecision(prob.X, prob.single) if wide and prob.offset is None else None
-    # tall dense ones, from the last full product where a bound allows (see GradientBound)
-    bound = GradientBound(prob.X) if GradientBound.applies(prob) else None
+    # tall dense and sparse ones, from the last full product where a bound allows (see
+    # gradient_bound)
+    bound = gradient_bound_for(prob)
 
     def gradient(floor, screen=None):
         known = state.gradient_on(None)
