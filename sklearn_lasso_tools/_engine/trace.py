@@ -76,7 +76,7 @@ class Trace:
         self.n_iter.extend(n_iter)
 
     def add(self, alpha, beta, intercept, dev, n_iter, copy=True):
-        if self.stop_early and dev != self.null_dev and not np.any(beta):
+        if self.stop_early and dev != self.null_dev and not beta.any():
             # the intercept-only fit is the null model: its deviance exactly, as glmnet's
             # (else the early stop's gain test fires on such points when the loss rounds
             # below the null model's, and not when above)
