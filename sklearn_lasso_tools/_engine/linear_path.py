@@ -70,9 +70,10 @@ def to_caller_scale(prob, alphas, trace, family, penalty_factor, out=None):
     mean = prob.mean[prob.keep]
     intercepts = np.array(trace.intercepts, dtype=np.float64)
     if math.prod(shape) <= _AT_ONCE:
-        stacked = np.array(betas)
+        stacked = trace.stacked_betas()
         betas[:] = [None] * len(betas)
-        n_nonzero = np.count_nonzero(stacked if stacked.ndim == 2 else stacked.any(axis=1), -1)
+        nonzero = stacked != 0
+        n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
         values = stacked * inverse
         intercepts -= values @ mean
         if kept.size == shape[-1] and not _fits(out, shape):

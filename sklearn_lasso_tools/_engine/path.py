@@ -310,8 +310,10 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
     else:
         alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
     n = len(alphas)
+    betas = [np.zeros(int(prob.keep.sum()))] * n
     trace = SimpleNamespace(
-        betas=[np.zeros(int(prob.keep.sum()))] * n,
+        betas=betas,
+        stacked_betas=lambda: np.array(betas),
         # the null model of the one value, weight one: exactly the link of the constant
         intercepts=np.full(n, family.null_intercept(np.ones(1), y[prob.v > 0][:1])),
         devs=np.zeros(n),
