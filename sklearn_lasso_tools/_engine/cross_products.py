@@ -36,8 +36,9 @@ class CrossProducts:
         self.w = np.ones(X.shape[0]) if sample_weight is None else sample_weight
         # unit weights need no square roots in the products (checked once, not per block)
         self.unit = sample_weight is None or bool(np.all(sample_weight == 1.0))
-        self.centre = self.w @ X / self.w.sum()
-        self.y_centre = self.w @ y / self.w.sum()
+        self.weight = self.w.sum()
+        self.centre = self.w @ X / self.weight
+        self.y_centre = self.w @ y / self.weight
         self._centres = np.append(self.centre, self.y_centre)  # of [X, y]
         self._parts = []  # (rows, their moments) of the held-out blocks
         self.total = None
@@ -92,7 +93,7 @@ class CrossProducts:
                 products[:p, p] += Z.T @ t
                 products[p, p] += t @ t
         products[p, :p] = products[:p, p]
-        return (self.w if rows is None else self.w[rows]).sum(), sums, products
+        return (self.weight if rows is None else self.w[rows].sum()), sums, products
 
     def moments(self):
         """The whole data's weighted column means and covariance matrix of ``X``."""
