@@ -16,6 +16,10 @@ DELAY = 2.0  # seconds before a verbose=1 bar appears
 class _Silent:
     """The bar of ``verbose=0``: counts nothing, prints nothing."""
 
+    # what a path calls at each point (``l1_path``'s ``on_point``): nothing, so a path of
+    # a hundred points makes no hundred calls that count nothing
+    on_point = None
+
     def update(self, n=1):
         pass
 
@@ -36,6 +40,7 @@ class _Bar(_Silent):
         self._bar = tqdm(
             total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, delay=delay
         )
+        self.on_point = self.update
 
     def update(self, n=1):
         self._bar.update(n)
@@ -55,7 +60,8 @@ class _Bar(_Silent):
 
 
 def progress_bar(verbose, total, desc, unit="it"):
-    """A context manager giving a bar with ``update(n=1)`` and ``finish(total=None)``.
+    """A context manager giving a bar with ``update(n=1)`` and ``finish(total=None)``, and
+    ``on_point``: ``update``, or None when nothing is shown (for ``l1_path``).
 
     Parameters
     ----------

@@ -34,18 +34,24 @@ class CrossProducts:
     def __init__(self, X, y, sample_weight=None, held_out=()):
         self.X, self.y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
         self.w = np.ones(X.shape[0]) if sample_weight is None else sample_weight
-        self.centre = self.w @ X / self.w.sum()
-        self.y_centre = self.w @ y / self.w.sum()
+        # unit weights need no square roots in the products (checked once, not per block)
+        self.unit = sample_weight is None or bool(np.all(sample_weight == 1.0))
+        self.weight = self.w.sum()
+        self.centre = self.w @ X / self.weight
+        self.y_centre = self.w @ y / self.weight
+        self._centres = np.append(self.centre, self.y_centre)  # of [X, y]
         self._parts = []  # (rows, their moments) of the held-out blocks
-        every = np.concatenate([np.empty(0, dtype=np.intp), *held_out])
-        counts = np.bincount(every, minlength=X.shape[0])  # how often each row is held out
-        if len(held_out) and counts.max() <= 1:
-            self._parts = [(rows, self._moments(rows)) for rows in held_out]
-            parts = [moments for _, moments in self._parts]
-            if not counts.all():
-                parts.append(self._moments(np.flatnonzero(counts == 0)))
-            self.total = tuple(sum(terms) for terms in zip(*parts, strict=True))
-        else:
+        self.total = None
+        if len(held_out):
+            every = np.concatenate(held_out)
+            counts = np.bincount(every, minlength=X.shape[0])  # how often each row is held out
+            if counts.max() <= 1:
+                self._parts = [(rows, self._moments(rows)) for rows in held_out]
+                parts = [moments for _, moments in self._parts]
+                if not counts.all():
+                    parts.append(self._moments(np.flatnonzero(counts == 0)))
+                self.total = tuple(sum(terms) for terms in zip(*parts, strict=True))
+        if self.total is None:
             self.total = self._moments(None)
 
     def _moments_of(self, rows):
@@ -79,7 +85,7 @@ class CrossProducts:
                 t = self.y[block] - self.y_centre
                 sums[:p] += w @ Z
                 sums[p] += w @ t
-                if not np.all(w == 1.0):
+                if not self.unit:
                     root = np.sqrt(w)
                     Z *= root[:, None]
                     t = t * root
@@ -87,7 +93,7 @@ class CrossProducts:
                 products[:p, p] += Z.T @ t
                 products[p, p] += t @ t
         products[p, :p] = products[:p, p]
-        return (self.w if rows is None else self.w[rows]).sum(), sums, products
+        return (self.weight if rows is None else self.w[rows].sum()), sums, products
 
     def moments(self):
         """The whole data's weighted column means and covariance matrix of ``X``."""
@@ -114,17 +120,24 @@ class CrossProducts:
             return None
         return squares, weight, products[-1, -1] - sums[-1] ** 2 / weight
 
+    def whole(self):
+        """``without`` no rows: a ``RowSubset`` of every row, or None."""
+        return self._subset(*self.total)
+
     def without(self, rows):
         """A ``RowSubset`` of every row but ``rows`` (indices), or None when a feature is
         nearly constant on the others but not everywhere: the difference of products
         would then be mostly rounding."""
-        weight, sums, products = (
-            total - part for total, part in zip(self.total, self._moments_of(rows), strict=True)
+        return self._subset(
+            *(total - part for total, part in zip(self.total, self._moments_of(rows), strict=True))
         )
+
+    def _subset(self, weight, sums, products):
+        """The ``RowSubset`` of rows of these moments (see ``without``), or None."""
         mean = sums / weight
         cov = products / weight - np.multiply.outer(mean, mean)
         second_moment = products.diagonal() / weight
-        magnitude = np.maximum(np.abs(np.append(self.centre, self.y_centre) + mean), 1.0)
+        magnitude = np.maximum(np.abs(self._centres + mean), 1.0)
         constant = second_moment <= (1e-10 * magnitude) ** 2  # dropped, as by standardize.prepare
         if np.any((cov.diagonal() <= 1e-8 * second_moment) & ~constant):
             return None
@@ -151,8 +164,11 @@ class RowSubset:
         keep, col_scale, ridge = column_scales(
             self.mean, self.cov.diagonal()[:p], scale, penalty_factor
         )
-        columns = np.flatnonzero(keep)
-        cov = self.cov[np.ix_(np.append(columns, p), columns)]
+        if keep.all():  # (the common case: no copy of the selection)
+            cov = self.cov[:, :p]
+        else:
+            columns = np.flatnonzero(keep)
+            cov = self.cov[np.ix_(np.append(columns, p), columns)]
         inv = 1.0 / col_scale[keep]
         gram = n_samples * cov[:-1] * np.multiply.outer(inv, inv)
         xy = n_samples * cov[-1] * inv

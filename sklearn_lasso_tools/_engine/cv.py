@@ -317,9 +317,9 @@ def _fit_and_score_fold(
     sample_weight,
     **path_params,
 ):
-    held_out = np.flatnonzero(_held_out(X.shape[0], train))
-    design = None
+    held_out = design = None
     if cross_products is not None:
+        held_out = np.flatnonzero(_held_out(X.shape[0], train))
         design = cross_products.without(held_out)
     coefs, intercepts = subset_path(
         X,

@@ -1,6 +1,7 @@
 """A fitted path on the caller's scale (``LinearPath``), and how a solver's trace on the
 standardized problem becomes one (``to_caller_scale``)."""
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,24 +65,24 @@ def to_caller_scale(prob, alphas, trace, family, penalty_factor, out=None):
     the means, deviance ratios from the trace's deviances."""
     betas = trace.betas
     shape = (len(betas),) + np.shape(betas[0])[:-1] + (prob.keep.size,)
-    if _fits(out, shape):
-        coefs = out
-        coefs.fill(0.0)
-    else:
-        coefs = np.zeros(shape)
     inverse = 1.0 / prob.scale[prob.keep]
     kept = np.flatnonzero(prob.keep)
     mean = prob.mean[prob.keep]
     intercepts = np.array(trace.intercepts, dtype=np.float64)
-    if coefs.size <= _AT_ONCE:
-        stacked = np.array(betas)
+    if math.prod(shape) <= _AT_ONCE:
+        stacked = trace.stacked_betas()
         betas[:] = [None] * len(betas)
         nonzero = stacked != 0
         n_nonzero = (nonzero.any(axis=1) if nonzero.ndim == 3 else nonzero).sum(axis=-1)
         values = stacked * inverse
-        coefs[..., kept] = values
         intercepts -= values @ mean
+        if kept.size == shape[-1] and not _fits(out, shape):
+            coefs = values  # (every feature kept: these are all the coefficients)
+        else:
+            coefs = _zeros(shape, out)
+            coefs[..., kept] = values
     else:
+        coefs = _zeros(shape, out)
         n_nonzero = _rescale_by_point(betas, coefs, intercepts, inverse, kept, mean)
     if intercepts.ndim == 2:  # (multinomial) glmnet's convention: intercepts sum to zero
         intercepts -= intercepts.mean(axis=1, keepdims=True)
@@ -105,6 +106,14 @@ def to_caller_scale(prob, alphas, trace, family, penalty_factor, out=None):
         np.asarray(trace.n_iter),
         penalty_factor_used,
     )
+
+
+def _zeros(shape, out):
+    """Zeros of ``shape``: ``out``, filled, when it can hold them."""
+    if _fits(out, shape):
+        out.fill(0.0)
+        return out
+    return np.zeros(shape)
 
 
 def _fits(out, shape):

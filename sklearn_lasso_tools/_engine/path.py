@@ -199,7 +199,7 @@ def l1_path(
     problem = family.degenerate(prob.v, Y)
     if problem is not None:
         raise ValueError(problem)
-    if Y.ndim == 1 and _constant(Y, prob.v):
+    if Y.ndim == 1 and _constant(Y, None if prob.uniform else prob.v):
         return _null_path(prob, Y, family, alphas, eps, penalty_factor)
     # Thousands of small BLAS calls: one thread each is several times faster than two
     # (parallelism belongs to the folds). Inner solves report through the trace, which
@@ -257,7 +257,7 @@ def _problem(
         if cross_products is None:
             cross_products = cross_products_for(X, y, family, sample_weight)
         if cross_products is not None:
-            whole = cross_products.without(np.empty(0, dtype=np.intp))
+            whole = cross_products.whole()
             X = X if whole is None else whole
     if isinstance(X, RowSubset):
         return X.prepare(len(y), sample_weight, **params)
@@ -291,9 +291,11 @@ def _warn_unconverged(trace, tol, max_iter):
 
 
 def _constant(y, v):
-    """Whether ``y`` takes one value on the positively weighted samples."""
-    y = y[v > 0]
-    return bool(np.all(y == y[0]))
+    """Whether ``y`` takes one value on the positively weighted samples (``v``: None when
+    every sample has the same weight)."""
+    if v is not None:
+        y = y[v > 0]
+    return bool((y == y[0]).all())
 
 
 def _null_path(prob, y, family, alphas, eps, penalty_factor):
@@ -308,8 +310,10 @@ def _null_path(prob, y, family, alphas, eps, penalty_factor):
     else:
         alphas = np.sort(np.asarray(alphas, dtype=np.float64))[::-1]
     n = len(alphas)
+    betas = [np.zeros(int(prob.keep.sum()))] * n
     trace = SimpleNamespace(
-        betas=[np.zeros(int(prob.keep.sum()))] * n,
+        betas=betas,
+        stacked_betas=lambda: np.array(betas),
         # the null model of the one value, weight one: exactly the link of the constant
         intercepts=np.full(n, family.null_intercept(np.ones(1), y[prob.v > 0][:1])),
         devs=np.zeros(n),

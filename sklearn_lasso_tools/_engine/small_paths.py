@@ -49,7 +49,7 @@ def _compiled_gaussian(prob, gram, Xy, yy, y_bar, alphas, l1_ratio, tol, max_ite
     )
     start = len(trace.alphas)
     intercepts = [np.array(y_bar, copy=True)] * len(alphas)  # (one for all)
-    trace.extend(alphas, list(betas), intercepts, devs.tolist(), epochs.tolist())
+    trace.extend(alphas, betas, intercepts, devs.tolist(), epochs.tolist())
     kept = len(trace.alphas) - start  # (points past an early stop are not reported)
     trace.unconverged.extend((alphas[i], float(ratios[i])) for i in np.flatnonzero(ratios[:kept]))
     return trace
@@ -82,7 +82,7 @@ def _compiled_glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, state, satur
             alphas, float(saturated), float(trace.null_dev), trace.saturation
         )
         fitted = alphas[: len(betas)]
-        trace.extend(fitted, list(betas), intercepts.tolist(), devs.tolist(), epochs.tolist())
+        trace.extend(fitted, betas, intercepts.tolist(), devs.tolist(), epochs.tolist())
         trace.unconverged.extend((fitted[i], ratio) for i, ratio in failures)
         trace.newton_unconverged.extend(np.repeat(fitted, newton).tolist())
         return trace

@@ -40,7 +40,6 @@ def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, satur
     yc = Y - y_bar
     trace = Trace(v @ yc**2, stop_early, saturate, on_point)
     u = np.ones(n) if prob.uniform else n * v
-    centred = np.zeros(prob.n_features)  # x~ is already v-centred
     gram, Xy = prob.gram, prob.xy
     if gram is None and prob.offset is None and n > prob.n_features:
         weighted = prob.X if prob.uniform else prob.X * u[:, None]
@@ -49,6 +48,7 @@ def gaussian(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, satur
     yy = yc @ (u * yc)
     if gram is not None and prob.ridge is None and prob.n_features <= _FEW:
         return _compiled_gaussian(prob, gram, Xy, yy, y_bar, alphas, l1_ratio, tol, max_iter, trace)
+    centred = np.zeros(prob.n_features)  # x~ is already v-centred
     problem = WeightedLasso(prob, yc, u, centred, gram=gram, Xy=Xy, along_path=True)
     b = np.zeros(prob.n_features)
     for alpha in alphas:

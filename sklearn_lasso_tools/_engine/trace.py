@@ -30,6 +30,14 @@ class Trace:
         self.unconverged = []  # (alpha, duality gap / tolerance) of final inner solves
         self.failures = []  # inner solves of the current Newton step that stopped short
         self.newton_unconverged = []  # alphas where Newton ran out of iterations
+        self._block = None  # the array whose rows ``extend`` made the first betas
+
+    def stacked_betas(self):
+        """``betas`` as one array: the one ``extend`` took them from when they are all
+        its rows (a compiled path's points: no copy), else stacked."""
+        if self._block is not None and len(self._block) == len(self.betas):
+            return self._block
+        return np.array(self.betas)
 
     def settle(self, alpha, newton_converged=True):
         """Keep the failures of the final step only: earlier steps are inexact anyway."""
@@ -54,7 +62,8 @@ class Trace:
 
     def extend(self, alphas, betas, intercepts, devs, n_iter):
         """``add`` for points fitted in one go (``betas`` and ``intercepts``: one each per
-        point, of their own, not copied), up to where the path stops."""
+        point, of their own, not copied; ``betas`` may be an array, one point a row), up to
+        where the path stops."""
         if self.stop_early:
             for point in zip(alphas, betas, intercepts, devs, n_iter, strict=True):
                 if self.add(*point, copy=False):
@@ -69,6 +78,8 @@ class Trace:
         if self.on_point is not None:
             for _ in range(len(betas)):
                 self.on_point()
+        if not self.betas and isinstance(betas, np.ndarray):
+            self._block = betas  # (only grows: the rows stay the betas while the count agrees)
         self.alphas.extend(alphas)
         self.betas.extend(betas)
         self.intercepts.extend(intercepts)
@@ -76,7 +87,7 @@ class Trace:
         self.n_iter.extend(n_iter)
 
     def add(self, alpha, beta, intercept, dev, n_iter, copy=True):
-        if self.stop_early and dev != self.null_dev and not np.any(beta):
+        if self.stop_early and dev != self.null_dev and not beta.any():
             # the intercept-only fit is the null model: its deviance exactly, as glmnet's
             # (else the early stop's gain test fires on such points when the loss rounds
             # below the null model's, and not when above)

@@ -307,7 +307,7 @@ class LassoPathReport(ReportRules, ReportTables, ReportDisplay, ReportStability,
                 alphas=alphas,
                 eps=self.eps,
                 sample_weight=weights,
-                on_point=bar.update,
+                on_point=bar.on_point,
                 cross_products=cross,
                 **params,
             )
