@@ -114,7 +114,10 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
             if single is not None:  # exact only where it may reach floor: not kept
                 return np.abs(single.rmatvec(residual, 0.0, floor))
             if bound is not None:  # exact only where it may reach either: not kept
-                bounded = bound.magnitudes(residual, np.minimum(floor, screen))
+                # (a feature fitted, floor infinite, needs neither: the fitted set only
+                # grows, so no threshold of it is read)
+                either = np.where(floor < np.inf, np.minimum(floor, screen), np.inf)
+                bounded = bound.magnitudes(residual, either)
                 if bounded is not None:
                     return bounded
             known = prob.rmatvec(residual), residual.sum()
@@ -174,8 +177,9 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
     ``gradient(floor, screen)`` gives the loss's gradient's magnitudes, exact where they may
     reach ``floor`` (a number, or one per feature), and (where it takes ``screen``, the next
-    alpha's strong-rule threshold) below either elsewhere; yields the epochs spent once each
-    alpha is fitted.
+    alpha's strong-rule threshold) below either elsewhere, except where ``floor`` is
+    infinite (the features fitted: their magnitudes are never read); yields the epochs
+    spent once each alpha is fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
     copy of the design changes only when a feature joins (``FittedColumns``), and once it
