@@ -34,6 +34,19 @@ class FittedColumns:
         self._buffer = None
         self._kept = np.empty(0, dtype=np.intp)  # the features in the buffer, in order
 
+    def reads_whole(self, k):
+        """Whether ``k`` fitted columns of a C-ordered design read in place are read in
+        place too (too many to copy). Reading them then costs about as much as reading
+        every column (a pass reads each row of ``X`` whole, a cache line holding eight of
+        its values), and only the whole design's passes give the loss's gradient on every
+        feature, which the check of the optimality conditions after each point then takes
+        from the last Newton step's pass instead of a pass of its own: on logit_50000x200
+        of benchmarks/run.py, 64 of the CV's 184 passes (its Gram matrices, on every
+        feature, are made in single precision: see ``Curvature.gram``). (A Fortran-ordered
+        ``X``'s columns are read alone.)"""
+        X = self.prob.X
+        return self._in_place and X.X.flags.c_contiguous and not X.copies(k)
+
     def restrict(self, mask):
         """The problem on the features where ``mask`` is true. The last one returned is
         written over: only one is in use at a time."""
@@ -66,4 +79,3 @@ class FittedColumns:
         return Problem(
             X, None, None, None, None, prob.v, prob.uniform, columns, ridge, prob.positive
         )
-
