@@ -16,6 +16,9 @@ from .problem import Problem
 __all__ = ["FittedColumns"]
 
 _FIRST_CAPACITY = 64  # columns of the first buffer; each next one holds twice as many
+# reads_whole only up to this many features: past it, the whole design's Gram matrices
+# (n p^2 each, against a few passes' n p at p = 200) would cost more than the passes saved
+_WHOLE_FEATURES = 256
 
 
 class FittedColumns:
@@ -45,7 +48,9 @@ class FittedColumns:
         feature, are made in single precision: see ``Curvature.gram``). (A Fortran-ordered
         ``X``'s columns are read alone.)"""
         X = self.prob.X
-        return self._in_place and X.X.flags.c_contiguous and not X.copies(k)
+        if not self._in_place or X.shape[1] > _WHOLE_FEATURES:
+            return False
+        return X.X.flags.c_contiguous and not X.copies(k)
 
     def restrict(self, mask):
         """The problem on the features where ``mask`` is true. The last one returned is
