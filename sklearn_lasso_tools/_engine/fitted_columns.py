@@ -16,6 +16,9 @@ from .problem import Problem
 __all__ = ["FittedColumns"]
 
 _FIRST_CAPACITY = 64  # columns of the first buffer; each next one holds twice as many
+# reads_whole only up to this many features: past it, the whole design's Gram matrices
+# (n p^2 each, against a few passes' n p at p = 200) would cost more than the passes saved
+_WHOLE_FEATURES = 256
 
 
 class FittedColumns:
@@ -33,6 +36,21 @@ class FittedColumns:
         )
         self._buffer = None
         self._kept = np.empty(0, dtype=np.intp)  # the features in the buffer, in order
+
+    def reads_whole(self, k):
+        """Whether ``k`` fitted columns of a C-ordered design read in place are read in
+        place too (too many to copy). Reading them then costs about as much as reading
+        every column (a pass reads each row of ``X`` whole, a cache line holding eight of
+        its values), and only the whole design's passes give the loss's gradient on every
+        feature, which the check of the optimality conditions after each point then takes
+        from the last Newton step's pass instead of a pass of its own: on logit_50000x200
+        of benchmarks/run.py, 64 of the CV's 184 passes (its Gram matrices, on every
+        feature, are made in single precision: see ``Curvature.gram``). (A Fortran-ordered
+        ``X``'s columns are read alone.)"""
+        X = self.prob.X
+        if not self._in_place or X.shape[1] > _WHOLE_FEATURES:
+            return False
+        return X.X.flags.c_contiguous and not X.copies(k)
 
     def restrict(self, mask):
         """The problem on the features where ``mask`` is true. The last one returned is

@@ -29,7 +29,8 @@ _FIRST_STEP_SLACK = 100  # a first Newton step's weighted Lasso stops at this ti
 _CORRECTED_SLACK = 0.01  # ... a first step with its model corrected (Curvature.model_error)
 _WIDE_SLACK = 300  # ... on wide designs, and each next step's at a tenth of the last's
 # _screened fits the whole design once the fitted set holds this share of the features
-# (cheaper than copying most columns); _glm_path.GLMPath never does (it fits the fitted
+# (cheaper than copying most columns), or once a design read in place would read it in
+# place (see FittedColumns.reads_whole); _glm_path.GLMPath never does (it fits the fitted
 # set alone: its Gram matrix costs n k^2), so its test sets this above 1
 _WHOLE_DESIGN_SHARE = 0.5
 
@@ -115,7 +116,10 @@ def glm(family, prob, Y, alphas, l1_ratio, tol, max_iter, stop_early, saturate, 
             if single is not None:  # exact only where it may reach floor: not kept
                 return np.abs(single.rmatvec(residual, 0.0, floor))
             if bound is not None:  # exact only where it may reach either: not kept
-                bounded = bound.magnitudes(residual, np.minimum(floor, screen))
+                # (a feature fitted, floor infinite, needs neither: the fitted set only
+                # grows, so no threshold of it is read)
+                either = np.where(floor < np.inf, np.minimum(floor, screen), np.inf)
+                bounded = bound.magnitudes(residual, either)
                 if bounded is not None:
                     return bounded
             known = prob.rmatvec(residual), residual.sum()
@@ -175,12 +179,14 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
     ``fit(sub, alpha)`` fits the problem restricted to ``sub.columns``, updating ``state``;
     ``gradient(floor, screen)`` gives the loss's gradient's magnitudes, exact where they may
     reach ``floor`` (a number, or one per feature), and (where it takes ``screen``, the next
-    alpha's strong-rule threshold) below either elsewhere; yields the epochs spent once each
-    alpha is fitted.
+    alpha's strong-rule threshold) below either elsewhere, except where ``floor`` is
+    infinite (the features fitted: their magnitudes are never read); yields the epochs
+    spent once each alpha is fitted.
 
     The set fitted only grows along the path (features rarely leave it), so its restricted
     copy of the design changes only when a feature joins (``FittedColumns``), and once it
-    holds ``_WHOLE_DESIGN_SHARE`` of the features, the whole design is used.
+    holds ``_WHOLE_DESIGN_SHARE`` of the features, or is too large to be copied from a
+    design read in place, the whole design is used.
     """
     grad = gradient(alphas[0] * l1_ratio, alphas[0] * l1_ratio)
     previous = alphas[0]
@@ -191,7 +197,8 @@ def _screened(prob, alphas, l1_ratio, state, gradient, fit):
         while True:
             if fitted is None or (strong & ~fitted).any():
                 fitted = strong if fitted is None else strong | fitted
-                if fitted.sum() >= _WHOLE_DESIGN_SHARE * fitted.size:
+                size = fitted.sum()
+                if size >= _WHOLE_DESIGN_SHARE * fitted.size or restricted.reads_whole(size):
                     fitted = np.ones_like(fitted)  # cheaper than copying most columns
                 sub = restricted.restrict(fitted)  # (the last one is written over)
             epochs += fit(sub, alpha=alpha)
