@@ -14,7 +14,6 @@ from sklearn_lasso_tools._engine import dense_layout
 from sklearn_lasso_tools._engine import path as path_module
 from sklearn_lasso_tools._engine.cv import subset_path
 from sklearn_lasso_tools._engine.dense_layout import design_order, take_rows
-from sklearn_lasso_tools._engine.gradient_bound import GradientBound
 from sklearn_lasso_tools._engine.in_place import InPlaceDesign, reads_in_place
 from sklearn_lasso_tools._engine.path import l1_path
 
@@ -148,34 +147,6 @@ def test_fortran_ordered_tall_binary_path_meets_kkt_and_matches_the_c_ordered_on
     scale = np.abs(c_ordered.coefs).max()
     np.testing.assert_allclose(path.coefs, c_ordered.coefs, rtol=0, atol=1e-4 * scale)
     np.testing.assert_allclose(path.dev_ratio, c_ordered.dev_ratio, rtol=0, atol=1e-5)
-
-
-@pytest.mark.parametrize("in_place", [True, False])
-def test_gradient_bound_is_exact_where_it_may_reach_the_floor(in_place):
-    rng = np.random.default_rng(11)
-    X = rng.standard_normal((3000, 40)) + 2.0
-    rows = np.sort(rng.permutation(3000)[:2400])
-    shift, scale = X[rows].mean(axis=0), 1 / X[rows].std(axis=0)
-    standardized = (X[rows] - shift) * scale
-    design = InPlaceDesign(X, rows, np.arange(40), shift, scale) if in_place else standardized
-    bound = GradientBound(design)
-    r0 = rng.standard_normal(2400) / 2400
-    assert bound.magnitudes(r0, np.zeros(40)) is None  # (no reference yet)
-    bound.keep(r0, standardized.T @ r0)
-    r = r0 + 1e-4 * rng.standard_normal(2400) / 2400  # (a residual close to the last)
-    exact = np.abs(standardized.T @ r)
-    floor = np.full(40, np.sort(exact[5:])[-3])  # three features reach it
-    floor[:5] = np.inf  # (fitted features: never needed)
-    magnitudes = bound.magnitudes(r, floor)
-    reach = exact >= floor
-    assert reach.sum() == 3
-    np.testing.assert_allclose(magnitudes[reach], exact[reach], rtol=1e-12)
-    # elsewhere exact or a bound of the exact value, below the floor: the checks decide
-    # as on the exact values
-    assert np.all(magnitudes[~reach] >= exact[~reach] * (1 - 1e-12))
-    assert np.all(magnitudes[~reach] < floor[~reach])
-    # far from the reference, most columns may reach the floor: a full product is cheaper
-    assert bound.magnitudes(r + 10 * r0, floor) is None
 
 
 @pytest.mark.parametrize("order", ["C", "F"])

@@ -127,34 +127,3 @@ def test_wide_path_with_every_coefficient_nonzero_stays_bounded(dense_wide, monk
     spec = charts.path_chart(dense_wide).to_dict()
     assert len(json.dumps(spec)) < MAX_SPEC_BYTES
     assert max(len(rows) for rows in spec["datasets"].values()) <= charts.MAX_ROWS
-
-
-def test_sparse_gradient_bound_is_exact_where_it_may_reach_the_floor():
-    from sklearn_lasso_tools._engine.gradient_bound import SparseGradientBound
-    from sklearn_lasso_tools._engine.standardize import prepare
-
-    rng = np.random.default_rng(13)
-    X = sparse.random(800, 300, density=0.02, format="csc", random_state=rng) * 3.0
-    prob = prepare(X)
-    dense = prob.X.toarray() - prob.offset  # x~_j = x_j - offset_j
-    bound = SparseGradientBound(prob)
-    r0 = rng.standard_normal(800) / 800
-    assert bound.magnitudes(r0, np.zeros(300)) is None  # (no reference yet)
-    bound.keep(r0, dense.T @ r0)
-    r = r0 + 1e-3 * rng.standard_normal(800) / 800  # (a residual close to the last)
-    exact = np.abs(dense.T @ r)
-    floor = np.full(300, np.sort(exact[5:])[-3])  # three features reach it
-    floor[:5] = np.inf  # (fitted features: never needed)
-    magnitudes = bound.magnitudes(r, floor)
-    reach = exact >= floor
-    assert reach.sum() == 3
-    np.testing.assert_allclose(magnitudes[reach], exact[reach], rtol=1e-12)
-    # elsewhere exact or a bound of the exact value, below the floor: the checks decide
-    # as on the exact values
-    assert np.all(magnitudes[~reach] >= exact[~reach] * (1 - 1e-12))
-    assert np.all(magnitudes[~reach] < floor[~reach])
-    # exact where the floor is zero, as the full product computes them
-    full = np.abs(prob.rmatvec(r))
-    np.testing.assert_array_equal(bound.magnitudes(r, np.zeros(300)), full)
-    # that check read every entry: the reference is stale, the next is a full product
-    assert bound.magnitudes(r, floor) is None

@@ -93,7 +93,6 @@ def csc_dense_columns(
     return out
 
 
-
 def csc_bounded_magnitudes(
     const double[::1] data, const int32_t[::1] indices, const int32_t[::1] indptr,
     const double[::1] offset, const double[::1] reference, const double[::1] l1,
@@ -123,4 +122,3 @@ def csc_bounded_magnitudes(
                 o[j] = fabs(dot - offset[j] * r_sum)
                 read += indptr[j + 1] - indptr[j]
     return out, read
-
