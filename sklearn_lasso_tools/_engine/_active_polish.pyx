@@ -82,10 +82,7 @@ cdef bint polish_active(
         for i in range(n_active):
             for j in range(n_active):
                 system[i * n_active + j] = _entry(H, ld, active[i], active[j])
-        if l2 != 0.0:
-            for i in range(n_active):
-                system[i * n_active + i] += l2
-        n_keep = signed_solve(n_active, system, scale, solution, H, ld, active, signs, l1)
+        n_keep = signed_solve(n_active, system, scale, solution, H, ld, active, signs, l1, l2)
         if n_keep < 0:
             return False  # not positive definite: the active columns are dependent
         if n_keep < n_active:  # signs flipped: those features leave

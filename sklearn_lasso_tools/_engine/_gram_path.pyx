@@ -168,10 +168,7 @@ cdef bint _polish(
         for i in range(k):
             for j in range(k):
                 system[i * k + j] = G[<size_t>active[i] * p + active[j]]
-        if l2 != 0.0:
-            for i in range(k):
-                system[i * k + i] += l2
-        n_keep = signed_solve(k, system, root, solution, Xy, 1, active, signs, l1)
+        n_keep = signed_solve(k, system, root, solution, Xy, 1, active, signs, l1, l2)
         if n_keep < 0:
             return False  # not positive definite: the active columns are dependent
         if n_keep < k:  # signs flipped: those features leave

@@ -12,9 +12,9 @@ cdef inline double sign_of(double x) noexcept nogil:
 
 cdef inline int signed_solve(
     int k, double* system, double* scale, double* solution, const double* rhs, size_t stride,
-    int* active, double* signs, double l1,
+    int* active, double* signs, double l1, double l2,
 ) noexcept nogil:
-    """Solve ``system b = rhs_active - l1 signs`` for the ``k`` active features
+    """Solve ``(system + l2 I) b = rhs_active - l1 signs`` for the ``k`` active features
     (``system``: their k x k matrix, written over; feature i's right-hand entry is
     ``rhs[active[i] * stride]``), Jacobi-scaled (``scale``: k doubles) because columns of
     very different scales would make the solve inaccurate.
@@ -25,6 +25,9 @@ cdef inline int signed_solve(
     to the front of ``active`` and ``signs`` and the others leave."""
     cdef int i, j, n_keep = 0, info, nrhs = 1
     cdef char upper = b"U"
+    if l2 != 0.0:
+        for i in range(k):
+            system[i * k + i] += l2
     for i in range(k):
         scale[i] = sqrt(max(system[i * k + i], DBL_MIN))
     for i in range(k):

@@ -32,6 +32,12 @@ _SPARSE_PARTIAL = 2  # ... entries of a sparse design's columns (they cost their
 _NORM_ROWS = 4096  # rows per block of the columns' norms
 
 
+def _rounding(n_samples):
+    """The relative rounding of a product's ``n_samples`` terms and their sum, on either
+    side (Higham's bound, doubled)."""
+    return 2 * (n_samples + 2) * np.finfo(np.float64).eps
+
+
 def gradient_bound_for(prob):
     """The bound of ``X~' r`` a GLM path on ``prob`` keeps, or None (wide dense designs
     have their float32 copies instead)."""
@@ -50,9 +56,7 @@ class GradientBound:
         self.X = X
         self._lengths = None  # ||x_j||, rounded up
         self._reference = None  # (r0, X~' r0) of the last full product
-        # the rounding of a product's n terms and their sum, on either side (Higham's bound,
-        # doubled)
-        self._relative = 2 * (X.shape[0] + 2) * np.finfo(np.float64).eps
+        self._relative = _rounding(X.shape[0])
 
     @staticmethod
     def applies(prob):
@@ -115,8 +119,7 @@ class SparseGradientBound:
         l1[np.diff(X.indptr) == 0] = 0.0
         self._l1 = l1 * (1 + 1e-6)
         self._half = X.data.size / _SPARSE_PARTIAL
-        # rounding of a column's products and sums, on either side (as GradientBound's)
-        self._relative = 2 * (X.shape[0] + 2) * np.finfo(np.float64).eps
+        self._relative = _rounding(X.shape[0])
         self._reference = None  # (r0, |X~' r0|, max |r0|, sum |r0|) of the last full product
 
     @staticmethod
@@ -126,7 +129,8 @@ class SparseGradientBound:
     def keep(self, r, product):
         """Take ``product = X~' r`` (a full one) as the reference of the next bounds."""
         r = np.array(r, dtype=np.float64, copy=True)
-        self._reference = (r, np.abs(product), np.abs(r).max(), np.abs(r).sum())
+        size = np.abs(r)
+        self._reference = (r, np.abs(product), size.max(), size.sum())
 
     def magnitudes(self, r, floor):
         """``|X~' r|``, exact where it may reach ``floor`` (one per feature) and bounded
@@ -136,13 +140,13 @@ class SparseGradientBound:
             return None
         r0, product, r0_max, r0_abs_sum = self._reference
         r = np.ascontiguousarray(r, dtype=np.float64)
-        d = r - r0
+        d, size = r - r0, np.abs(r)
         X = self.X
         bound, read = csc_bounded_magnitudes(
             X.data, X.indices, X.indptr, self.offset, product, self._l1, r,
-            r.sum(), np.abs(d).max(), d.sum(), np.abs(r).max() + r0_max,
-            np.abs(r).sum() + r0_abs_sum, self._relative,
-            np.ascontiguousarray(floor, dtype=np.float64),
+            r.sum(), np.abs(d).max(), d.sum(), size.max() + r0_max,
+            size.sum() + r0_abs_sum, self._relative,
+            np.ascontiguousarray(np.broadcast_to(floor, X.shape[1]), dtype=np.float64),
         )  # fmt: skip
         if read > self._half:
             self._reference = None  # (the next check takes a full product)
